@@ -1,0 +1,5 @@
+export interface Benchmark {
+  run(): Promise<void>;
+}
+
+export const benchmarks: Record<string, () => Promise<Benchmark>> = {};
