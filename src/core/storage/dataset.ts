@@ -1,0 +1,149 @@
+import type { SquadArticle } from '../squad/types.js';
+import type { DatasetInfo, DatasetSource, Histogram, ParagraphRecord, Shard } from './types.js';
+
+/** Paragraphs per shard: small enough to read one quickly, large enough to keep the record count low. */
+export const PARAGRAPHS_PER_SHARD = 250;
+
+const CONTEXT_EDGES = [0, 250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 4000];
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+export function histogram(values: number[], edges: number[]): Histogram {
+  const counts = new Array<number>(edges.length).fill(0);
+  for (const v of values) {
+    let b = edges.length - 1;
+    while (b > 0 && v < edges[b]) b--;
+    counts[b]++;
+  }
+  return { edges: [...edges], counts };
+}
+
+export interface BuildOptions {
+  id: string;
+  name: string;
+  source: DatasetSource;
+  version: string;
+  isDemo?: boolean;
+  createdAt?: number;
+}
+
+/** Lays out articles as stored shards plus the dataset record that describes them. */
+export function buildDataset(articles: SquadArticle[], opts: BuildOptions): { info: DatasetInfo; shards: Shard[] } {
+  const shards: Shard[] = [];
+  let current: ParagraphRecord[] = [];
+  let questions = 0;
+  let answers = 0;
+  let bytes = 0;
+  let hasImpossible = false;
+  const lengths: number[] = [];
+  const flush = () => {
+    if (current.length) shards.push({ datasetId: opts.id, index: shards.length, paragraphs: current });
+    current = [];
+  };
+  articles.forEach((article, a) => {
+    bytes += utf8Length(article.title);
+    article.paragraphs.forEach((p, i) => {
+      current.push({ article: a, paragraph: i, context: p.context, qas: p.qas });
+      lengths.push([...p.context].length);
+      bytes += utf8Length(p.context);
+      for (const q of p.qas) {
+        questions++;
+        answers += q.answers.length;
+        bytes += utf8Length(q.id) + utf8Length(q.question);
+        for (const ans of q.answers) bytes += utf8Length(ans.text) + 4;
+        if (q.is_impossible) hasImpossible = true;
+      }
+      if (current.length >= PARAGRAPHS_PER_SHARD) flush();
+    });
+  });
+  flush();
+  const sorted = [...lengths].sort((x, y) => x - y);
+  const info: DatasetInfo = {
+    id: opts.id,
+    name: opts.name,
+    source: opts.source,
+    version: opts.version,
+    articles: articles.length,
+    paragraphs: lengths.length,
+    questions,
+    answers,
+    bytes,
+    createdAt: opts.createdAt ?? Date.now(),
+    shardCount: shards.length,
+    hasImpossible,
+    isDemo: opts.isDemo ?? false,
+    titles: articles.map((a) => a.title),
+    paragraphsPerArticle: articles.map((a) => a.paragraphs.length),
+    contextLengths: {
+      ...histogram(lengths, CONTEXT_EDGES),
+      min: sorted[0] ?? 0,
+      median: sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0,
+      max: sorted[sorted.length - 1] ?? 0,
+    },
+  };
+  return { info, shards };
+}
+
+/** Shard index and position within it of a paragraph, from the dataset's layout. */
+export function locateParagraph(info: DatasetInfo, article: number, paragraph: number): { shard: number; offset: number } {
+  if (article < 0 || article >= info.articles) throw new Error(`article ${article} is out of range (0..${info.articles - 1})`);
+  if (paragraph < 0 || paragraph >= info.paragraphsPerArticle[article])
+    throw new Error(`paragraph ${paragraph} is out of range for article ${article}`);
+  let flat = paragraph;
+  for (let a = 0; a < article; a++) flat += info.paragraphsPerArticle[a];
+  return { shard: Math.floor(flat / PARAGRAPHS_PER_SHARD), offset: flat % PARAGRAPHS_PER_SHARD };
+}
+
+/** Reassembles articles from shards (for export and for splitting). */
+export function articlesFromShards(info: DatasetInfo, shards: Shard[]): SquadArticle[] {
+  const articles: SquadArticle[] = info.titles.map((title) => ({ title, paragraphs: [] }));
+  for (const s of [...shards].sort((x, y) => x.index - y.index))
+    for (const p of s.paragraphs) articles[p.article].paragraphs.push({ context: p.context, qas: p.qas });
+  return articles;
+}
+
+/** A deterministic PRNG (mulberry32) so a split is the same for the same seed everywhere. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Splits articles into train and eval sets by article (never a paragraph on both sides), seeded. */
+export function splitByArticle(
+  articles: SquadArticle[],
+  evalFraction: number,
+  seed: number,
+): { train: SquadArticle[]; eval: SquadArticle[] } {
+  if (!(evalFraction > 0 && evalFraction < 1)) throw new Error(`eval fraction must be between 0 and 1 (exclusive), got ${evalFraction}`);
+  if (articles.length < 2) throw new Error('a split needs at least 2 articles');
+  const order = articles.map((_, i) => i);
+  const rand = seededRandom(seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const nEval = Math.min(articles.length - 1, Math.max(1, Math.round(articles.length * evalFraction)));
+  const evalSet = new Set(order.slice(0, nEval));
+  return {
+    train: articles.filter((_, i) => !evalSet.has(i)),
+    eval: articles.filter((_, i) => evalSet.has(i)),
+  };
+}

@@ -1,0 +1,70 @@
+import type { SquadQuestion } from '../squad/types.js';
+
+export type DatasetSourceKind = 'file' | 'url' | 'preset' | 'asset' | 'demo' | 'split';
+
+export interface DatasetSource {
+  kind: DatasetSourceKind;
+  /** File name, URL, or parent dataset name, for the user to recognise. */
+  detail: string;
+}
+
+export interface Histogram {
+  /** Lower edge of each bin; the last bin is open-ended. */
+  edges: number[];
+  counts: number[];
+}
+
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  source: DatasetSource;
+  version: string;
+  articles: number;
+  paragraphs: number;
+  questions: number;
+  answers: number;
+  /** Size of the stored text (contexts, questions, answers), in bytes of UTF-8. */
+  bytes: number;
+  createdAt: number;
+  shardCount: number;
+  hasImpossible: boolean;
+  isDemo: boolean;
+  titles: string[];
+  /** Paragraph count of each article, in order: locates (article, paragraph) in the shards. */
+  paragraphsPerArticle: number[];
+  contextLengths: Histogram & { min: number; median: number; max: number };
+}
+
+/** One stored paragraph with its questions, located by article and paragraph index. */
+export interface ParagraphRecord {
+  article: number;
+  paragraph: number;
+  context: string;
+  qas: SquadQuestion[];
+}
+
+export interface Shard {
+  datasetId: string;
+  index: number;
+  paragraphs: ParagraphRecord[];
+}
+
+/** One row of a dataset's question list (what the browser's virtualised list shows). */
+export interface QuestionRow {
+  id: string;
+  question: string;
+  article: number;
+  paragraph: number;
+  answers: number;
+  isImpossible: boolean;
+}
+
+export interface DatasetStore {
+  listDatasets(): Promise<DatasetInfo[]>;
+  getDataset(id: string): Promise<DatasetInfo | undefined>;
+  /** Writes a dataset and all its shards in one transaction: all of it is stored, or none. */
+  putDataset(info: DatasetInfo, shards: Shard[], signal?: AbortSignal): Promise<void>;
+  renameDataset(id: string, name: string): Promise<DatasetInfo>;
+  deleteDataset(id: string): Promise<void>;
+  readShard(datasetId: string, index: number): Promise<Shard>;
+}
