@@ -56,8 +56,12 @@ export interface ValidationReport extends SquadCounts {
   issueCounts: Partial<Record<IssueKind, number>>;
   /** The first problems, in file order (capped). */
   issues: ValidationIssue[];
-  /** Set when the file cannot be read at all (not JSON, truncated, not SQuAD at the top level). */
-  fatal?: { message: string; offset?: number; line?: number; column?: number };
+  /**
+   * Set when the file cannot be read at all (not JSON, truncated, not SQuAD at the top level).
+   * offset counts UTF-16 code units from the start of the text, byteOffset UTF-8 bytes; line and
+   * column are 1-based (column in UTF-16 code units); path is where in the JSON the parser was.
+   */
+  fatal?: { message: string; offset?: number; line?: number; column?: number; byteOffset?: number; path?: string };
   /** Counts of what an import of the valid examples only would keep. */
   valid: SquadCounts;
   /** True when the file holds v2.0-style unanswerable questions. */
