@@ -1,3 +1,5 @@
 import { createRoot } from 'react-dom/client';
+import { App } from './ui/App.js';
+import './ui/styles.css';
 
-createRoot(document.getElementById('root')!).render(<h1>BERT Studio</h1>);
+createRoot(document.getElementById('root')!).render(<App />);

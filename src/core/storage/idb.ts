@@ -47,7 +47,11 @@ export class IdbDatasetStore implements DatasetStore {
     return promisify(tx.objectStore('datasets').get(id) as IDBRequest<DatasetInfo | undefined>);
   }
 
-  async putDataset(info: DatasetInfo, shards: Shard[], signal?: AbortSignal): Promise<void> {
+  putDataset(info: DatasetInfo, shards: Shard[], signal?: AbortSignal): Promise<void> {
+    return this.putDatasets([{ info, shards }], signal);
+  }
+
+  async putDatasets(items: { info: DatasetInfo; shards: Shard[] }[], signal?: AbortSignal): Promise<void> {
     const tx = this.db.transaction(['datasets', 'shards'], 'readwrite');
     const finished = done(tx);
     const abort = () => {
@@ -60,9 +64,9 @@ export class IdbDatasetStore implements DatasetStore {
     signal?.addEventListener('abort', abort, { once: true });
     try {
       const shardStore = tx.objectStore('shards');
-      for (const s of shards) shardStore.put(s);
-      // The dataset record goes last: a reader never sees a dataset whose shards are missing.
-      tx.objectStore('datasets').put(info);
+      for (const { shards } of items) for (const s of shards) shardStore.put(s);
+      // Dataset records go last: a reader never sees a dataset whose shards are missing.
+      for (const { info } of items) tx.objectStore('datasets').put(info);
       await finished;
     } catch (err) {
       abort();

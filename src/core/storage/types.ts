@@ -64,6 +64,8 @@ export interface DatasetStore {
   getDataset(id: string): Promise<DatasetInfo | undefined>;
   /** Writes a dataset and all its shards in one transaction: all of it is stored, or none. */
   putDataset(info: DatasetInfo, shards: Shard[], signal?: AbortSignal): Promise<void>;
+  /** Writes several datasets in one transaction (e.g. the two halves of a split). */
+  putDatasets(items: { info: DatasetInfo; shards: Shard[] }[], signal?: AbortSignal): Promise<void>;
   renameDataset(id: string, name: string): Promise<DatasetInfo>;
   deleteDataset(id: string): Promise<void>;
   readShard(datasetId: string, index: number): Promise<Shard>;

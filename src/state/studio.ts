@@ -1,0 +1,158 @@
+import { create } from 'zustand';
+import type { DatasetInfo } from '../core/storage/types.js';
+import type { Progress } from '../workers/protocol.js';
+import { WorkerError } from '../workers/protocol.js';
+import type { ImportSource, StagedImport } from '../workers/data-api.js';
+import { dataWorker } from '../workers/clients.js';
+
+export type PanelId = 'data' | 'features';
+
+export type ImportJob =
+  | { phase: 'reading'; label: string; progress: Progress | null; controller: AbortController }
+  | { phase: 'review'; label: string; staged: StagedImport }
+  | { phase: 'writing'; label: string; staged: StagedImport; controller: AbortController }
+  | { phase: 'done'; label: string; dataset: DatasetInfo; skipped: number }
+  | { phase: 'failed'; label: string; message: string };
+
+export interface StorageEstimate {
+  usage: number;
+  quota: number;
+  persisted: boolean;
+}
+
+interface StudioState {
+  panel: PanelId;
+  datasets: DatasetInfo[];
+  datasetsLoaded: boolean;
+  selectedDatasetId: string | null;
+  storage: StorageEstimate | null;
+  importJob: ImportJob | null;
+  setPanel(panel: PanelId): void;
+  selectDataset(id: string | null): void;
+  refreshDatasets(): Promise<void>;
+  /** On the very first open, stores the built-in demo set so the studio works offline from the start. */
+  seedDemoOnFirstOpen(): Promise<void>;
+  refreshStorage(): Promise<void>;
+  startImport(source: ImportSource, label: string): Promise<void>;
+  commitImport(name: string): Promise<void>;
+  discardImport(): Promise<void>;
+  cancelImport(): void;
+  dismissImport(): void;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function panelFromHash(): PanelId {
+  const h = typeof location === 'undefined' ? '' : location.hash.replace(/^#\/?/, '').split('?')[0];
+  return h === 'features' ? 'features' : 'data';
+}
+
+export const useStudio = create<StudioState>((set, get) => ({
+  panel: panelFromHash(),
+  datasets: [],
+  datasetsLoaded: false,
+  selectedDatasetId: null,
+  storage: null,
+  importJob: null,
+
+  setPanel(panel) {
+    if (location.hash !== `#/${panel}`) history.replaceState(null, '', `#/${panel}`);
+    set({ panel });
+  },
+
+  selectDataset(id) {
+    set({ selectedDatasetId: id });
+  },
+
+  async refreshDatasets() {
+    const datasets = await dataWorker().call('list', null);
+    const selected = get().selectedDatasetId;
+    set({
+      datasets,
+      datasetsLoaded: true,
+      selectedDatasetId: selected && datasets.some((d) => d.id === selected) ? selected : (datasets[datasets.length - 1]?.id ?? null),
+    });
+  },
+
+  async seedDemoOnFirstOpen() {
+    const key = 'bert-studio.demo-seeded';
+    if (localStorage.getItem(key)) return;
+    localStorage.setItem(key, '1');
+    if (get().datasets.length === 0) await get().startImport({ kind: 'demo' }, 'Demo dataset');
+  },
+
+  async refreshStorage() {
+    if (!navigator.storage?.estimate) return;
+    const [est, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted?.() ?? Promise.resolve(false)]);
+    set({ storage: { usage: est.usage ?? 0, quota: est.quota ?? 0, persisted } });
+  },
+
+  async startImport(source, label) {
+    const controller = new AbortController();
+    set({ importJob: { phase: 'reading', label, progress: null, controller } });
+    try {
+      const staged = await dataWorker().call(
+        'import-parse',
+        { source },
+        {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            const job = get().importJob;
+            if (job?.phase === 'reading' && job.controller === controller) set({ importJob: { ...job, progress } });
+          },
+        },
+      );
+      const fatal = staged.report.fatal;
+      if (fatal) {
+        await dataWorker().call('import-discard', { stagingId: staged.stagingId });
+        set({ importJob: { phase: 'failed', label, message: fatal.message } });
+        return;
+      }
+      if (staged.report.errors === 0) {
+        set({ importJob: { phase: 'review', label, staged } });
+        await get().commitImport(staged.suggestedName);
+        return;
+      }
+      set({ importJob: { phase: 'review', label, staged } });
+    } catch (err) {
+      const cancelled = err instanceof WorkerError && err.cancelled;
+      set({ importJob: cancelled ? null : { phase: 'failed', label, message: messageOf(err) } });
+    }
+  },
+
+  async commitImport(name) {
+    const job = get().importJob;
+    if (job?.phase !== 'review') return;
+    const controller = new AbortController();
+    set({ importJob: { phase: 'writing', label: job.label, staged: job.staged, controller } });
+    try {
+      // Ask once, at the first import: datasets should survive storage pressure.
+      if (navigator.storage?.persist && !(await navigator.storage.persisted())) await navigator.storage.persist().catch(() => false);
+      const dataset = await dataWorker().call('import-commit', { stagingId: job.staged.stagingId, name }, { signal: controller.signal });
+      const r = job.staged.report;
+      set({ importJob: { phase: 'done', label: job.label, dataset, skipped: r.questions - r.valid.questions }, selectedDatasetId: dataset.id });
+    } catch (err) {
+      const cancelled = err instanceof WorkerError && err.cancelled;
+      set({ importJob: { phase: 'failed', label: job.label, message: cancelled ? 'Import cancelled: nothing was stored.' : messageOf(err) } });
+      await dataWorker().call('import-discard', { stagingId: job.staged.stagingId }).catch(() => null);
+    }
+    await Promise.all([get().refreshDatasets(), get().refreshStorage()]);
+  },
+
+  async discardImport() {
+    const job = get().importJob;
+    if (job?.phase === 'review') await dataWorker().call('import-discard', { stagingId: job.staged.stagingId });
+    set({ importJob: null });
+  },
+
+  cancelImport() {
+    const job = get().importJob;
+    if (job?.phase === 'reading' || job?.phase === 'writing') job.controller.abort();
+  },
+
+  dismissImport() {
+    set({ importJob: null });
+  },
+}));

@@ -1,0 +1,10 @@
+import { connect, type Client } from './protocol.js';
+import type { DataApi } from './data-api.js';
+
+let data: Client<DataApi> | null = null;
+
+/** The one data worker of the page: parsing, storage and browsing happen there, off the main thread. */
+export function dataWorker(): Client<DataApi> {
+  if (!data) data = connect<DataApi>(new Worker(new URL('./data.worker.ts', import.meta.url), { type: 'module', name: 'data' }));
+  return data;
+}

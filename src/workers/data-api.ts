@@ -1,0 +1,28 @@
+import type { ValidationReport } from '../core/squad/types.js';
+import type { DatasetInfo, ParagraphRecord, QuestionRow } from '../core/storage/types.js';
+
+export type ImportSource =
+  | { kind: 'file'; file: File }
+  | { kind: 'url'; url: string; label: string; preset?: boolean; asset?: boolean }
+  | { kind: 'demo' };
+
+export interface StagedImport {
+  stagingId: string;
+  report: ValidationReport;
+  suggestedName: string;
+  sourceLabel: string;
+  bytesRead: number;
+}
+
+/** Requests the data worker answers: importing, listing and browsing datasets. */
+export type DataApi = {
+  'import-parse': { payload: { source: ImportSource }; result: StagedImport };
+  'import-commit': { payload: { stagingId: string; name: string }; result: DatasetInfo };
+  'import-discard': { payload: { stagingId: string }; result: null };
+  list: { payload: null; result: DatasetInfo[] };
+  rename: { payload: { id: string; name: string }; result: DatasetInfo };
+  delete: { payload: { id: string }; result: null };
+  questions: { payload: { id: string; query?: string; article?: number }; result: QuestionRow[] };
+  paragraph: { payload: { id: string; article: number; paragraph: number }; result: ParagraphRecord };
+  split: { payload: { id: string; evalFraction: number; seed: number }; result: DatasetInfo[] };
+};
