@@ -268,6 +268,10 @@ export class SquadJsonStream {
   private beginValue(s: string, i: number, c: number): boolean {
     const depth = this.stack.length;
     if (depth === 0 && c !== 123) {
+      if (!startsJsonValue(c)) {
+        this.fail(s, i, `not JSON: unexpected ${describeChar(c)} where the file should start with '{'`);
+        return false;
+      }
       this.fail(
         s,
         i,
@@ -456,6 +460,10 @@ function hex4(c: number): string {
 function describeChar(c: number): string {
   if (c >= 0x21 && c <= 0x7e) return `'${String.fromCharCode(c)}'`;
   return `character U+${hex4(c)}`;
+}
+
+function startsJsonValue(c: number): boolean {
+  return c === 91 || c === 123 || c === 34 || c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110;
 }
 
 function describeValueStart(c: number): string {
