@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_SQUAD } from './demo.js';
+import { DEMO_DATASET } from './demo.js';
 import { validateSquadText } from './parse.js';
 
 describe('demo dataset', () => {
   it('has answer_start values equal to the code-point offset of each answer', () => {
-    for (const article of DEMO_SQUAD.data) {
+    for (const article of DEMO_DATASET.data) {
       for (const p of article.paragraphs) {
         for (const qa of p.qas) {
           for (const a of qa.answers) {
@@ -19,7 +19,7 @@ describe('demo dataset', () => {
   });
 
   it('validates with no issue and the expected size', () => {
-    const r = validateSquadText(JSON.stringify(DEMO_SQUAD));
+    const r = validateSquadText(JSON.stringify(DEMO_DATASET));
     expect(r.fatal).toBeUndefined();
     expect(r.errors).toBe(0);
     expect(r.version).toBe('1.1');
@@ -33,17 +33,17 @@ describe('demo dataset', () => {
   });
 
   it('exercises accents and characters outside the BMP before some answers', () => {
-    const contexts = DEMO_SQUAD.data.flatMap((a) => a.paragraphs.map((p) => p.context));
+    const contexts = DEMO_DATASET.data.flatMap((a) => a.paragraphs.map((p) => p.context));
     expect(contexts.some((c) => /[À-ÿ]/.test(c))).toBe(true);
-    const shifted = DEMO_SQUAD.data.flatMap((a) =>
+    const shifted = DEMO_DATASET.data.flatMap((a) =>
       a.paragraphs.flatMap((p) => p.qas.flatMap((q) => q.answers.filter((x) => p.context.indexOf(x.text) !== x.answer_start))),
     );
     expect(shifted.length).toBeGreaterThan(0);
   });
 
   it('names itself as a demo and uses demo- ids', () => {
-    for (const a of DEMO_SQUAD.data) expect(a.title).toMatch(/^BERT Studio demo/);
-    const ids = DEMO_SQUAD.data.flatMap((a) => a.paragraphs.flatMap((p) => p.qas.map((q) => q.id)));
+    for (const a of DEMO_DATASET.data) expect(a.title).toMatch(/^BERT Studio demo/);
+    const ids = DEMO_DATASET.data.flatMap((a) => a.paragraphs.flatMap((p) => p.qas.map((q) => q.id)));
     for (const id of ids) expect(id).toMatch(/^demo-\d{4}$/);
     expect(new Set(ids).size).toBe(ids.length);
   });

@@ -3,7 +3,7 @@
 // hold accented letters and emoji outside the BMP on purpose, so the code-point handling is exercised.
 import type { SquadFile } from './types.js';
 
-export const DEMO_SQUAD: SquadFile = {
+export const DEMO_DATASET: SquadFile = {
   version: '1.1',
   data: [
     {
