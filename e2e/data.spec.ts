@@ -9,7 +9,7 @@ test('the demo set loads on first open, with no local assets', async ({ page }) 
   await page.goto('/');
   const row = page.getByTestId('dataset-row').filter({ hasText: 'BERT Studio demo' });
   await expect(row).toBeVisible();
-  await expect(row.getByText('DEMO')).toBeVisible();
+  await expect(row.getByText('DEMO', { exact: true })).toBeVisible();
   await expect(page.getByTestId('local-assets')).toContainText('None');
   await page.getByTestId('question-list').locator('.vrow').first().click();
   await expect(page.getByTestId('context').locator('mark.answer.strong').first()).toBeVisible();

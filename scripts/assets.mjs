@@ -15,6 +15,7 @@ export function classifyAsset(relPath) {
   const base = path.basename(relPath);
   if (base === 'vocab.txt' || /vocab.*\.txt$/.test(base) || base === 'tokenizer.json') return 'vocabulary';
   if (base === 'model.safetensors' || base === 'pytorch_model.bin' || base === 'config.json') return 'model';
+  if (/prediction/i.test(relPath)) return 'predictions';
   if (base.endsWith('.json')) return 'dataset';
   return 'other';
 }
