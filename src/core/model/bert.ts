@@ -1,0 +1,283 @@
+import * as tf from '@tensorflow/tfjs';
+import { type BertConfig, BertConfigError, validateBertConfig } from './config.js';
+import { type HostParams, bertParamSpecs, initBertParams, layerPrefix, shapeSize } from './params.js';
+import { mixSeeds } from './prng.js';
+
+/** One fixed-shape batch: int32 tensors [B, L]. */
+export interface BertBatch {
+  inputIds: tf.Tensor2D;
+  tokenTypeIds: tf.Tensor2D;
+  attentionMask: tf.Tensor2D;
+}
+
+export interface ForwardOptions {
+  /** Dropout is applied only when training. */
+  training?: boolean;
+  /** Seeds the dropout masks; the same seed gives the same masks on every backend. */
+  seed?: number;
+}
+
+export interface QaLogits {
+  startLogits: tf.Tensor2D;
+  endLogits: tf.Tensor2D;
+}
+
+/** Added to attention scores of padding keys; exp() of it is exactly 0 in float32. */
+export const ATTENTION_MASK_VALUE = -1e9;
+
+/** A lookup of parameter tensors by Hugging Face name (tf.Variables or plain tensors). */
+export type ParamTensors = ReadonlyMap<string, tf.Tensor>;
+
+function param(params: ParamTensors, name: string): tf.Tensor {
+  const t = params.get(name);
+  if (!t) throw new Error(`parameter ${name} is missing`);
+  return t;
+}
+
+/**
+ * Row lookup with a scatter-add gradient: tf.gather's own gradient needs UnsortedSegmentSum,
+ * which the wasm backend lacks, while ScatterNd (which sums duplicate ids) exists everywhere.
+ * The ids go through `save`: tensors a gradient merely closes over are freed after the forward pass.
+ */
+function embeddingLookup(table: tf.Tensor, ids: tf.Tensor1D): tf.Tensor2D {
+  const [rows, width] = table.shape;
+  const lookup = tf.customGrad((t, save) => {
+    (save as tf.GradSaveFunc)([ids]);
+    return {
+      value: tf.gather(t as tf.Tensor, ids) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, [rows, width]),
+    };
+  });
+  return lookup(table) as tf.Tensor2D;
+}
+
+/** x [N, in] times a Hugging Face weight [out, in] (transposed inside the matmul) plus bias. */
+function linear(x: tf.Tensor2D, params: ParamTensors, prefix: string): tf.Tensor2D {
+  return tf.add(tf.matMul(x, param(params, `${prefix}.weight`) as tf.Tensor2D, false, true), param(params, `${prefix}.bias`));
+}
+
+function layerNorm(x: tf.Tensor2D, params: ParamTensors, prefix: string, eps: number): tf.Tensor2D {
+  const mean = tf.mean(x, -1, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), -1, true);
+  const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, eps)));
+  return tf.add(tf.mul(normed, param(params, `${prefix}.weight`)), param(params, `${prefix}.bias`));
+}
+
+function gelu(x: tf.Tensor2D, act: BertConfig['hidden_act']): tf.Tensor2D {
+  if (act === 'gelu') return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
+}
+
+/**
+ * BertForQuestionAnswering forward pass: start and end logits [B, L]. Pure tfjs ops, so tf.grads
+ * and tf.variableGrads differentiate it; call inside tf.tidy (or through the class) to free intermediates.
+ */
+export function bertQaForward(
+  params: ParamTensors,
+  config: BertConfig,
+  batch: BertBatch,
+  options: ForwardOptions = {},
+): QaLogits {
+  const [B, L] = batch.inputIds.shape;
+  if (batch.inputIds.dtype !== 'int32' || batch.tokenTypeIds.dtype !== 'int32') {
+    throw new Error('input_ids and token_type_ids must be int32 tensors');
+  }
+  if (L > config.max_position_embeddings) {
+    throw new Error(`sequence length ${L} exceeds max_position_embeddings ${config.max_position_embeddings}`);
+  }
+  const H = config.hidden_size;
+  const A = config.num_attention_heads;
+  const D = H / A;
+  const N = B * L;
+  const eps = config.layer_norm_eps;
+  const training = options.training ?? false;
+  const baseSeed = options.seed ?? 0;
+  let site = 0;
+  const dropout = <T extends tf.Tensor>(x: T, rate: number): T => {
+    const s = mixSeeds(baseSeed, site++);
+    return training && rate > 0 ? (tf.dropout(x, rate, undefined, s) as T) : x;
+  };
+
+  const ids = tf.reshape(batch.inputIds, [N]) as tf.Tensor1D;
+  const types = tf.reshape(batch.tokenTypeIds, [N]) as tf.Tensor1D;
+  const words = embeddingLookup(param(params, 'bert.embeddings.word_embeddings.weight'), ids);
+  const tokenTypes = embeddingLookup(param(params, 'bert.embeddings.token_type_embeddings.weight'), types);
+  // Positions are 0..L-1 in every row, so the position table's first L rows broadcast over the batch.
+  const positions = tf.slice(param(params, 'bert.embeddings.position_embeddings.weight'), [0, 0], [L, H]);
+  const embedded = tf.reshape(tf.add(tf.reshape(tf.add(words, tokenTypes), [B, L, H]), positions), [N, H]) as tf.Tensor2D;
+  let hidden = dropout(layerNorm(embedded, params, 'bert.embeddings.LayerNorm', eps), config.hidden_dropout_prob);
+
+  const maskAdd = tf.reshape(
+    tf.mul(tf.sub(1, tf.cast(batch.attentionMask, 'float32')), ATTENTION_MASK_VALUE),
+    [B, 1, 1, L],
+  );
+  const heads = (x: tf.Tensor2D): tf.Tensor4D => tf.transpose(tf.reshape(x, [B, L, A, D]), [0, 2, 1, 3]);
+  const scale = 1 / Math.sqrt(D);
+
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    const p = layerPrefix(i);
+    const q = heads(linear(hidden, params, `${p}.attention.self.query`));
+    const k = heads(linear(hidden, params, `${p}.attention.self.key`));
+    const v = heads(linear(hidden, params, `${p}.attention.self.value`));
+    const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), maskAdd);
+    const probs = dropout(tf.softmax(scores, -1), config.attention_probs_dropout_prob);
+    const context = tf.reshape(tf.transpose(tf.matMul(probs, v), [0, 2, 1, 3]), [N, H]) as tf.Tensor2D;
+    const attnOut = dropout(linear(context, params, `${p}.attention.output.dense`), config.hidden_dropout_prob);
+    const attn = layerNorm(tf.add(attnOut, hidden), params, `${p}.attention.output.LayerNorm`, eps);
+    const inter = gelu(linear(attn, params, `${p}.intermediate.dense`), config.hidden_act);
+    const out = dropout(linear(inter, params, `${p}.output.dense`), config.hidden_dropout_prob);
+    hidden = layerNorm(tf.add(out, attn), params, `${p}.output.LayerNorm`, eps);
+  }
+
+  const logits = tf.reshape(linear(hidden, params, 'qa_outputs'), [B, L, 2]);
+  const [start, end] = tf.unstack(logits, 2) as tf.Tensor2D[];
+  return { startLogits: start, endLogits: end };
+}
+
+/** Mean cross-entropy over the batch of logits [B, L] against int positions [B], clamped to [0, L). */
+export function spanCrossEntropy(logits: tf.Tensor2D, positions: tf.Tensor1D): tf.Scalar {
+  const L = logits.shape[1];
+  // Clamped in float32: the wasm backend's clipByValue ignores the bounds on int32 tensors.
+  const clamped = tf.cast(tf.clipByValue(tf.cast(positions, 'float32'), 0, L - 1), 'int32');
+  const onehot = tf.oneHot(clamped, L);
+  return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits, -1), onehot), -1))) as tf.Scalar;
+}
+
+/** (CE(start) + CE(end)) / 2, as BertForQuestionAnswering computes it. */
+export function qaLoss(logits: QaLogits, startPositions: tf.Tensor1D, endPositions: tf.Tensor1D): tf.Scalar {
+  return tf.div(
+    tf.add(spanCrossEntropy(logits.startLogits, startPositions), spanCrossEntropy(logits.endLogits, endPositions)),
+    2,
+  );
+}
+
+export interface LossAndGrads {
+  loss: tf.Scalar;
+  /** Gradient of the loss for every parameter, keyed by Hugging Face name. */
+  grads: Map<string, tf.Tensor>;
+}
+
+let nextModelId = 0;
+
+/**
+ * The model's parameters as tf.Variables in Hugging Face layout, with forward, loss and gradients.
+ * Variables get a per-instance name scope because tfjs requires globally unique variable names.
+ */
+export class BertForQuestionAnswering {
+  readonly config: BertConfig;
+  readonly params: ReadonlyMap<string, tf.Variable>;
+  private readonly scope: string;
+  private disposed = false;
+
+  constructor(config: BertConfig, host: HostParams) {
+    const problems = validateBertConfig(config);
+    if (problems.length > 0) throw new BertConfigError(problems);
+    this.config = { ...config };
+    this.scope = `bert_qa_${nextModelId++}`;
+    const vars = new Map<string, tf.Variable>();
+    const specs = bertParamSpecs(config);
+    for (const spec of specs) {
+      const t = host.get(spec.name);
+      if (!t) throw new Error(`parameter ${spec.name} is missing`);
+      if (t.shape.length !== spec.shape.length || t.shape.some((d, i) => d !== spec.shape[i]) || t.data.length !== shapeSize(spec.shape)) {
+        throw new Error(`parameter ${spec.name} has shape [${t.shape}], expected [${spec.shape}]`);
+      }
+    }
+    for (const spec of specs) {
+      const t = host.get(spec.name)!;
+      vars.set(spec.name, tf.tidy(() => tf.variable(tf.tensor(t.data, spec.shape, 'float32'), true, `${this.scope}/${spec.name}`)));
+    }
+    this.params = vars;
+  }
+
+  /** A freshly initialised model, reproducible for a given seed on any backend. */
+  static init(config: BertConfig, seed: number): BertForQuestionAnswering {
+    return new BertForQuestionAnswering(config, initBertParams(config, seed));
+  }
+
+  /** Start and end logits [B, L]; the caller owns (and disposes) the two tensors. */
+  forward(batch: BertBatch, options: ForwardOptions = {}): QaLogits {
+    this.assertAlive();
+    const [startLogits, endLogits] = tf.tidy(() => {
+      const out = bertQaForward(this.params, this.config, batch, options);
+      return [out.startLogits, out.endLogits];
+    });
+    return { startLogits, endLogits };
+  }
+
+  loss(batch: BertBatch, startPositions: tf.Tensor1D, endPositions: tf.Tensor1D, options: ForwardOptions = {}): tf.Scalar {
+    this.assertAlive();
+    return tf.tidy(() => qaLoss(bertQaForward(this.params, this.config, batch, options), startPositions, endPositions));
+  }
+
+  /** Loss and gradients for every parameter in one backward pass; the caller disposes all returned tensors. */
+  lossAndGrads(batch: BertBatch, startPositions: tf.Tensor1D, endPositions: tf.Tensor1D, options: ForwardOptions = {}): LossAndGrads {
+    this.assertAlive();
+    const vars = [...this.params.values()];
+    const { value, grads } = tf.variableGrads(
+      () => qaLoss(bertQaForward(this.params, this.config, batch, options), startPositions, endPositions),
+      vars,
+    );
+    const byName = new Map<string, tf.Tensor>();
+    for (const [name, v] of this.params) {
+      const g = grads[v.name];
+      if (g) byName.set(name, g);
+      else byName.set(name, tf.zerosLike(v));
+    }
+    return { loss: value, grads: byName };
+  }
+
+  /** Overwrites parameters from host arrays (e.g. a loaded checkpoint); shapes must match. */
+  setParams(host: HostParams): void {
+    this.assertAlive();
+    for (const [name, v] of this.params) {
+      const t = host.get(name);
+      if (!t) continue;
+      if (t.data.length !== v.size) throw new Error(`parameter ${name} has ${t.data.length} values, expected ${v.size}`);
+      tf.tidy(() => v.assign(tf.tensor(t.data, v.shape, 'float32')));
+    }
+  }
+
+  /** Copies every parameter back to the host, in Hugging Face names and layout. */
+  async toHostParams(): Promise<HostParams> {
+    this.assertAlive();
+    const out: HostParams = new Map();
+    for (const [name, v] of this.params) {
+      const data = (await v.data()) as Float32Array;
+      out.set(name, { shape: [...v.shape], data: new Float32Array(data) });
+    }
+    return out;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of this.params.values()) v.dispose();
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error('model was disposed');
+  }
+}
+
+/** Uploads one fixed-shape batch from row-major int arrays of length B * L. */
+export function batchFromArrays(
+  batchSize: number,
+  seqLength: number,
+  inputIds: ArrayLike<number>,
+  tokenTypeIds: ArrayLike<number>,
+  attentionMask: ArrayLike<number>,
+): BertBatch {
+  const n = batchSize * seqLength;
+  for (const [name, a] of [['input_ids', inputIds], ['token_type_ids', tokenTypeIds], ['attention_mask', attentionMask]] as const) {
+    if (a.length !== n) throw new Error(`${name} has ${a.length} values, expected ${batchSize} x ${seqLength}`);
+  }
+  const make = (a: ArrayLike<number>): tf.Tensor2D => tf.tensor2d(Int32Array.from(a), [batchSize, seqLength], 'int32');
+  return { inputIds: make(inputIds), tokenTypeIds: make(tokenTypeIds), attentionMask: make(attentionMask) };
+}
+
+export function disposeBatch(batch: BertBatch): void {
+  tf.dispose([batch.inputIds, batch.tokenTypeIds, batch.attentionMask]);
+}
