@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useStudio, type PanelId } from '../state/studio.js';
 import { DataPanel } from './data/DataPanel.js';
+import { FeaturesPanel } from './features/FeaturesPanel.js';
 import { formatBytes } from './format.js';
 
 const PANELS: { id: PanelId; label: string; icon: string }[] = [
@@ -55,11 +56,7 @@ export function App() {
         ))}
         <div className="nav-foot">Data stays in this browser (IndexedDB). Nothing is uploaded.</div>
       </nav>
-      <main className="main">{panel === 'data' ? <DataPanel /> : <FeaturesPlaceholder />}</main>
+      <main className="main">{panel === 'data' ? <DataPanel /> : <FeaturesPanel />}</main>
     </div>
   );
-}
-
-function FeaturesPlaceholder() {
-  return <div className="card empty">The Feature Inspector needs a tokenized dataset.</div>;
 }

@@ -1,5 +1,6 @@
 import { connect, type Client } from './protocol.js';
 import type { DataApi } from './data-api.js';
+import type { FeaturesApi } from './features-api.js';
 
 let data: Client<DataApi> | null = null;
 
@@ -7,4 +8,12 @@ let data: Client<DataApi> | null = null;
 export function dataWorker(): Client<DataApi> {
   if (!data) data = connect<DataApi>(new Worker(new URL('./data.worker.ts', import.meta.url), { type: 'module', name: 'data' }));
   return data;
+}
+
+let features: Client<FeaturesApi> | null = null;
+
+/** Tokenizing, inspecting and auditing run in their own worker, so a long featurization never delays browsing. */
+export function featuresWorker(): Client<FeaturesApi> {
+  if (!features) features = connect<FeaturesApi>(new Worker(new URL('./features.worker.ts', import.meta.url), { type: 'module', name: 'features' }));
+  return features;
 }

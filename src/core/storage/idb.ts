@@ -1,7 +1,7 @@
-import type { DatasetInfo, DatasetStore, Shard } from './types.js';
+import type { DatasetInfo, DatasetStore, FeatureSetInfo, FeatureShard, Shard } from './types.js';
 
 export const DB_NAME = 'bert-studio';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 function promisify<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -24,6 +24,8 @@ export function openStudioDb(factory: IDBFactory = indexedDB, name = DB_NAME): P
     const db = req.result;
     if (!db.objectStoreNames.contains('datasets')) db.createObjectStore('datasets', { keyPath: 'id' });
     if (!db.objectStoreNames.contains('shards')) db.createObjectStore('shards', { keyPath: ['datasetId', 'index'] });
+    if (!db.objectStoreNames.contains('featureSets')) db.createObjectStore('featureSets', { keyPath: 'key' });
+    if (!db.objectStoreNames.contains('featureShards')) db.createObjectStore('featureShards', { keyPath: ['key', 'index'] });
   };
   return promisify(req);
 }
@@ -91,9 +93,53 @@ export class IdbDatasetStore implements DatasetStore {
   }
 
   async deleteDataset(id: string): Promise<void> {
-    const tx = this.db.transaction(['datasets', 'shards'], 'readwrite');
+    const sets = (await this.listFeatureSets()).filter((f) => f.datasetId === id);
+    const tx = this.db.transaction(['datasets', 'shards', 'featureSets', 'featureShards'], 'readwrite');
     tx.objectStore('datasets').delete(id);
     tx.objectStore('shards').delete(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]));
+    // Features made from a dataset go with it.
+    for (const f of sets) {
+      tx.objectStore('featureSets').delete(f.key);
+      tx.objectStore('featureShards').delete(IDBKeyRange.bound([f.key, 0], [f.key, Number.MAX_SAFE_INTEGER]));
+    }
+    await done(tx);
+  }
+
+  async listFeatureSets(): Promise<FeatureSetInfo[]> {
+    const tx = this.db.transaction('featureSets', 'readonly');
+    return promisify(tx.objectStore('featureSets').getAll() as IDBRequest<FeatureSetInfo[]>);
+  }
+
+  async getFeatureSet(key: string): Promise<FeatureSetInfo | undefined> {
+    const tx = this.db.transaction('featureSets', 'readonly');
+    return promisify(tx.objectStore('featureSets').get(key) as IDBRequest<FeatureSetInfo | undefined>);
+  }
+
+  /** Feature shards are written one at a time as they are made; the set's record, written last, makes them visible. */
+  async putFeatureShard(shard: FeatureShard): Promise<void> {
+    const tx = this.db.transaction('featureShards', 'readwrite');
+    tx.objectStore('featureShards').put(shard);
+    await done(tx);
+  }
+
+  async putFeatureSet(info: FeatureSetInfo): Promise<void> {
+    const tx = this.db.transaction('featureSets', 'readwrite');
+    tx.objectStore('featureSets').put(info);
+    await done(tx);
+  }
+
+  async readFeatureShard(key: string, index: number): Promise<FeatureShard> {
+    const tx = this.db.transaction('featureShards', 'readonly');
+    const shard = await promisify(tx.objectStore('featureShards').get([key, index]) as IDBRequest<FeatureShard | undefined>);
+    if (!shard) throw new Error(`feature set ${key} has no shard ${index}`);
+    return shard;
+  }
+
+  /** Removes a feature set and its shards, including the shards of one that was never finished. */
+  async deleteFeatureSet(key: string): Promise<void> {
+    const tx = this.db.transaction(['featureSets', 'featureShards'], 'readwrite');
+    tx.objectStore('featureSets').delete(key);
+    tx.objectStore('featureShards').delete(IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]));
     await done(tx);
   }
 

@@ -1,4 +1,5 @@
 import type { SquadQuestion } from '../squad/types.js';
+import type { FeatureBatch } from '../features/types.js';
 
 export type DatasetSourceKind = 'file' | 'url' | 'preset' | 'asset' | 'demo' | 'split';
 
@@ -69,4 +70,33 @@ export interface DatasetStore {
   renameDataset(id: string, name: string): Promise<DatasetInfo>;
   deleteDataset(id: string): Promise<void>;
   readShard(datasetId: string, index: number): Promise<Shard>;
+}
+
+/** Features of one dataset under one tokenizer and window setting; reused when asked for again. */
+export interface FeatureSetInfo {
+  /** (dataset, tokenizer, max_length, stride) as one string. */
+  key: string;
+  datasetId: string;
+  tokenizer: string;
+  lowercase: boolean;
+  maxLength: number;
+  stride: number;
+  examples: number;
+  features: number;
+  shardCount: number;
+  /** Examples by number of windows: index k counts examples with k + 1 windows (last bucket open). */
+  windowsPerExample: number[];
+  createdAt: number;
+  millis: number;
+}
+
+/** Windows made from one dataset shard, as typed arrays (stored as they are, structured-cloned). */
+export interface FeatureShard {
+  key: string;
+  index: number;
+  batch: FeatureBatch;
+}
+
+export function featureSetKey(datasetId: string, tokenizer: string, lowercase: boolean, maxLength: number, stride: number): string {
+  return JSON.stringify([datasetId, tokenizer, lowercase ? 'uncased' : 'cased', maxLength, stride]);
 }

@@ -1,0 +1,192 @@
+import { create } from 'zustand';
+import type { FeatureSetInfo } from '../core/storage/types.js';
+import type { Progress } from '../workers/protocol.js';
+import { WorkerError } from '../workers/protocol.js';
+import type { AuditResult, FeatureJob, InspectedExample, VocabSource } from '../workers/features-api.js';
+import type { LabelRule } from '../core/features/types.js';
+import { featuresWorker } from '../workers/clients.js';
+
+export interface VocabOption {
+  id: string;
+  source: VocabSource;
+  lowercase: boolean;
+  origin: 'local asset' | 'Hugging Face Hub' | 'your file';
+}
+
+/** Vocabularies on the Hub, downloaded when chosen (needs internet). */
+export const HUB_VOCABS: VocabOption[] = [
+  {
+    id: 'hub:bert-base-uncased',
+    source: { kind: 'url', url: 'https://huggingface.co/bert-base-uncased/resolve/main/vocab.txt', label: 'bert-base-uncased' },
+    lowercase: true,
+    origin: 'Hugging Face Hub',
+  },
+  {
+    id: 'hub:bert-base-cased',
+    source: { kind: 'url', url: 'https://huggingface.co/bert-base-cased/resolve/main/vocab.txt', label: 'bert-base-cased' },
+    lowercase: false,
+    origin: 'Hugging Face Hub',
+  },
+];
+
+export type Span = { start: number; end: number };
+
+interface InspectorState {
+  vocabs: VocabOption[];
+  vocabId: string | null;
+  lowercase: boolean;
+  maxLength: number;
+  stride: number;
+  featureSets: FeatureSetInfo[];
+  job: { progress: Progress | null; controller: AbortController } | null;
+  result: { info: FeatureSetInfo; reused: boolean } | null;
+  error: string | null;
+  example: InspectedExample | null;
+  exampleError: string | null;
+  rule: LabelRule;
+  layout: 'stacked' | 'side-by-side';
+  /** Token under the pointer: [window, token index]. */
+  hovered: { window: number; token: number } | null;
+  /** Context characters the user selected (UTF-16). */
+  selection: Span | null;
+  audit: AuditResult | null;
+  auditJob: { progress: Progress | null; controller: AbortController } | null;
+  loadVocabs(): Promise<void>;
+  addVocabFile(file: File): void;
+  setSettings(s: Partial<Pick<InspectorState, 'vocabId' | 'lowercase' | 'maxLength' | 'stride'>>): void;
+  currentJob(datasetId: string): FeatureJob | null;
+  featurize(datasetId: string): Promise<void>;
+  cancel(): void;
+  refreshFeatureSets(): Promise<void>;
+  open(datasetId: string, target: { id?: string; position?: number }): Promise<void>;
+  setRule(rule: LabelRule): void;
+  setLayout(layout: 'stacked' | 'side-by-side'): void;
+  hover(h: { window: number; token: number } | null): void;
+  select(s: Span | null): void;
+  runAudit(datasetId: string): Promise<void>;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export const useInspector = create<InspectorState>((set, get) => ({
+  vocabs: HUB_VOCABS,
+  vocabId: null,
+  lowercase: true,
+  maxLength: 384,
+  stride: 128,
+  featureSets: [],
+  job: null,
+  result: null,
+  error: null,
+  example: null,
+  exampleError: null,
+  rule: 'fully-inside',
+  layout: 'stacked',
+  hovered: null,
+  selection: null,
+  audit: null,
+  auditJob: null,
+
+  async loadVocabs() {
+    let local: VocabOption[] = [];
+    try {
+      const res = await fetch('/assets/index.json');
+      const index = (await res.json()) as { files: { path: string; kind: string }[] };
+      local = index.files
+        .filter((f) => f.kind === 'vocabulary')
+        .map((f) => ({
+          id: `asset:${f.path}`,
+          source: { kind: 'url' as const, url: `/assets/${f.path}`, label: f.path.split('/').pop() ?? f.path },
+          lowercase: !/(^|[^n])cased/i.test(f.path),
+          origin: 'local asset' as const,
+        }));
+    } catch {
+      local = [];
+    }
+    const vocabs = [...local, ...HUB_VOCABS, ...get().vocabs.filter((v) => v.origin === 'your file')];
+    const keep = vocabs.find((v) => v.id === get().vocabId);
+    const first = keep ?? local.find((v) => v.lowercase) ?? vocabs[0];
+    set({ vocabs, vocabId: first.id, lowercase: keep ? get().lowercase : first.lowercase });
+  },
+
+  addVocabFile(file) {
+    const option: VocabOption = {
+      id: `file:${file.name}:${file.size}`,
+      source: { kind: 'file', file, label: file.name },
+      lowercase: !/(^|[^n])cased/i.test(file.name),
+      origin: 'your file',
+    };
+    set({ vocabs: [...get().vocabs.filter((v) => v.id !== option.id), option], vocabId: option.id, lowercase: option.lowercase });
+  },
+
+  setSettings(s) {
+    const next = { ...s };
+    if (s.vocabId && s.lowercase === undefined) {
+      const v = get().vocabs.find((x) => x.id === s.vocabId);
+      if (v) next.lowercase = v.lowercase;
+    }
+    set({ ...next, result: null, example: null, audit: null, error: null });
+  },
+
+  currentJob(datasetId) {
+    const { vocabs, vocabId, lowercase, maxLength, stride } = get();
+    const v = vocabs.find((x) => x.id === vocabId);
+    return v ? { datasetId, vocab: v.source, lowercase, maxLength, stride } : null;
+  },
+
+  async featurize(datasetId) {
+    const job = get().currentJob(datasetId);
+    if (!job) return set({ error: 'Choose a vocabulary first.' });
+    const controller = new AbortController();
+    set({ job: { progress: null, controller }, error: null, result: null });
+    try {
+      const result = await featuresWorker().call('featurize', job, {
+        signal: controller.signal,
+        onProgress: (progress) => set({ job: { progress, controller } }),
+      });
+      set({ result, job: null });
+      await get().refreshFeatureSets();
+      if (!get().example) await get().open(datasetId, { position: 0 });
+    } catch (err) {
+      set({ job: null, error: err instanceof WorkerError && err.cancelled ? 'Tokenization cancelled; nothing was kept.' : message(err) });
+    }
+  },
+
+  cancel() {
+    get().job?.controller.abort();
+    get().auditJob?.controller.abort();
+  },
+
+  async refreshFeatureSets() {
+    set({ featureSets: await featuresWorker().call('feature-sets', null) });
+  },
+
+  async open(datasetId, target) {
+    const job = get().currentJob(datasetId);
+    if (!job) return;
+    try {
+      const example = await featuresWorker().call('inspect', { job, exampleId: target.id, position: target.position });
+      set({ example, exampleError: null, hovered: null, selection: null });
+    } catch (err) {
+      set({ exampleError: message(err) });
+    }
+  },
+
+  setRule: (rule) => set({ rule }),
+  setLayout: (layout) => set({ layout }),
+  hover: (hovered) => set({ hovered }),
+  select: (selection) => set({ selection }),
+
+  async runAudit(datasetId) {
+    const job = get().currentJob(datasetId);
+    if (!job) return;
+    const controller = new AbortController();
+    set({ auditJob: { progress: null, controller }, audit: null });
+    try {
+      const audit = await featuresWorker().call('audit', { job }, { signal: controller.signal, onProgress: (progress) => set({ auditJob: { progress, controller } }) });
+      set({ audit, auditJob: null });
+    } catch (err) {
+      set({ auditJob: null, error: err instanceof WorkerError && err.cancelled ? 'Audit cancelled.' : message(err) });
+    }
+  },
+}));

@@ -1,0 +1,126 @@
+import { useEffect, useRef } from 'react';
+import { useStudio } from '../../state/studio.js';
+import { useInspector } from '../../state/inspector.js';
+import { ProgressBar } from '../common/Progress.js';
+import { formatCount } from '../format.js';
+import { ExampleView } from './ExampleView.js';
+import { AuditView } from './AuditView.js';
+
+export function FeaturesPanel() {
+  const datasets = useStudio((s) => s.datasets);
+  const datasetId = useStudio((s) => s.selectedDatasetId);
+  const selectDataset = useStudio((s) => s.selectDataset);
+  const st = useInspector();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const { loadVocabs, refreshFeatureSets } = st;
+
+  useEffect(() => {
+    void loadVocabs();
+    void refreshFeatureSets();
+  }, [loadVocabs, refreshFeatureSets]);
+
+  const dataset = datasets.find((d) => d.id === datasetId) ?? null;
+  const vocab = st.vocabs.find((v) => v.id === st.vocabId);
+  const stored = dataset ? st.featureSets.filter((f) => f.datasetId === dataset.id) : [];
+
+  return (
+    <>
+      <section className="card" aria-label="Tokenize">
+        <div className="card-head">
+          <h2>Tokenize into windows</h2>
+          <span className="muted small">WordPiece with offsets, truncation of the context only, overflow windows with stride, start/end labels</span>
+        </div>
+        <div className="settings-grid">
+          <label className="field">
+            Dataset
+            <select className="input" value={datasetId ?? ''} onChange={(e) => { selectDataset(e.target.value); st.setSettings({}); }} aria-label="Dataset">
+              {datasets.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name} ({formatCount(d.questions)} questions)
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            Vocabulary
+            <div className="row" style={{ flexWrap: 'nowrap' }}>
+              <select className="input grow" value={st.vocabId ?? ''} onChange={(e) => st.setSettings({ vocabId: e.target.value })} aria-label="Vocabulary">
+                {st.vocabs.map((v) => (
+                  <option key={v.id} value={v.id}>
+                    {v.source.label} · {v.origin}
+                  </option>
+                ))}
+              </select>
+              <input ref={fileInput} type="file" hidden accept=".txt,.json" onChange={(e) => e.target.files?.[0] && st.addVocabFile(e.target.files[0])} />
+              <button className="btn small" onClick={() => fileInput.current?.click()} title="vocab.txt or tokenizer.json">
+                File…
+              </button>
+              <label className="row small" style={{ gap: 4, flexWrap: 'nowrap' }}>
+                <input type="checkbox" checked={st.lowercase} onChange={(e) => st.setSettings({ lowercase: e.target.checked })} /> lowercase
+              </label>
+            </div>
+          </label>
+          <label className="field">
+            max_length
+            <input className="input" type="number" min={16} max={512} value={st.maxLength} onChange={(e) => st.setSettings({ maxLength: Math.trunc(Number(e.target.value)) })} aria-label="max_length" />
+          </label>
+          <label className="field">
+            stride
+            <input className="input" type="number" min={0} value={st.stride} onChange={(e) => st.setSettings({ stride: Math.trunc(Number(e.target.value)) })} aria-label="stride" />
+          </label>
+          <button className="btn primary" disabled={!dataset || !vocab || !!st.job} onClick={() => dataset && void st.featurize(dataset.id)}>
+            Tokenize
+          </button>
+        </div>
+        {vocab?.origin === 'Hugging Face Hub' ? <div className="muted small" style={{ marginTop: 8 }}>Downloads {vocab.source.kind === 'url' ? vocab.source.url : ''} (needs internet).</div> : null}
+        {st.job ? (
+          <div className="job" style={{ marginTop: 12 }} data-testid="featurize-job">
+            <div className="row">
+              <b className="grow">Tokenizing {dataset?.name}</b>
+              <span className="muted small">{st.job.progress?.label ?? 'loading the vocabulary…'}</span>
+              <button className="btn small" onClick={st.cancel}>
+                Cancel
+              </button>
+            </div>
+            <ProgressBar progress={st.job.progress} />
+          </div>
+        ) : null}
+        {st.error ? (
+          <div className="job error" style={{ marginTop: 12 }} role="alert" data-testid="features-error">
+            {st.error}
+          </div>
+        ) : null}
+        {st.result ? (
+          <div className="job ok" style={{ marginTop: 12 }} data-testid="featurize-result">
+            <div className="counts">
+              <div className="count">
+                <b data-testid="example-count">{formatCount(st.result.info.examples)}</b>
+                <span>examples</span>
+              </div>
+              <div className="count">
+                <b data-testid="feature-count">{formatCount(st.result.info.features)}</b>
+                <span>features (windows)</span>
+              </div>
+              <div className="count">
+                <b>{formatCount(st.result.info.examples - st.result.info.windowsPerExample[0])}</b>
+                <span>examples with 2+ windows</span>
+              </div>
+              <div className="count">
+                <b>{st.result.reused ? 'reused' : `${(st.result.info.millis / 1000).toFixed(1)} s`}</b>
+                <span>{st.result.reused ? 'stored features' : 'in a worker'}</span>
+              </div>
+            </div>
+          </div>
+        ) : null}
+        {stored.length > 0 ? (
+          <div className="muted small" style={{ marginTop: 10 }}>
+            Stored for this dataset:{' '}
+            {stored.map((f) => `${f.tokenizer} (${f.lowercase ? 'uncased' : 'cased'}) ${f.maxLength}/${f.stride}: ${formatCount(f.features)} windows`).join(' · ')}
+          </div>
+        ) : null}
+      </section>
+      {dataset && st.result ? <ExampleView dataset={dataset} /> : null}
+      {dataset && st.result ? <AuditView dataset={dataset} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+import type { FeatureSetInfo } from '../core/storage/types.js';
+import type { AnswerPlacement, FeatureAudit, FeatureWindow, MismatchReason } from '../core/features/index.js';
+
+/** Where a vocabulary comes from: a URL (local asset or the Hugging Face Hub) or a file the user picked. */
+export type VocabSource = { kind: 'url'; url: string; label: string } | { kind: 'file'; file: File; label: string };
+
+export interface FeatureJob {
+  datasetId: string;
+  vocab: VocabSource;
+  lowercase: boolean;
+  maxLength: number;
+  stride: number;
+}
+
+/** One window as the inspector draws it. Offsets are UTF-16 spans into the question or the context. */
+export interface InspectedWindow extends FeatureWindow {
+  tokens: string[];
+  placement: AnswerPlacement;
+  /** Context tokens this window shares with the previous one (the stride overlap). */
+  overlapWithPrevious: number;
+  /** The fully-inside label's span sliced from the context; null for (0, 0). */
+  decoded: string | null;
+  partialDecoded: string | null;
+  match: boolean | null;
+  reason: MismatchReason | null;
+}
+
+export interface InspectedExample {
+  id: string;
+  title: string;
+  article: number;
+  paragraph: number;
+  question: string;
+  context: string;
+  /** All gold answers, as UTF-16 spans of the context; the first one is the training label's. */
+  answers: { text: string; start: number; end: number }[];
+  windows: InspectedWindow[];
+  /** Position in the dataset, for stepping through it. */
+  position: number;
+  total: number;
+}
+
+export interface AuditResult {
+  audit: FeatureAudit;
+  examples: number;
+}
+
+/** Requests the features worker answers: tokenizing datasets into windows, inspecting and auditing them. */
+export type FeaturesApi = {
+  featurize: { payload: FeatureJob; result: { info: FeatureSetInfo; reused: boolean } };
+  'feature-sets': { payload: null; result: FeatureSetInfo[] };
+  'delete-feature-set': { payload: { key: string }; result: null };
+  inspect: { payload: { job: FeatureJob; exampleId?: string; position?: number }; result: InspectedExample };
+  audit: { payload: { job: FeatureJob }; result: AuditResult };
+};
