@@ -66,15 +66,25 @@ export async function oracleWindows(
 ): Promise<OracleWindow[][]> {
   const t = oracle.tokenizer;
   const opts = { addSpecialTokens: false };
-  const questions = await t.encodeBatch(
-    pairs.map((p) => p.question),
-    opts,
+  // Each distinct context is encoded once; truncate() mutates, so every question gets a copy
+  // (mergeEncodings of a single encoding copies it without re-tokenizing).
+  const distinct = [...new Set(pairs.map((p) => p.context))];
+  const [questions, contexts] = await Promise.all([
+    t.encodeBatch(
+      pairs.map((p) => p.question),
+      opts,
+    ),
+    t.encodeBatch(distinct, opts),
+  ]);
+  const byText = new Map(distinct.map((c, i) => [c, contexts[i]]));
+  return pairs.map((p, i) =>
+    windowsOf(oracle, questions[i], copyEncoding(byText.get(p.context)!), maxLength, stride, pad),
   );
-  const contexts = await t.encodeBatch(
-    pairs.map((p) => p.context),
-    opts,
-  );
-  return pairs.map((_, i) => windowsOf(oracle, questions[i], contexts[i], maxLength, stride, pad));
+}
+
+/** A private copy of an encoding, so that truncating it leaves the original intact. */
+export function copyEncoding(e: RustEncoding): RustEncoding {
+  return tokenizers.mergeEncodings([e], false);
 }
 
 export function windowsOf(
