@@ -194,9 +194,12 @@ export function unpickle(bytes: Uint8Array, start = 0): UnpickleResult {
       case 0x29: // EMPTY_TUPLE
         stack.push(new Tuple([]));
         break;
-      case 0x74: // TUPLE
-        stack.push(new Tuple(popMark()));
+      case 0x74: {
+        // TUPLE (popMark replaces `stack`, so it must run before the push)
+        const items = popMark();
+        stack.push(new Tuple(items));
         break;
+      }
       case 0x85: // TUPLE1
         stack.push(new Tuple([pop()]));
         break;
