@@ -104,6 +104,12 @@ export const useStudio = create<StudioState>((set, get) => ({
           },
         },
       );
+      // A result that crossed the user's Cancel on its way back is dropped like any cancelled work.
+      if (controller.signal.aborted) {
+        await dataWorker().call('import-discard', { stagingId: staged.stagingId });
+        set({ importJob: null });
+        return;
+      }
       const fatal = staged.report.fatal;
       if (fatal) {
         await dataWorker().call('import-discard', { stagingId: staged.stagingId });

@@ -54,22 +54,24 @@ function checkBudget(s: FeatureSettings, questionTokens: number, id: string): nu
   return budget;
 }
 
+/** A question ready to be windowed: its tokens, its context's tokens and its window plan. */
+interface Planned {
+  question: TokenizedText;
+  context: TokenizedText;
+  budget: number;
+  windows: number;
+  answerStart: number | null;
+  answerEnd: number | null;
+}
+
 /**
- * Accumulates windows into growable typed arrays. Paragraph contexts are tokenized once and reused
- * for every question asked about them.
+ * Collects paragraphs, tokenizing each context once and each question once, then writes every
+ * window into typed arrays allocated at their exact final size (no growth copies).
  */
 export class FeatureBuilder {
   readonly length: number;
-  private cap = 0;
-  private n = 0;
-  private inputIds = new Int32Array(0);
-  private tokenTypeIds = new Uint8Array(0);
-  private attentionMask = new Uint8Array(0);
-  private sequenceIds = new Int8Array(0);
-  private offsets = new Int32Array(0);
-  private startPositions = new Int32Array(0);
-  private endPositions = new Int32Array(0);
-  private exampleIndex = new Int32Array(0);
+  private readonly planned: Planned[] = [];
+  private windows = 0;
   private readonly examples: FeatureExample[] = [];
   private readonly contexts: string[] = [];
 
@@ -83,155 +85,102 @@ export class FeatureBuilder {
   }
 
   get featureCount(): number {
-    return this.n;
+    return this.windows;
   }
 
   get exampleCount(): number {
     return this.examples.length;
   }
 
-  private reserve(k: number): void {
-    if (this.n + k <= this.cap) return;
-    const cap = Math.max(16, this.cap * 2, this.n + k);
-    const L = this.length;
-    const grow = <T extends Int32Array | Uint8Array | Int8Array>(a: T, size: number, make: (n: number) => T): T => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.inputIds = grow(this.inputIds, cap * L, (m) => new Int32Array(m));
-    this.tokenTypeIds = grow(this.tokenTypeIds, cap * L, (m) => new Uint8Array(m));
-    this.attentionMask = grow(this.attentionMask, cap * L, (m) => new Uint8Array(m));
-    this.sequenceIds = grow(this.sequenceIds, cap * L, (m) => new Int8Array(m));
-    this.offsets = grow(this.offsets, cap * L * 2, (m) => new Int32Array(m));
-    this.startPositions = grow(this.startPositions, cap, (m) => new Int32Array(m));
-    this.endPositions = grow(this.endPositions, cap, (m) => new Int32Array(m));
-    this.exampleIndex = grow(this.exampleIndex, cap, (m) => new Int32Array(m));
-    this.cap = cap;
-  }
-
-  /** Adds every question of one paragraph; the context is tokenized once. */
+  /** Adds every question of one paragraph; the context is tokenized once (or given pre-tokenized). */
   addParagraph(p: ParagraphInput, contextTokens?: TokenizedText): void {
-    const ctx = contextTokens ?? this.tokenizer.encode(p.context);
+    const context = contextTokens ?? this.tokenizer.encode(p.context);
     const contextIndex = this.contexts.length;
     this.contexts.push(p.context);
+    const stride = this.settings.stride;
     for (const q of p.questions) {
-      const question = stripQuestion(q.question);
-      const qt = this.tokenizer.encode(question);
-      const budget = checkBudget(this.settings, qt.length, q.id);
+      const text = stripQuestion(q.question);
+      const question = this.tokenizer.encode(text);
+      const budget = checkBudget(this.settings, question.length, q.id);
+      const total = context.length;
+      const windows = total <= budget ? 1 : 1 + Math.ceil((total - budget) / (budget - stride));
       const answerStart = q.answer ? q.answer.start : null;
       const answerEnd = q.answer ? q.answer.start + q.answer.text.length : null;
-      const exampleIndex = this.examples.length;
-      this.examples.push({
-        id: q.id,
-        question,
-        contextIndex,
-        answerStart,
-        answerEnd,
-        answerText: q.answer ? q.answer.text : null,
-      });
-      this.addWindows(qt, ctx, budget, exampleIndex, answerStart, answerEnd);
+      this.examples.push({ id: q.id, question: text, contextIndex, answerStart, answerEnd, answerText: q.answer ? q.answer.text : null });
+      this.planned.push({ question, context, budget, windows, answerStart, answerEnd });
+      this.windows += windows;
     }
   }
 
-  private addWindows(
-    qt: TokenizedText,
-    ctx: TokenizedText,
-    budget: number,
-    exampleIndex: number,
-    answerStart: number | null,
-    answerEnd: number | null,
-  ): void {
-    const total = ctx.length;
-    const step = budget - this.settings.stride;
-    const count = total <= budget ? 1 : 1 + Math.ceil((total - budget) / step);
-    this.reserve(count);
-    const L = this.length;
-    const tok = this.tokenizer;
-    const q = qt.length;
-    const keepQuestionOffsets = this.mode === 'train';
-    for (let k = 0; k < count; k++) {
-      const from = k * step;
-      const to = Math.min(from + budget, total);
-      const w = this.n++;
-      const base = w * L;
-      const ids = this.inputIds;
-      const types = this.tokenTypeIds;
-      const mask = this.attentionMask;
-      const seq = this.sequenceIds;
-      const off = this.offsets;
-      ids[base] = tok.clsId;
-      seq[base] = -1;
-      off[2 * base] = -1;
-      off[2 * base + 1] = -1;
-      for (let i = 0; i < q; i++) {
-        const p = base + 1 + i;
-        ids[p] = qt.ids[i];
-        seq[p] = 0;
-        off[2 * p] = keepQuestionOffsets ? qt.starts[i] : -1;
-        off[2 * p + 1] = keepQuestionOffsets ? qt.ends[i] : -1;
-      }
-      let p = base + 1 + q;
-      ids[p] = tok.sepId;
-      seq[p] = -1;
-      off[2 * p] = -1;
-      off[2 * p + 1] = -1;
-      mask.fill(1, base, base + q + 2);
-      types.fill(0, base, base + q + 2);
-      p++;
-      for (let i = from; i < to; i++, p++) {
-        ids[p] = ctx.ids[i];
-        seq[p] = 1;
-        off[2 * p] = ctx.starts[i];
-        off[2 * p + 1] = ctx.ends[i];
-      }
-      ids[p] = tok.sepId;
-      seq[p] = -1;
-      off[2 * p] = -1;
-      off[2 * p + 1] = -1;
-      p++;
-      types.fill(1, base + q + 2, p);
-      mask.fill(1, base + q + 2, p);
-      ids.fill(tok.padId, p, base + L);
-      types.fill(0, p, base + L);
-      mask.fill(0, p, base + L);
-      seq.fill(-1, p, base + L);
-      off.fill(-1, 2 * p, 2 * (base + L));
-      let start = 0;
-      let end = 0;
-      if (answerStart !== null && answerEnd !== null) {
-        const span = labelSpan(ctx.starts, ctx.ends, from, to - 1, answerStart, answerEnd, 'fully-inside');
-        if (span) {
-          start = span.start - from + q + 2;
-          end = span.end - from + q + 2;
-        }
-      }
-      this.startPositions[w] = start;
-      this.endPositions[w] = end;
-      this.exampleIndex[w] = exampleIndex;
-    }
-  }
-
-  /** The batch so far, trimmed to its size (copies; the builder can keep going). */
+  /** Writes all windows collected so far into a new batch. */
   finish(): FeatureBatch {
     const L = this.length;
-    const n = this.n;
-    return {
+    const n = this.windows;
+    const batch: FeatureBatch = {
       mode: this.mode,
       length: L,
       stride: this.settings.stride,
       count: n,
-      inputIds: this.inputIds.slice(0, n * L),
-      tokenTypeIds: this.tokenTypeIds.slice(0, n * L),
-      attentionMask: this.attentionMask.slice(0, n * L),
-      sequenceIds: this.sequenceIds.slice(0, n * L),
-      offsets: this.offsets.slice(0, n * L * 2),
-      startPositions: this.startPositions.slice(0, n),
-      endPositions: this.endPositions.slice(0, n),
-      exampleIndex: this.exampleIndex.slice(0, n),
+      inputIds: new Int32Array(n * L).fill(this.tokenizer.padId),
+      tokenTypeIds: new Uint8Array(n * L),
+      attentionMask: new Uint8Array(n * L),
+      sequenceIds: new Int8Array(n * L).fill(-1),
+      offsets: new Int32Array(n * L * 2).fill(-1),
+      startPositions: new Int32Array(n),
+      endPositions: new Int32Array(n),
+      exampleIndex: new Int32Array(n),
       examples: this.examples.slice(),
       contexts: this.contexts.slice(),
     };
+    let w = 0;
+    this.planned.forEach((plan, i) => {
+      for (let k = 0; k < plan.windows; k++) this.writeWindow(batch, w++, i, k, plan);
+    });
+    return batch;
+  }
+
+  /** Fills window w (k-th of its example); padding positions keep the values set at allocation. */
+  private writeWindow(batch: FeatureBatch, w: number, exampleIndex: number, k: number, plan: Planned): void {
+    const { question: qt, context: ctx, budget } = plan;
+    const L = this.length;
+    const q = qt.length;
+    const from = k * (budget - this.settings.stride);
+    const to = Math.min(from + budget, ctx.length);
+    const base = w * L;
+    const { inputIds: ids, tokenTypeIds: types, attentionMask: mask, sequenceIds: seq, offsets: off } = batch;
+    const tok = this.tokenizer;
+    ids[base] = tok.clsId;
+    ids.set(qt.ids, base + 1);
+    seq.fill(0, base + 1, base + 1 + q);
+    if (this.mode === 'train')
+      for (let i = 0; i < q; i++) {
+        off[2 * (base + 1 + i)] = qt.starts[i];
+        off[2 * (base + 1 + i) + 1] = qt.ends[i];
+      }
+    ids[base + 1 + q] = tok.sepId;
+    const c0 = base + q + 2;
+    ids.set(ctx.ids.subarray(from, to), c0);
+    seq.fill(1, c0, c0 + (to - from));
+    for (let i = from, p = 2 * c0; i < to; i++, p += 2) {
+      off[p] = ctx.starts[i];
+      off[p + 1] = ctx.ends[i];
+    }
+    const sep = c0 + (to - from);
+    ids[sep] = tok.sepId;
+    mask.fill(1, base, sep + 1);
+    types.fill(1, c0, sep + 1);
+    let start = 0;
+    let end = 0;
+    if (plan.answerStart !== null && plan.answerEnd !== null) {
+      const span = labelSpan(ctx.starts, ctx.ends, from, to - 1, plan.answerStart, plan.answerEnd, 'fully-inside');
+      if (span) {
+        start = span.start - from + q + 2;
+        end = span.end - from + q + 2;
+      }
+    }
+    batch.startPositions[w] = start;
+    batch.endPositions[w] = end;
+    batch.exampleIndex[w] = exampleIndex;
   }
 }
 

@@ -181,7 +181,7 @@ function QuestionDetail({ dataset, row, paragraph, onSelect }: { dataset: Datase
           {dataset.titles[row.article].replace(/_/g, ' ')} · paragraph {row.paragraph + 1} of {dataset.paragraphsPerArticle[row.article]} · <span className="mono">{row.id}</span>
         </div>
         <div className="q">{qa?.question}</div>
-        <div className="gold">
+        <div className="gold-list">
           {qa?.answers.length ? qa.answers.map((a, i) => <span key={i}>{a.text}</span>) : <span>no answer (unanswerable)</span>}
         </div>
         <div className="row small">
