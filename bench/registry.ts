@@ -2,4 +2,6 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-export const benchmarks: Record<string, () => Promise<Benchmark>> = {};
+export const benchmarks: Record<string, () => Promise<Benchmark>> = {
+  featurize: () => import('./featurize.js'),
+};
