@@ -1,0 +1,45 @@
+// `init --config CONFIG.json --seed N --out DIR`: a freshly initialised BertForQuestionAnswering,
+// written as config.json + model.safetensors with Hugging Face names.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { intOption, parseArgs, required } from '../args.js';
+import { parseBackendName, setupBackend } from '../backend.js';
+import { writeModelDir } from '../model-io.js';
+import {
+  BERT_PRESETS,
+  type BertConfig,
+  type BertPresetName,
+  BertForQuestionAnswering,
+  modelFiles,
+  parseBertConfig,
+} from '../../src/core/model/index.js';
+
+async function readConfig(value: string): Promise<BertConfig> {
+  if (!existsSync(value) && value in BERT_PRESETS) return { ...BERT_PRESETS[value as BertPresetName] };
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(value, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read config ${value}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return parseBertConfig(json);
+}
+
+export async function run(args: string[]): Promise<number> {
+  const p = parseArgs(args);
+  const config = await readConfig(required(p, 'config'));
+  const seed = intOption(p, 'seed', 0);
+  const out = required(p, 'out');
+  const backend = parseBackendName(p.values.get('backend'));
+  await setupBackend(backend);
+  // Built on the chosen backend and read back, so the file holds exactly what that backend trains from.
+  const model = BertForQuestionAnswering.init(config, seed);
+  const params = await model.toHostParams();
+  model.dispose();
+  const written = await writeModelDir(out, modelFiles(config, params));
+  let parameters = 0;
+  for (const t of params.values()) parameters += t.data.length;
+  for (const path of written) console.log(`wrote ${path}`);
+  console.log(JSON.stringify({ out, seed, backend, parameters }));
+  return 0;
+}
