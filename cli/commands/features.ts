@@ -68,9 +68,7 @@ export async function run(args: string[]): Promise<number> {
   if (!isJson && !p.flags.has('lowercase') && !p.flags.has('cased'))
     throw new Error('a vocab.txt does not say whether it is cased: add --lowercase (uncased models) or --cased');
   const lowercase = p.flags.has('lowercase') ? true : p.flags.has('cased') ? false : undefined;
-  const tokenizer = isJson
-    ? tokenizerFromFileText(vocabText, { lowercase: lowercase ?? true, normalizer: lowercase === undefined ? {} : { lowercase } })
-    : tokenizerFromFileText(vocabText, { lowercase: lowercase! });
+  const tokenizer = tokenizerFromFileText(vocabText, { lowercase });
   const settings = { maxLength: intOption(p, 'max-length', 384), stride: intOption(p, 'stride', 128) };
   const squad = parseSquad(await readText(dataPath, 'data file'), dataPath);
 

@@ -1,10 +1,11 @@
 // Featurizer vs Hugging Face's Rust tokenizer on every SQuAD dev question, both vocabularies,
 // plus hand-written cases the dev set lacks.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SquadFile } from '../squad/types';
-import { tokenizerFromVocab, type BertTokenizer } from '../tokenizer';
+import { tokenizerFromJson, tokenizerFromVocab, type BertTokenizer } from '../tokenizer';
 import { indexMap } from '../util/codepoints';
 import { featurizeParagraphs, featurizeSquad } from './featurize';
 import { loadOracle, oracleLabel, oracleWindows, type Oracle, type OracleWindow } from './oracle.test-util';
@@ -200,6 +201,14 @@ describe.each(VOCABS)('featurizer vs the Rust oracle ($name)', ({ name, lowercas
     const cases = HAND.map((c, i) => withAnswer(c, `hand-${i}`));
     expect(await compare(tok, oracle, cases, 384, 128)).toEqual([]);
     expect(await compare(tok, oracle, cases, 384, 128, 'eval')).toEqual([]);
+  });
+
+  it('reads the same tokenizer from the tokenizer.json the Rust library saves', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tokjson-')), 'tokenizer.json');
+    oracle.tokenizer.save(file);
+    const fromJson = tokenizerFromJson(readFileSync(file, 'utf8'));
+    const cases = HAND.map((c, i) => withAnswer(c, `json-${i}`));
+    expect(await compare(fromJson, oracle, cases, 384, 128)).toEqual([]);
   });
 
   it('matches on small windows across those characters', async () => {

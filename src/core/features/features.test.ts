@@ -177,3 +177,17 @@ describe('tokenizer.json', () => {
     expect(() => tokenizerFromJson({ model: { type: 'BPE', vocab: {} } })).toThrow(/expected a WordPiece model/);
   });
 });
+
+describe('tokenizerFromFileText', () => {
+  const json = JSON.stringify({
+    normalizer: { type: 'BertNormalizer', lowercase: false, strip_accents: null },
+    model: { type: 'WordPiece', unk_token: '[UNK]', vocab: { '[PAD]': 0, '[UNK]': 1, '[CLS]': 2, '[SEP]': 3, Hello: 4, hello: 5 } },
+  });
+
+  it("keeps a tokenizer.json's own casing unless told otherwise", async () => {
+    const { tokenizerFromFileText } = await import('../tokenizer');
+    expect(tokenizerFromFileText(json, {}).tokenize('Hello')).toEqual(['Hello']);
+    expect(tokenizerFromFileText(json, { lowercase: true }).tokenize('Hello')).toEqual(['hello']);
+    expect(() => tokenizerFromFileText('[PAD]\n[UNK]\n', {})).toThrow(/does not say whether it is cased/);
+  });
+});

@@ -1,5 +1,5 @@
 import { labelSpan } from './labels';
-import type { FeatureBatch, FeatureWindow, SpanLabel } from './types';
+import type { FeatureBatch, FeatureWindow, LabelRule, SpanLabel } from './types';
 
 /** Context token range of window w as window positions [first, last]; first > last when empty. */
 export function contextRange(batch: FeatureBatch, w: number): { first: number; last: number } {
@@ -17,7 +17,7 @@ export function contextRange(batch: FeatureBatch, w: number): { first: number; l
 }
 
 /** Labels window w of a batch under either rule, from the example's answer (0, 0 when none). */
-export function labelBatchWindow(batch: FeatureBatch, w: number, rule: 'fully-inside' | 'partial-overlap'): SpanLabel {
+export function labelBatchWindow(batch: FeatureBatch, w: number, rule: LabelRule): SpanLabel {
   const ex = batch.examples[batch.exampleIndex[w]];
   if (ex.answerStart === null || ex.answerEnd === null) return { start: 0, end: 0 };
   const { first, last } = contextRange(batch, w);

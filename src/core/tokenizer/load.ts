@@ -127,9 +127,20 @@ export function tokenizerFromJson(json: string | Json, overrides?: Partial<Norma
   });
 }
 
-/** Chooses the loader from the file's content: a JSON object is a tokenizer.json, anything else a vocab.txt. */
-export function tokenizerFromFileText(text: string, options: VocabOptions): BertTokenizer {
-  const head = text.trimStart();
-  if (head.startsWith('{')) return tokenizerFromJson(text, { lowercase: options.lowercase, ...options.normalizer });
-  return tokenizerFromVocab(text, options);
+/**
+ * Chooses the loader from the file's content: a JSON object is a tokenizer.json (which carries its
+ * own casing; `lowercase`, when given, overrides it), anything else a vocab.txt (which needs it).
+ */
+export function tokenizerFromFileText(
+  text: string,
+  options: { lowercase?: boolean; normalizer?: Partial<NormalizerOptions>; wordPiece?: Partial<WordPieceOptions> },
+): BertTokenizer {
+  if (text.trimStart().startsWith('{')) {
+    const overrides = { ...options.normalizer };
+    if (options.lowercase !== undefined) overrides.lowercase = options.lowercase;
+    return tokenizerFromJson(text, overrides);
+  }
+  if (options.lowercase === undefined)
+    throw new Error('a vocab.txt does not say whether it is cased: pass lowercase true (uncased) or false (cased)');
+  return tokenizerFromVocab(text, { ...options, lowercase: options.lowercase });
 }
