@@ -15,6 +15,8 @@ function tensorFromRef(name: string, ref: TensorRef, storageBytes: (key: string)
   const size = DTYPE_BYTES[storage.dtype];
   const count = shapeSize(shape);
   if (shape.some((d) => d < 0) || stride.some((s) => s < 0) || offset < 0) throw new PickleError(`tensor ${name} has a negative size, stride or offset`);
+  // A stride-0 view could claim any element count over a tiny storage; no BERT tensor comes near 2^31.
+  if (count > 2 ** 31) throw new PickleError(`tensor ${name} claims ${count} elements`);
   let last = offset;
   for (let i = 0; i < shape.length; i++) last += (shape[i] - 1) * stride[i];
   if (count > 0 && last >= storage.numel) throw new PickleError(`tensor ${name} reaches past the end of storage ${storage.key}`);
