@@ -13,7 +13,7 @@ export interface BertBatch {
 export interface ForwardOptions {
   /** Dropout is applied only when training. */
   training?: boolean;
-  /** Seeds the dropout masks; the same seed gives the same masks on every backend. */
+  /** Seeds the dropout masks (a trainer passes a new one each step); same seed, same masks on every backend. */
   seed?: number;
 }
 
