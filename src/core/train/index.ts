@@ -1,0 +1,26 @@
+export { ADAMW_DEFAULTS, AdamW, decaysWeight, type AdamWOptions, type AdamWState } from './adamw.js';
+export { clipByGlobalNorm, clipCoefficient, globalNorm } from './clip.js';
+export {
+  SIZE_DEFAULTS,
+  defaultHyperparameters,
+  modelSizeOf,
+  validateHyperparameters,
+  type TrainHyperparameters,
+} from './defaults.js';
+export { rowCrossEntropy, weightedLossAndGrads, weightedQaLoss } from './loss.js';
+export { SeededRng } from './rng.js';
+export { linearWarmupDecay, scheduledLearningRate, warmupSteps } from './schedule.js';
+export {
+  TRAIN_OPTION_DEFAULTS,
+  Trainer,
+  checkFeatures,
+  evaluateLoss,
+  resolveTrainOptions,
+  stepsPerEpoch,
+  totalTrainingSteps,
+  type DataCursor,
+  type StepMetrics,
+  type TrainFeatures,
+  type TrainOptions,
+  type TrainerState,
+} from './trainer.js';
