@@ -5,7 +5,9 @@ import { WorkerError } from '../workers/protocol.js';
 import type { ImportSource, StagedImport } from '../workers/data-api.js';
 import { dataWorker } from '../workers/clients.js';
 
-export type PanelId = 'data' | 'features';
+export type PanelId = 'data' | 'features' | 'model';
+
+const PANEL_IDS: PanelId[] = ['data', 'features', 'model'];
 
 export type ImportJob =
   | { phase: 'reading'; label: string; progress: Progress | null; controller: AbortController }
@@ -46,7 +48,7 @@ function messageOf(err: unknown): string {
 
 function panelFromHash(): PanelId {
   const h = typeof location === 'undefined' ? '' : location.hash.replace(/^#\/?/, '').split('?')[0];
-  return h === 'features' ? 'features' : 'data';
+  return PANEL_IDS.find((p) => p === h) ?? 'data';
 }
 
 export const useStudio = create<StudioState>((set, get) => ({

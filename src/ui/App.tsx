@@ -2,11 +2,13 @@ import { useEffect } from 'react';
 import { useStudio, type PanelId } from '../state/studio.js';
 import { DataPanel } from './data/DataPanel.js';
 import { FeaturesPanel } from './features/FeaturesPanel.js';
+import { ModelPanel } from './model/ModelPanel.js';
 import { formatBytes } from './format.js';
 
 const PANELS: { id: PanelId; label: string; icon: string }[] = [
   { id: 'data', label: 'Data', icon: '▤' },
   { id: 'features', label: 'Feature Inspector', icon: '▦' },
+  { id: 'model', label: 'Model', icon: '◈' },
 ];
 
 function StorageMeter() {
@@ -56,7 +58,9 @@ export function App() {
         ))}
         <div className="nav-foot">Data stays in this browser (IndexedDB). Nothing is uploaded.</div>
       </nav>
-      <main className="main">{panel === 'data' ? <DataPanel /> : <FeaturesPanel />}</main>
+      <main className="main">
+        {panel === 'data' ? <DataPanel /> : panel === 'features' ? <FeaturesPanel /> : <ModelPanel />}
+      </main>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { connect, type Client } from './protocol.js';
 import type { DataApi } from './data-api.js';
 import type { FeaturesApi } from './features-api.js';
+import type { ModelApi } from './model-api.js';
 
 let data: Client<DataApi> | null = null;
 
@@ -16,4 +17,11 @@ let features: Client<FeaturesApi> | null = null;
 export function featuresWorker(): Client<FeaturesApi> {
   if (!features) features = connect<FeaturesApi>(new Worker(new URL('./features.worker.ts', import.meta.url), { type: 'module', name: 'features' }));
   return features;
+}
+
+let model: Client<ModelApi> | null = null;
+
+export function modelWorker(): Client<ModelApi> {
+  if (!model) model = connect<ModelApi>(new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'model' }));
+  return model;
 }

@@ -82,3 +82,23 @@ describe('IdbDatasetStore', () => {
     await expect(store.readShard('c', 0)).rejects.toThrow(/no shard/);
   });
 });
+
+describe('tensor records', () => {
+  it('replaces an owner’s tensors atomically and reads them back', async () => {
+    const store = await freshStore();
+    const t = (name: string, v: number) => ({ name, shape: [2], data: new Float32Array([v, v]) });
+    await store.putTensors({ kind: 'model', id: 'm1', label: 'first' }, 'model:m1', [t('a', 1), t('b', 2)]);
+    await store.putTensors({ kind: 'model', id: 'm1', label: 'second' }, 'model:m1', [t('a', 3)]);
+    const back = await store.readTensors('model:m1');
+    expect(back.map((r) => [r.name, r.data[0]])).toEqual([['a', 3]]);
+    expect((await store.getRecord('model', 'm1'))?.label).toBe('second');
+    // A failing write (an uncloneable value) keeps the previous tensors and record.
+    const bad = { name: 'c', shape: [1], data: (() => 1) as unknown as Float32Array };
+    await expect(store.putTensors({ kind: 'model', id: 'm1', label: 'third' }, 'model:m1', [t('a', 9), bad])).rejects.toThrow();
+    expect((await store.readTensors('model:m1')).map((r) => r.data[0])).toEqual([3]);
+    expect((await store.getRecord('model', 'm1'))?.label).toBe('second');
+    await store.deleteRecord('model', 'm1', 'model:m1');
+    expect(await store.readTensors('model:m1')).toEqual([]);
+    expect(await store.listRecords('model')).toEqual([]);
+  });
+});

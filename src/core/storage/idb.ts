@@ -1,7 +1,7 @@
 import type { DatasetInfo, DatasetStore, FeatureSetInfo, FeatureShard, Shard } from './types.js';
 
 export const DB_NAME = 'bert-studio';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 
 function promisify<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -26,8 +26,25 @@ export function openStudioDb(factory: IDBFactory = indexedDB, name = DB_NAME): P
     if (!db.objectStoreNames.contains('shards')) db.createObjectStore('shards', { keyPath: ['datasetId', 'index'] });
     if (!db.objectStoreNames.contains('featureSets')) db.createObjectStore('featureSets', { keyPath: 'key' });
     if (!db.objectStoreNames.contains('featureShards')) db.createObjectStore('featureShards', { keyPath: ['key', 'index'] });
+    if (!db.objectStoreNames.contains('records')) db.createObjectStore('records', { keyPath: ['kind', 'id'] });
+    if (!db.objectStoreNames.contains('tensors')) db.createObjectStore('tensors', { keyPath: ['owner', 'name'] });
   };
   return promisify(req);
+}
+
+/** Tensors under one owner (a model, a checkpoint), one record per tensor, plus the owner's own record. */
+export interface TensorRecord {
+  owner: string;
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Small JSON-like records (models, runs, checkpoints' metadata), grouped by kind. */
+export interface KeyedRecord {
+  kind: string;
+  id: string;
+  [field: string]: unknown;
 }
 
 /** The browser's dataset store: one record per dataset, one per shard. */
@@ -148,5 +165,58 @@ export class IdbDatasetStore implements DatasetStore {
     const shard = await promisify(tx.objectStore('shards').get([datasetId, index]) as IDBRequest<Shard | undefined>);
     if (!shard) throw new Error(`dataset ${datasetId} has no shard ${index}`);
     return shard;
+  }
+
+  /**
+   * Replaces an owner's tensors and writes its record, in one transaction: a reader sees the old
+   * set or the new one, never a mix (checkpoints rely on this when the quota runs out midway).
+   */
+  async putTensors(record: KeyedRecord, owner: string, tensors: Iterable<{ name: string; shape: number[]; data: Float32Array }>): Promise<void> {
+    const tx = this.db.transaction(['records', 'tensors'], 'readwrite');
+    const finished = done(tx);
+    try {
+      const store = tx.objectStore('tensors');
+      store.delete(IDBKeyRange.bound([owner, ''], [owner, '\uffff']));
+      for (const t of tensors) store.put({ owner, name: t.name, shape: t.shape, data: t.data } satisfies TensorRecord);
+      tx.objectStore('records').put(record);
+      await finished;
+    } catch (err) {
+      try {
+        tx.abort();
+      } catch {
+        // already finished
+      }
+      await finished.catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async readTensors(owner: string): Promise<TensorRecord[]> {
+    const tx = this.db.transaction('tensors', 'readonly');
+    return promisify(tx.objectStore('tensors').getAll(IDBKeyRange.bound([owner, ''], [owner, '\uffff'])) as IDBRequest<TensorRecord[]>);
+  }
+
+  async putRecord(record: KeyedRecord): Promise<void> {
+    const tx = this.db.transaction('records', 'readwrite');
+    tx.objectStore('records').put(record);
+    await done(tx);
+  }
+
+  async getRecord<T extends KeyedRecord>(kind: string, id: string): Promise<T | undefined> {
+    const tx = this.db.transaction('records', 'readonly');
+    return promisify(tx.objectStore('records').get([kind, id]) as IDBRequest<T | undefined>);
+  }
+
+  async listRecords<T extends KeyedRecord>(kind: string): Promise<T[]> {
+    const tx = this.db.transaction('records', 'readonly');
+    return promisify(tx.objectStore('records').getAll(IDBKeyRange.bound([kind, ''], [kind, '\uffff'])) as IDBRequest<T[]>);
+  }
+
+  /** Deletes a record and, when given, the tensors of an owner, in one transaction. */
+  async deleteRecord(kind: string, id: string, owner?: string): Promise<void> {
+    const tx = this.db.transaction(['records', 'tensors'], 'readwrite');
+    tx.objectStore('records').delete([kind, id]);
+    if (owner) tx.objectStore('tensors').delete(IDBKeyRange.bound([owner, ''], [owner, '\uffff']));
+    await done(tx);
   }
 }

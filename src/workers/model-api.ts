@@ -1,0 +1,57 @@
+import type { BertConfig, BertPresetName, LoadReport } from '../core/model/index.js';
+import type { VocabSource } from './features-api.js';
+
+export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number; maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number };
+  features: string[];
+}
+
+export interface BackendInfo {
+  current: BackendName;
+  /** Backends that initialised in this browser, in order of preference. */
+  available: BackendName[];
+  /** Why a backend is missing, for the user. */
+  unavailable: Partial<Record<BackendName, string>>;
+  adapter: AdapterInfo | null;
+}
+
+export type ModelSource =
+  | { kind: 'hub'; repo: string; revision: string }
+  | { kind: 'files'; names: string[] }
+  | { kind: 'random'; preset: BertPresetName | 'custom'; seed: number; vocab: string }
+  | { kind: 'run'; runId: string; step: number };
+
+/** A model the studio keeps (in IndexedDB: this record plus one record per tensor). */
+export interface ModelInfo {
+  kind: 'model';
+  id: string;
+  label: string;
+  source: ModelSource;
+  config: BertConfig;
+  parameters: number;
+  /** vocab.txt text, when the model came with one or was given one. */
+  vocab: string | null;
+  lowercase: boolean;
+  createdAt: number;
+  report: LoadReport | null;
+}
+
+export type ModelFileInput = { name: string; file: File };
+
+/** Requests about models and backends; the trainer and evaluator add their own kinds to the same worker. */
+export type ModelApi = {
+  'backend-info': { payload: null; result: BackendInfo };
+  'set-backend': { payload: { backend: BackendName }; result: BackendInfo };
+  models: { payload: null; result: ModelInfo[] };
+  'load-hub': { payload: { repo: string; revision: string; baseUrl?: string }; result: ModelInfo };
+  'load-files': { payload: { files: ModelFileInput[]; label: string }; result: ModelInfo };
+  'init-random': { payload: { config: BertConfig; preset: BertPresetName | 'custom'; seed: number; vocab: VocabSource; lowercase: boolean; label: string }; result: ModelInfo };
+  'rename-model': { payload: { id: string; label: string }; result: ModelInfo };
+  'delete-model': { payload: { id: string }; result: null };
+  'export-model': { payload: { id: string }; result: { zip: Uint8Array; fileName: string } };
+};
