@@ -5,10 +5,10 @@ import { FeaturesPanel } from './features/FeaturesPanel.js';
 import { ModelPanel } from './model/ModelPanel.js';
 import { formatBytes } from './format.js';
 
-const PANELS: { id: PanelId; label: string; icon: string }[] = [
-  { id: 'data', label: 'Data', icon: '▤' },
-  { id: 'features', label: 'Feature Inspector', icon: '▦' },
-  { id: 'model', label: 'Model', icon: '◈' },
+const PANELS: { id: PanelId; label: string; icon: string; Component: () => React.ReactNode }[] = [
+  { id: 'data', label: 'Data', icon: '▤', Component: DataPanel },
+  { id: 'features', label: 'Feature Inspector', icon: '▦', Component: FeaturesPanel },
+  { id: 'model', label: 'Model', icon: '◈', Component: ModelPanel },
 ];
 
 function StorageMeter() {
@@ -58,9 +58,7 @@ export function App() {
         ))}
         <div className="nav-foot">Data stays in this browser (IndexedDB). Nothing is uploaded.</div>
       </nav>
-      <main className="main">
-        {panel === 'data' ? <DataPanel /> : panel === 'features' ? <FeaturesPanel /> : <ModelPanel />}
-      </main>
+      <main className="main">{PANELS.map(({ id, Component }) => (id === panel ? <Component key={id} /> : null))}</main>
     </div>
   );
 }

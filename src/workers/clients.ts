@@ -1,7 +1,7 @@
 import { connect, type Client } from './protocol.js';
 import type { DataApi } from './data-api.js';
 import type { FeaturesApi } from './features-api.js';
-import type { ModelApi } from './model-api.js';
+import type { ModelWorkerApi } from './model-worker-api.js';
 
 let data: Client<DataApi> | null = null;
 
@@ -19,9 +19,9 @@ export function featuresWorker(): Client<FeaturesApi> {
   return features;
 }
 
-let model: Client<ModelApi> | null = null;
+let model: Client<ModelWorkerApi> | null = null;
 
-export function modelWorker(): Client<ModelApi> {
-  if (!model) model = connect<ModelApi>(new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'model' }));
+export function modelWorker(): Client<ModelWorkerApi> {
+  if (!model) model = connect<ModelWorkerApi>(new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'model' }));
   return model;
 }

@@ -1,0 +1,4 @@
+import type { ModelApi } from './model-api.js';
+
+/** Everything the model worker answers: each feature adds its request kinds here. */
+export type ModelWorkerApi = ModelApi;
