@@ -1,4 +1,5 @@
 import type { ModelApi } from './model-api.js';
+import type { EvalApi } from './eval-api.js';
 
 /** Everything the model worker answers: each feature adds its request kinds here. */
-export type ModelWorkerApi = ModelApi;
+export type ModelWorkerApi = ModelApi & EvalApi;
