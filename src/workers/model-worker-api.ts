@@ -1,5 +1,6 @@
 import type { ModelApi } from './model-api.js';
+import type { TrainApi } from './train-api.js';
 import type { EvalApi } from './eval-api.js';
 
 /** Everything the model worker answers: each feature adds its request kinds here. */
-export type ModelWorkerApi = ModelApi & EvalApi;
+export type ModelWorkerApi = ModelApi & EvalApi & TrainApi;

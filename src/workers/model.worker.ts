@@ -2,7 +2,8 @@
 import { serve } from './protocol.js';
 import type { ModelWorkerApi } from './model-worker-api.js';
 import { modelHandlers } from './model/models.js';
+import { trainHandlers } from './model/train.js';
 import { evalHandlers } from './model/evaluate.js';
 
 // One worker holds tfjs and the models: loading, training and evaluation share the GPU device.
-serve<ModelWorkerApi>(self, { ...modelHandlers, ...evalHandlers });
+serve<ModelWorkerApi>(self, { ...modelHandlers, ...evalHandlers, ...trainHandlers });
