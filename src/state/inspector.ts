@@ -5,12 +5,13 @@ import { WorkerError } from '../workers/protocol.js';
 import type { AuditResult, FeatureJob, InspectedExample, VocabSource } from '../workers/features-api.js';
 import type { LabelRule } from '../core/features/types.js';
 import { featuresWorker } from '../workers/clients.js';
+import type { ExampleWindowLogits } from '../workers/eval-api.js';
 
 export interface VocabOption {
   id: string;
   source: VocabSource;
   lowercase: boolean;
-  origin: 'local asset' | 'Hugging Face Hub' | 'your file';
+  origin: 'local asset' | 'Hugging Face Hub' | 'your file' | 'model';
 }
 
 /** Vocabularies on the Hub, downloaded when chosen (needs internet). */
@@ -30,6 +31,16 @@ export const HUB_VOCABS: VocabOption[] = [
 ];
 
 export type Span = { start: number; end: number };
+
+/** A model's start/end logits over one example's windows, drawn over the inspector's tokens. */
+export interface LogitsOverlay {
+  exampleId: string;
+  /** Where the logits come from, e.g. the model's name. */
+  source: string;
+  windows: ExampleWindowLogits[];
+  /** The chosen span, UTF-16 in the context. */
+  predicted: (Span & { text: string }) | null;
+}
 
 interface InspectorState {
   vocabs: VocabOption[];
@@ -51,6 +62,7 @@ interface InspectorState {
   selection: Span | null;
   audit: AuditResult | null;
   auditJob: { progress: Progress | null; controller: AbortController } | null;
+  overlay: LogitsOverlay | null;
   loadVocabs(): Promise<void>;
   addVocabFile(file: File): void;
   setSettings(s: Partial<Pick<InspectorState, 'vocabId' | 'lowercase' | 'maxLength' | 'stride'>>): void;
@@ -64,9 +76,14 @@ interface InspectorState {
   hover(h: { window: number; token: number } | null): void;
   select(s: Span | null): void;
   runAudit(datasetId: string): Promise<void>;
+  /** Tokenizes with the given vocabulary and window settings, then opens one example with logits drawn over it. */
+  openWithLogits(datasetId: string, settings: { vocab: VocabOption; maxLength: number; stride: number }, overlay: LogitsOverlay): Promise<void>;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Opens can overlap (a panel mounting, a jump from another panel): only the latest one's example is shown. */
+let openSeq = 0;
 
 export const useInspector = create<InspectorState>((set, get) => ({
   vocabs: HUB_VOCABS,
@@ -86,6 +103,7 @@ export const useInspector = create<InspectorState>((set, get) => ({
   selection: null,
   audit: null,
   auditJob: null,
+  overlay: null,
 
   async loadVocabs() {
     let local: VocabOption[] = [];
@@ -103,7 +121,7 @@ export const useInspector = create<InspectorState>((set, get) => ({
     } catch {
       local = [];
     }
-    const vocabs = [...local, ...HUB_VOCABS, ...get().vocabs.filter((v) => v.origin === 'your file')];
+    const vocabs = [...local, ...HUB_VOCABS, ...get().vocabs.filter((v) => v.origin === 'your file' || v.origin === 'model')];
     const keep = vocabs.find((v) => v.id === get().vocabId);
     const first = keep ?? local.find((v) => v.lowercase) ?? vocabs[0];
     set({ vocabs, vocabId: first.id, lowercase: keep ? get().lowercase : first.lowercase });
@@ -125,7 +143,7 @@ export const useInspector = create<InspectorState>((set, get) => ({
       const v = get().vocabs.find((x) => x.id === s.vocabId);
       if (v) next.lowercase = v.lowercase;
     }
-    set({ ...next, result: null, example: null, audit: null, error: null });
+    set({ ...next, result: null, example: null, audit: null, error: null, overlay: null });
   },
 
   currentJob(datasetId) {
@@ -164,11 +182,13 @@ export const useInspector = create<InspectorState>((set, get) => ({
   async open(datasetId, target) {
     const job = get().currentJob(datasetId);
     if (!job) return;
+    const seq = ++openSeq;
     try {
       const example = await featuresWorker().call('inspect', { job, exampleId: target.id, position: target.position });
+      if (seq !== openSeq) return;
       set({ example, exampleError: null, hovered: null, selection: null });
     } catch (err) {
-      set({ exampleError: message(err) });
+      if (seq === openSeq) set({ exampleError: message(err) });
     }
   },
 
@@ -188,5 +208,12 @@ export const useInspector = create<InspectorState>((set, get) => ({
     } catch (err) {
       set({ auditJob: null, error: err instanceof WorkerError && err.cancelled ? 'Audit cancelled.' : message(err) });
     }
+  },
+
+  async openWithLogits(datasetId, { vocab, maxLength, stride }, overlay) {
+    const vocabs = [...get().vocabs.filter((v) => v.id !== vocab.id), vocab];
+    set({ vocabs, vocabId: vocab.id, lowercase: vocab.lowercase, maxLength, stride, result: null, example: null, audit: null, error: null, overlay });
+    await get().featurize(datasetId);
+    if (get().result) await get().open(datasetId, { id: overlay.exampleId });
   },
 }));

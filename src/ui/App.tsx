@@ -3,12 +3,16 @@ import { useStudio, type PanelId } from '../state/studio.js';
 import { DataPanel } from './data/DataPanel.js';
 import { FeaturesPanel } from './features/FeaturesPanel.js';
 import { ModelPanel } from './model/ModelPanel.js';
+import { EvaluatePanel } from './evaluate/EvaluatePanel.js';
+import { PlaygroundPanel } from './playground/PlaygroundPanel.js';
 import { formatBytes } from './format.js';
 
 const PANELS: { id: PanelId; label: string; icon: string; Component: () => React.ReactNode }[] = [
   { id: 'data', label: 'Data', icon: '▤', Component: DataPanel },
   { id: 'features', label: 'Feature Inspector', icon: '▦', Component: FeaturesPanel },
   { id: 'model', label: 'Model', icon: '◈', Component: ModelPanel },
+  { id: 'evaluate', label: 'Evaluate', icon: '✓', Component: EvaluatePanel },
+  { id: 'playground', label: 'QA Playground', icon: '?', Component: PlaygroundPanel },
 ];
 
 function StorageMeter() {

@@ -4,6 +4,7 @@ import { useInspector, type Span } from '../../state/inspector.js';
 import type { InspectedExample, InspectedWindow } from '../../workers/features-api.js';
 import { Highlighted, type Span as Mark } from '../common/Highlighted.js';
 import { normalizeAnswer } from '../../core/squad/metric.js';
+import { LogitBars, LogitsLegend, logitTitle, windowLogits } from '../evaluate/LogitsOverlay.js';
 
 const PLACEMENT: Record<InspectedWindow['placement'], string> = {
   inside: 'answer fully inside',
@@ -147,6 +148,7 @@ export function ExampleView({ dataset }: { dataset: DatasetInfo }) {
               <div className="muted">
                 {ex.windows.length} window{ex.windows.length === 1 ? '' : 's'}; {ex.windows.filter(rulesDiffer).length} labelled differently by the partial-overlap rule.
               </div>
+              {st.overlay?.exampleId === ex.id ? <LogitsLegend overlay={st.overlay} /> : null}
             </div>
           </div>
           <h3 style={{ margin: '16px 0 10px' }}>
@@ -183,6 +185,8 @@ function QuestionText({ ex }: { ex: InspectedExample }) {
 function ContextText({ ex }: { ex: InspectedExample }) {
   const h = hoveredSpan(ex, useInspector((s) => s.hovered));
   const marks: Mark[] = ex.answers.map((a, i) => ({ start: a.start, end: a.end, className: i === 0 ? 'answer strong' : 'answer', title: i === 0 ? 'gold answer (used for the label)' : 'another gold answer' }));
+  const predicted = useInspector((s) => (s.overlay?.exampleId === ex.id ? s.overlay.predicted : null));
+  if (predicted) marks.push({ start: predicted.start, end: predicted.end, className: 'predicted', title: 'predicted answer' });
   if (h && h.seq === 1) marks.push({ ...h.span, className: 'hover' });
   return <Highlighted text={ex.context} spans={marks} />;
 }
@@ -204,6 +208,9 @@ function WindowView({ ex, w, n }: { ex: InspectedExample; w: InspectedWindow; n:
   const lastOff = w.offsets[firstContext + ctxTokens - 1];
   const labelled = !(label.start === 0 && label.end === 0);
   const match = labelled && gold ? normalizeAnswer(label.text ?? '') === normalizeAnswer(gold.text) : null;
+  const overlay = useInspector((s) => s.overlay);
+  const logits = windowLogits(overlay, ex.id, n, w.inputIds, lastReal + 1);
+  const predicted = logits ? overlay?.predicted : null;
 
   const chips = [];
   for (let i = 0; i <= lastReal; i++) {
@@ -219,6 +226,12 @@ function WindowView({ ex, w, n }: { ex: InspectedExample; w: InspectedWindow; n:
     const same = hovered && hoverSpan && off && seq === hoverSpan.seq && off[0] === hoverSpan.span.start && off[1] === hoverSpan.span.end;
     if ((hovered && hovered.window === n && hovered.token === i) || same) cls.push('hovered');
     if (selection && seq === 1 && off && off[0] < selection.end && off[1] > selection.start) cls.push('selected');
+    if (logits) {
+      cls.push('has-logits');
+      if (predicted && seq === 1 && off && off[0] < predicted.end && off[1] > predicted.start) cls.push('pred');
+      if (i === logits.argStart) cls.push('argmax-start');
+      if (i === logits.argEnd) cls.push('argmax-end');
+    }
     chips.push(
       <span
         key={i}
@@ -226,9 +239,10 @@ function WindowView({ ex, w, n }: { ex: InspectedExample; w: InspectedWindow; n:
         data-token={i}
         onMouseEnter={() => hover({ window: n, token: i })}
         onMouseLeave={() => hover(null)}
-        title={`#${i} id ${w.inputIds[i]}${off ? ` · chars ${off[0]}–${off[1]}` : ''}${seq === 1 ? ' · context' : seq === 0 ? ' · question' : ''}`}
+        title={`#${i} id ${w.inputIds[i]}${off ? ` · chars ${off[0]}–${off[1]}` : ''}${seq === 1 ? ' · context' : seq === 0 ? ' · question' : ''}${logits ? logitTitle(logits, i) : ''}`}
       >
         {w.tokens[i]}
+        {logits ? <LogitBars view={logits} i={i} /> : null}
       </span>,
     );
   }
@@ -262,7 +276,10 @@ function WindowView({ ex, w, n }: { ex: InspectedExample; w: InspectedWindow; n:
         ) : null}
       </div>
       {differs ? <div className="window-note">{ruleNote(w)}</div> : null}
-      <div className="chips">{chips}</div>
+      {overlay?.exampleId === ex.id && !logits ? <div className="window-note">No logits for this window: its tokens differ from the ones the model saw (other settings).</div> : null}
+      <div className="chips" data-testid={logits ? 'window-logits' : undefined}>
+        {chips}
+      </div>
     </div>
   );
 }

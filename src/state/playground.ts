@@ -1,0 +1,249 @@
+import { create } from 'zustand';
+import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import type { PlaygroundAnswer } from '../core/eval/index.js';
+import type { ModelInfo } from '../workers/model-api.js';
+import { WorkerError } from '../workers/protocol.js';
+import { modelWorker } from '../workers/clients.js';
+
+export type ModelAnswer = PlaygroundAnswer & { modelLabel: string; millis: number };
+
+export interface Column {
+  modelId: string | null;
+  result: ModelAnswer | null;
+  error: string | null;
+  busy: boolean;
+  /** The question and context the result answers (the inputs may have changed since). */
+  asked: { question: string; context: string } | null;
+}
+
+/** Answers of the reference pipeline, spans located in the context when the text is found there. */
+export interface ReferenceAnswer {
+  text: string;
+  probability: number;
+  start: number | null;
+  end: number | null;
+}
+
+export type ReferenceState =
+  | { status: 'off' }
+  | { status: 'loading'; label: string }
+  | { status: 'ready'; answers: ReferenceAnswer[]; millis: number; asked: { question: string; context: string } }
+  | { status: 'unavailable'; message: string };
+
+/** What a link carries. Model ids are this browser's; labels let another browser find the same model by name. */
+export interface SharedSetup {
+  context: string;
+  question: string;
+  modelIds: string[];
+  modelLabels: string[];
+}
+
+// Above this many URL characters the text goes deflated (base64url) instead of plain.
+const PLAIN_LIMIT = 1500;
+
+function toBase64Url(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(s: string): Uint8Array {
+  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+export function encodeShared(s: SharedSetup): string {
+  const p = new URLSearchParams();
+  for (const id of s.modelIds) p.append('m', id);
+  for (const label of s.modelLabels) p.append('n', label);
+  if (encodeURIComponent(s.context).length + encodeURIComponent(s.question).length <= PLAIN_LIMIT) {
+    p.set('q', s.question);
+    p.set('c', s.context);
+  } else p.set('z', toBase64Url(deflateSync(strToU8(JSON.stringify({ q: s.question, c: s.context })), { level: 9 })));
+  return `#/playground?${p.toString()}`;
+}
+
+/** The setup in a `#/playground?...` hash; null when the hash carries none; throws when it is damaged. */
+export function decodeShared(hash: string): SharedSetup | null {
+  const m = /^#\/?playground\?(.*)$/.exec(hash);
+  if (!m) return null;
+  const p = new URLSearchParams(m[1]);
+  let question = p.get('q') ?? '';
+  let context = p.get('c') ?? '';
+  const z = p.get('z');
+  if (z) {
+    const parsed = JSON.parse(strFromU8(inflateSync(fromBase64Url(z)))) as { q?: unknown; c?: unknown };
+    question = typeof parsed.q === 'string' ? parsed.q : '';
+    context = typeof parsed.c === 'string' ? parsed.c : '';
+  }
+  if (!question && !context && !p.getAll('m').length) return null;
+  return { context, question, modelIds: p.getAll('m'), modelLabels: p.getAll('n') };
+}
+
+/** Browser-side reference QA: transformers.js from a CDN, fetched only when the user asks for it. */
+export const REFERENCE_MODULE = 'https://cdn.jsdelivr.net/npm/@huggingface/transformers@3';
+export const REFERENCE_MODEL = 'Xenova/distilbert-base-cased-distilled-squad';
+
+type QaPipeline = (question: string, context: string, options?: { top_k?: number }) => Promise<{ answer: string; score: number } | { answer: string; score: number }[]>;
+let referencePipeline: Promise<QaPipeline> | null = null;
+
+async function loadReference(onProgress: (label: string) => void): Promise<QaPipeline> {
+  // A variable URL keeps the bundler from resolving it: the module is fetched at run time only.
+  const url: string = REFERENCE_MODULE;
+  const mod = (await import(/* @vite-ignore */ url)) as {
+    pipeline(task: string, model: string, options?: { progress_callback?: (p: { status?: string; file?: string; progress?: number }) => void }): Promise<QaPipeline>;
+  };
+  return mod.pipeline('question-answering', REFERENCE_MODEL, {
+    progress_callback: (p) => {
+      if (p.status === 'progress' && p.file) onProgress(`downloading ${p.file} ${Math.round(p.progress ?? 0)}%`);
+    },
+  });
+}
+
+function locate(context: string, text: string): { start: number | null; end: number | null } {
+  if (!text) return { start: null, end: null };
+  let at = context.indexOf(text);
+  // The pipeline decodes tokens, which may change case or spacing; fall back to a case-insensitive find.
+  if (at < 0) at = context.toLowerCase().indexOf(text.toLowerCase());
+  return at < 0 ? { start: null, end: null } : { start: at, end: at + text.length };
+}
+
+const emptyColumn = (modelId: string | null): Column => ({ modelId, result: null, error: null, busy: false, asked: null });
+
+interface PlaygroundState {
+  context: string;
+  question: string;
+  /** Gold answers when the text came from a dataset example. */
+  golds: string[] | null;
+  columns: Column[];
+  compare: boolean;
+  maxLength: number;
+  stride: number;
+  topK: number;
+  reference: ReferenceState;
+  /** Something about the opened link the user should know (e.g. a model it names is not here). */
+  linkNote: string | null;
+  setText(t: Partial<{ context: string; question: string }>, golds?: string[] | null): void;
+  setModel(column: number, modelId: string): void;
+  setCompare(on: boolean): void;
+  setSettings(s: Partial<{ maxLength: number; stride: number; topK: number }>): void;
+  /** Answers with every shown model, one after the other, and writes the setup into the URL. */
+  ask(models: ModelInfo[]): Promise<void>;
+  askReference(): Promise<void>;
+  closeReference(): void;
+  /** Reads a shared setup from the URL; returns whether there was one with a question to answer. */
+  openLink(hash: string, models: ModelInfo[]): boolean;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export const usePlayground = create<PlaygroundState>((set, get) => ({
+  context: '',
+  question: '',
+  golds: null,
+  columns: [emptyColumn(null), emptyColumn(null)],
+  compare: false,
+  maxLength: 384,
+  stride: 128,
+  topK: 5,
+  reference: { status: 'off' },
+  linkNote: null,
+
+  setText(t, golds) {
+    set({ ...t, ...(golds !== undefined ? { golds } : t.context !== undefined ? { golds: null } : {}) });
+  },
+
+  setModel(column, modelId) {
+    const columns = get().columns.slice();
+    columns[column] = emptyColumn(modelId);
+    set({ columns });
+  },
+
+  setCompare: (compare) => set({ compare }),
+  setSettings: (s) => set(s),
+
+  async ask(models) {
+    const { context, question, maxLength, stride, topK, compare } = get();
+    const shown = get().columns.slice(0, compare ? 2 : 1);
+    const ids = shown.map((c) => c.modelId ?? models[models.length - 1]?.id ?? null);
+    if (ids.some((id) => !id)) return;
+    history.replaceState(
+      null,
+      '',
+      encodeShared({ context, question, modelIds: ids as string[], modelLabels: ids.map((id) => models.find((m) => m.id === id)?.label ?? '') }),
+    );
+    const asked = { question, context };
+    set({ columns: get().columns.map((c, i) => (i < shown.length ? { ...c, modelId: ids[i], busy: true, error: null } : c)) });
+    const update = (i: number, patch: Partial<Column>) => set({ columns: get().columns.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
+    for (let i = 0; i < shown.length; i++) {
+      try {
+        const result = await modelWorker().call('answer', { modelId: ids[i]!, context, question, maxLength, stride, topK });
+        update(i, { result, asked, busy: false, error: null });
+      } catch (err) {
+        update(i, { result: null, busy: false, error: err instanceof WorkerError && err.cancelled ? 'Cancelled.' : message(err) });
+      }
+    }
+    if (get().reference.status === 'ready') await get().askReference();
+  },
+
+  async askReference() {
+    const { context, question, topK } = get();
+    set({ reference: { status: 'loading', label: referencePipeline ? 'answering…' : `loading transformers.js and ${REFERENCE_MODEL}…` } });
+    const t0 = performance.now();
+    try {
+      referencePipeline ??= loadReference((label) => set({ reference: { status: 'loading', label } }));
+      const qa = await referencePipeline;
+      const out = await qa(question, context, { top_k: topK });
+      const list = Array.isArray(out) ? out : [out];
+      set({
+        reference: {
+          status: 'ready',
+          answers: list.map((a) => ({ text: a.answer, probability: a.score, ...locate(context, a.answer) })),
+          millis: Math.round(performance.now() - t0),
+          asked: { question, context },
+        },
+      });
+    } catch (err) {
+      // A failed load is not cached: the next click tries again (e.g. once back online).
+      referencePipeline = null;
+      set({
+        reference: {
+          status: 'unavailable',
+          message: `The reference model is unavailable: loading ${REFERENCE_MODULE} failed (${message(err)}). It needs an internet connection to jsDelivr and the Hugging Face Hub.`,
+        },
+      });
+    }
+  },
+
+  closeReference: () => set({ reference: { status: 'off' } }),
+
+  openLink(hash, models) {
+    let shared: SharedSetup | null;
+    try {
+      shared = decodeShared(hash);
+    } catch {
+      set({ linkNote: 'This link’s question and context could not be read (the link is damaged).' });
+      return false;
+    }
+    if (!shared) return false;
+    const missing: string[] = [];
+    const ids = shared.modelIds.map((id, i) => {
+      const label = shared.modelLabels[i];
+      const found = models.find((m) => m.id === id) ?? models.find((m) => label && m.label === label);
+      if (!found) missing.push(label || id);
+      return found?.id ?? null;
+    });
+    const columns = [emptyColumn(ids[0] ?? get().columns[0].modelId), emptyColumn(ids[1] ?? get().columns[1].modelId)];
+    set({
+      context: shared.context,
+      question: shared.question,
+      golds: null,
+      columns,
+      compare: ids.length > 1,
+      linkNote: missing.length
+        ? `The link names ${missing.map((m) => `“${m}”`).join(' and ')}, which this browser does not have; the latest model answers instead.`
+        : null,
+    });
+    return shared.question.trim().length > 0;
+  },
+}));
