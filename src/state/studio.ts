@@ -5,9 +5,9 @@ import { WorkerError } from '../workers/protocol.js';
 import type { ImportSource, StagedImport } from '../workers/data-api.js';
 import { dataWorker } from '../workers/clients.js';
 
-export type PanelId = 'data' | 'features' | 'model' | 'evaluate' | 'playground';
+export type PanelId = 'data' | 'features' | 'model' | 'train' | 'evaluate' | 'playground';
 
-const PANEL_IDS: PanelId[] = ['data', 'features', 'model', 'evaluate', 'playground'];
+const PANEL_IDS: PanelId[] = ['data', 'features', 'model', 'train', 'evaluate', 'playground'];
 
 export type ImportJob =
   | { phase: 'reading'; label: string; progress: Progress | null; controller: AbortController }

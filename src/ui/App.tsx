@@ -3,6 +3,7 @@ import { useStudio, type PanelId } from '../state/studio.js';
 import { DataPanel } from './data/DataPanel.js';
 import { FeaturesPanel } from './features/FeaturesPanel.js';
 import { ModelPanel } from './model/ModelPanel.js';
+import { TrainPanel } from './train/TrainPanel.js';
 import { EvaluatePanel } from './evaluate/EvaluatePanel.js';
 import { PlaygroundPanel } from './playground/PlaygroundPanel.js';
 import { formatBytes } from './format.js';
@@ -11,6 +12,7 @@ const PANELS: { id: PanelId; label: string; icon: string; Component: () => React
   { id: 'data', label: 'Data', icon: '▤', Component: DataPanel },
   { id: 'features', label: 'Feature Inspector', icon: '▦', Component: FeaturesPanel },
   { id: 'model', label: 'Model', icon: '◈', Component: ModelPanel },
+  { id: 'train', label: 'Train', icon: '◭', Component: TrainPanel },
   { id: 'evaluate', label: 'Evaluate', icon: '✓', Component: EvaluatePanel },
   { id: 'playground', label: 'QA Playground', icon: '?', Component: PlaygroundPanel },
 ];
