@@ -135,7 +135,7 @@ export const useEvaluate = create<EvaluateState>((set, get) => ({
       // The model's own vocabulary as a file: the inspector tokenizes exactly as the model did.
       // A fixed lastModified keeps the features the inspector stores for it reusable.
       const file = new File([model.vocab], `${model.label} vocab.txt`, { lastModified: model.createdAt });
-      const vocab = { id: `model:${model.id}`, source: { kind: 'file' as const, file, label: `${model.label} (model vocabulary)` }, lowercase: model.lowercase, origin: 'model' as const };
+      const vocab = { id: `model:${model.id}`, source: { kind: 'file' as const, file, label: model.label }, lowercase: model.lowercase, origin: 'model' as const };
       useStudio.getState().selectDataset(run.datasetId);
       useStudio.getState().setPanel('features');
       await useInspector.getState().openWithLogits(

@@ -69,7 +69,7 @@ export function LogitsLegend({ overlay }: { overlay: LogitsOverlay }) {
         <b>Logits of {overlay.source}</b>
       </div>
       <div>
-        <span className="tok context logit-demo">
+        <span className="tok context has-logits logit-demo">
           tok
           <span className="logit-bars" aria-hidden>
             <i className="s" style={{ width: '100%' }} />

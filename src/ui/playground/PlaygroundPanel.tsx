@@ -124,7 +124,7 @@ export function PlaygroundPanel() {
                   {heat === 'both' ? ' (bottom half)' : ''}
                 </>
               ) : null}{' '}
-              there (softmax over the context's tokens; each token's logit from the window where it is most central). Hover a token for the numbers.{' '}
+              there: darker is likelier, on a square-root scale (softmax over the context's tokens; each token's logit from the window where it is most central). Hover a token for the numbers.{' '}
             </>
           )}
           The answer is outlined.
@@ -305,20 +305,15 @@ function AnswerColumn({ column, heat }: { column: Column; heat: HeatMode }) {
 }
 
 function HeatContext({ context, result, heat }: { context: string; result: NonNullable<Column['result']>; heat: HeatMode }) {
-  let maxS = 0;
-  let maxE = 0;
-  for (const t of result.tokens) {
-    maxS = Math.max(maxS, t.startProbability);
-    maxE = Math.max(maxE, t.endProbability);
-  }
   const a = result.answer;
   const parts = [];
   let at = 0;
   for (const t of result.tokens) {
     if (t.start > at) parts.push(context.slice(at, t.start));
-    // Square root: a peaked softmax would otherwise leave every other token invisible.
-    const s = heat === 'start' || heat === 'both' ? Math.sqrt(t.startProbability / (maxS || 1)) : 0;
-    const e = heat === 'end' || heat === 'both' ? Math.sqrt(t.endProbability / (maxE || 1)) : 0;
+    // Absolute probability on a square-root scale: a confident model shows a few dark tokens, an
+    // untrained one a faint wash, rather than both looking alike after scaling to the maximum.
+    const s = heat === 'start' || heat === 'both' ? Math.sqrt(t.startProbability) : 0;
+    const e = heat === 'end' || heat === 'both' ? Math.sqrt(t.endProbability) : 0;
     const green = `rgba(31, 157, 85, ${(0.85 * s).toFixed(3)})`;
     const red = `rgba(214, 69, 69, ${(0.85 * e).toFixed(3)})`;
     const bg =
@@ -371,9 +366,9 @@ function ReferenceColumn() {
   return (
     <div className="pg-column reference" data-testid="pg-reference">
       <div className="pg-col-head">
-        <b>{REFERENCE_MODEL}</b>
-        <span className="muted small">reference · transformers.js{ref.status === 'ready' ? ` · ${ref.millis} ms` : ''}</span>
-        <div className="grow" />
+        <div className="grow">
+          <b>{REFERENCE_MODEL}</b> <span className="muted small">reference · transformers.js{ref.status === 'ready' ? ` · ${ref.millis} ms` : ''}</span>
+        </div>
         <button className="btn small" onClick={close} aria-label="Close the reference model">
           ×
         </button>
