@@ -71,4 +71,17 @@ test('featurizes SQuAD dev in the browser, inspects a three-window example and a
   const csv = fs.readFileSync(await (await download).path(), 'utf8').trim().split('\n');
   expect(csv[0]).toContain('exampleId');
   expect(csv.length - 1).toBe(cli.features);
+
+  // Search by words of a question, then open the match.
+  await page.getByLabel('Example id').fill('veto');
+  await page.getByRole('button', { name: 'Open' }).click();
+  await page.getByTestId('example-matches').getByText('572651f9f1498d1400e8dbee').click();
+  await expect(page.getByTestId('example-id')).toHaveText('572651f9f1498d1400e8dbee');
+
+  // Settings that cannot work are refused with the reason and what would work; nothing is stored.
+  await page.getByLabel('max_length').fill('64');
+  await page.getByLabel('stride').fill('60');
+  await page.getByRole('button', { name: 'Tokenize' }).click();
+  await expect(page.getByTestId('features-error')).toContainText(/stride 60 must be smaller than the context budget .*use stride <= \d+/);
+  await screenshot(page, 'features-bad-settings');
 });

@@ -5,6 +5,8 @@ import type { InspectedExample, InspectedWindow } from '../../workers/features-a
 import { Highlighted, type Span as Mark } from '../common/Highlighted.js';
 import { normalizeAnswer } from '../../core/squad/metric.js';
 import { LogitBars, LogitsLegend, logitTitle, windowLogits } from '../evaluate/LogitsOverlay.js';
+import type { QuestionRow } from '../../core/storage/types.js';
+import { dataWorker } from '../../workers/clients.js';
 
 const PLACEMENT: Record<InspectedWindow['placement'], string> = {
   inside: 'answer fully inside',
@@ -31,7 +33,18 @@ export function ExampleView({ dataset }: { dataset: DatasetInfo }) {
   const st = useInspector();
   const ex = st.example;
   const [query, setQuery] = useState('');
+  const [matches, setMatches] = useState<QuestionRow[] | null>(null);
   const contextRef = useRef<HTMLDivElement>(null);
+
+  /** An exact id opens at once; any other text searches questions by text or id. */
+  const search = async (text: string) => {
+    const rows = await dataWorker().call('questions', { id: dataset.id, query: text });
+    const exact = rows.find((r) => r.id === text);
+    if (exact || rows.length === 1) {
+      setMatches(null);
+      void st.open(dataset.id, { id: (exact ?? rows[0]).id });
+    } else setMatches(rows.slice(0, 50));
+  };
 
   useEffect(() => {
     if (!ex) void st.open(dataset.id, { position: 0 });
@@ -57,14 +70,38 @@ export function ExampleView({ dataset }: { dataset: DatasetInfo }) {
         <h2>Feature Inspector</h2>
         <div className="spacer" />
         <form
-          className="row"
+          className="row search-form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (query.trim()) void st.open(dataset.id, { id: query.trim() });
+            if (query.trim()) void search(query.trim());
           }}
         >
-          <input className="input" style={{ width: 260 }} placeholder="Example id" aria-label="Example id" value={query} onChange={(e) => setQuery(e.target.value)} />
+          <input className="input" style={{ width: 300 }} placeholder="Example id or words of a question" aria-label="Example id" value={query} onChange={(e) => setQuery(e.target.value)} />
           <button className="btn">Open</button>
+          {matches ? (
+            <div className="search-results" data-testid="example-matches">
+              <div className="row small muted" style={{ padding: '6px 10px' }}>
+                <span className="grow">{matches.length === 0 ? 'No question matches.' : `${matches.length}${matches.length === 50 ? '+' : ''} matches`}</span>
+                <button type="button" className="btn small" onClick={() => setMatches(null)}>
+                  Close
+                </button>
+              </div>
+              {matches.map((m) => (
+                <div
+                  key={m.id}
+                  className="vrow"
+                  style={{ position: 'static', height: 32 }}
+                  onClick={() => {
+                    setMatches(null);
+                    void st.open(dataset.id, { id: m.id });
+                  }}
+                >
+                  <span className="ellipsis">{m.question}</span>
+                  <span className="mono muted small">{m.id}</span>
+                </div>
+              ))}
+            </div>
+          ) : null}
         </form>
         <button className="btn" disabled={!ex || ex.position <= 0} onClick={() => ex && void st.open(dataset.id, { position: ex.position - 1 })} aria-label="Previous example">
           ←
