@@ -142,5 +142,7 @@ test('a long context travels in the link deflated and comes back intact', async 
   await page.goto('about:blank');
   await page.goto(link);
   await expect(page.getByLabel('Context')).toHaveValue(long);
+  await expect(page.getByLabel('Playground max_length')).toHaveValue('128');
+  await expect(page.getByTestId('pg-answer-text')).not.toBeEmpty({ timeout: 60_000 });
   await screenshot(page, 'playground-long-context');
 });

@@ -36,6 +36,9 @@ export interface SharedSetup {
   question: string;
   modelIds: string[];
   modelLabels: string[];
+  /** Window settings, so the link reproduces the answer; absent in hand-written links. */
+  maxLength?: number;
+  stride?: number;
 }
 
 // Above this many URL characters the text goes deflated (base64url) instead of plain.
@@ -56,6 +59,8 @@ export function encodeShared(s: SharedSetup): string {
   const p = new URLSearchParams();
   for (const id of s.modelIds) p.append('m', id);
   for (const label of s.modelLabels) p.append('n', label);
+  if (s.maxLength !== undefined) p.set('L', String(s.maxLength));
+  if (s.stride !== undefined) p.set('s', String(s.stride));
   if (encodeURIComponent(s.context).length + encodeURIComponent(s.question).length <= PLAIN_LIMIT) {
     p.set('q', s.question);
     p.set('c', s.context);
@@ -77,7 +82,8 @@ export function decodeShared(hash: string): SharedSetup | null {
     context = typeof parsed.c === 'string' ? parsed.c : '';
   }
   if (!question && !context && !p.getAll('m').length) return null;
-  return { context, question, modelIds: p.getAll('m'), modelLabels: p.getAll('n') };
+  const int = (v: string | null) => (v !== null && /^\d+$/.test(v) ? Number(v) : undefined);
+  return { context, question, modelIds: p.getAll('m'), modelLabels: p.getAll('n'), maxLength: int(p.get('L')), stride: int(p.get('s')) };
 }
 
 /** Browser-side reference QA: transformers.js from a CDN, fetched only when the user asks for it. */
@@ -170,7 +176,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
     history.replaceState(
       null,
       '',
-      encodeShared({ context, question, modelIds: ids as string[], modelLabels: ids.map((id) => models.find((m) => m.id === id)?.label ?? '') }),
+      encodeShared({ context, question, modelIds: ids as string[], modelLabels: ids.map((id) => models.find((m) => m.id === id)?.label ?? ''), maxLength, stride }),
     );
     const asked = { question, context };
     set({ columns: get().columns.map((c, i) => (i < shown.length ? { ...c, modelId: ids[i], busy: true, error: null } : c)) });
@@ -240,6 +246,8 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
       golds: null,
       columns,
       compare: ids.length > 1,
+      maxLength: shared.maxLength ?? get().maxLength,
+      stride: shared.stride ?? get().stride,
       linkNote: missing.length
         ? `The link names ${missing.map((m) => `“${m}”`).join(' and ')}, which this browser does not have; the latest model answers instead.`
         : null,

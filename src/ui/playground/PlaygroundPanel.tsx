@@ -79,10 +79,6 @@ export function PlaygroundPanel() {
             <input className="input pg-num" type="number" min={1} max={20} aria-label="Top-k" value={st.topK} onChange={(e) => st.setSettings({ topK: Math.max(1, Math.trunc(Number(e.target.value))) })} />
           </label>
           <div className="grow" />
-          <button className="btn" onClick={() => void st.askReference()} disabled={!st.question.trim() || st.reference.status === 'loading'} title={`${REFERENCE_MODEL} through transformers.js, downloaded from a CDN when you ask`}>
-            {st.reference.status === 'off' ? 'Add reference model' : 'Ask reference model'}
-          </button>
-          <CopyLink />
           <button className="btn primary" disabled={!canAsk} onClick={() => void st.ask(models)}>
             {busy ? 'Answering…' : 'Ask'}
           </button>
@@ -98,6 +94,10 @@ export function PlaygroundPanel() {
         <div className="card-head">
           <h2>Answers</h2>
           <div className="spacer" />
+          <button className="btn" onClick={() => void st.askReference()} disabled={!st.question.trim() || st.reference.status === 'loading'} title={`${REFERENCE_MODEL} through transformers.js, downloaded from a CDN when you ask`}>
+            {st.reference.status === 'off' ? 'Add reference model' : 'Ask reference model'}
+          </button>
+          <CopyLink />
           <span className="muted small">heatmap</span>
           <span className="segmented" role="group" aria-label="Heatmap">
             {(['both', 'start', 'end', 'off'] as HeatMode[]).map((m) => (
@@ -109,7 +109,7 @@ export function PlaygroundPanel() {
         </div>
         <div className={`pg-columns n${shown.length + (st.reference.status === 'off' ? 0 : 1)}`}>
           {shown.map((c, i) => (
-            <AnswerColumn key={i} column={c} heat={heat} />
+            <AnswerColumn key={i} column={c} heat={heat} label={models.find((m) => m.id === c.modelId)?.label ?? models[models.length - 1]?.label ?? 'model'} />
           ))}
           {st.reference.status !== 'off' ? <ReferenceColumn /> : null}
         </div>
@@ -257,7 +257,7 @@ function pct(p: number): string {
   return `${(100 * p).toFixed(p < 0.01 ? 2 : 1)}%`;
 }
 
-function AnswerColumn({ column, heat }: { column: Column; heat: HeatMode }) {
+function AnswerColumn({ column, heat, label }: { column: Column; heat: HeatMode; label: string }) {
   const question = usePlayground((s) => s.question);
   const context = usePlayground((s) => s.context);
   const r = column.result;
@@ -265,7 +265,7 @@ function AnswerColumn({ column, heat }: { column: Column; heat: HeatMode }) {
   return (
     <div className="pg-column" data-testid="pg-column">
       <div className="pg-col-head">
-        <b>{r?.modelLabel ?? 'model'}</b>
+        <b>{r?.modelLabel ?? label}</b>
         {r ? (
           <span className="muted small">
             {r.windows} window{r.windows === 1 ? '' : 's'} · {r.millis} ms
@@ -306,6 +306,13 @@ function AnswerColumn({ column, heat }: { column: Column; heat: HeatMode }) {
 
 function HeatContext({ context, result, heat }: { context: string; result: NonNullable<Column['result']>; heat: HeatMode }) {
   const a = result.answer;
+  const box = useRef<HTMLDivElement>(null);
+  // In a long context the answer may sit far below the fold: bring it into the box's view.
+  useEffect(() => {
+    const el = box.current;
+    const first = el?.querySelector<HTMLElement>('.ht.ans');
+    if (el && first) el.scrollTop = Math.max(0, first.offsetTop - 40);
+  }, [result]);
   const parts = [];
   let at = 0;
   for (const t of result.tokens) {
@@ -333,7 +340,7 @@ function HeatContext({ context, result, heat }: { context: string; result: NonNu
   }
   if (at < context.length) parts.push(context.slice(at));
   return (
-    <div className="context pg-heat" data-testid="pg-heatmap">
+    <div className="context pg-heat" data-testid="pg-heatmap" ref={box}>
       {parts}
     </div>
   );
