@@ -1,0 +1,18 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { setupBackend } from '../../../cli/backend.js';
+import { QUALITY_SETUP } from '../../../bench/train.js';
+import { trainQuality } from './quality.test-util.js';
+
+// Minutes of training on two cores, so it runs only when asked for:
+// TRAIN_QUALITY=1 npx vitest run src/core/train/quality.test.ts (figures also from `npm run bench -- train-quality`).
+describe.skipIf(!process.env.TRAIN_QUALITY)('training quality on SQuAD dev', () => {
+  it('a small model trained from scratch on articles 0-37 lowers its loss and beats a position-only baseline on 38-47', async () => {
+    await setupBackend('wasm');
+    const r = await trainQuality({ ...QUALITY_SETUP, sharedDir: resolve(process.cwd(), '../shared') });
+    console.log(JSON.stringify(r));
+    expect(r.lastLoss).toBeLessThan(r.firstLoss - 0.5);
+    expect(r.evalLoss).toBeLessThan(r.evalLossBefore);
+    expect(r.evalLoss).toBeLessThan(r.baselineEvalLoss);
+  }, 900_000);
+});
