@@ -93,7 +93,7 @@ test('downloads a Hub model through the real download path, caches it for offlin
   expect(parameterCount(Buffer.from(entry('model.safetensors')))).toBe(parameterCount(files.get('model.safetensors')!));
 });
 
-test('initialises a random model from a preset and a local vocabulary', async ({ page }) => {
+test('initialises a random model from a preset and a local vocabulary, and loads a model from local files', async ({ page }, testInfo) => {
   await page.goto('/#/model');
   await page.getByLabel('Config preset').selectOption('tiny');
   await page.getByLabel('Vocabulary for the new model').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
@@ -102,4 +102,12 @@ test('initialises a random model from a preset and a local vocabulary', async ({
   // Embeddings (30522 + 512 + 2) x 128 + LayerNorm, 2 layers of 198,272, and the QA head (128 x 2 + 2).
   const expected = (30522 + 512 + 2) * 128 + 256 + 2 * 198_272 + 258;
   await expect(page.getByTestId('model-row').filter({ hasText: 'tiny (random' }).getByTestId('model-params')).toHaveText(expected.toLocaleString('en-US'));
+
+  const dir = testInfo.outputPath('hub');
+  makeHubFolder(dir);
+  await page.getByTestId('model-files-input').setInputFiles([path.join(dir, 'model', 'config.json'), path.join(dir, 'model', 'model.safetensors'), VOCAB]);
+  await expect(page.getByTestId('model-notice')).toContainText('Added');
+  const local = page.getByTestId('model-row').filter({ hasText: 'files · config.json' });
+  await expect(local.getByTestId('model-params')).toHaveText(expected.toLocaleString('en-US'));
+  await expect(page.getByTestId('load-report')).toContainText('39 tensors loaded');
 });

@@ -23,6 +23,7 @@ export interface BackendInfo {
 export type ModelSource =
   | { kind: 'hub'; repo: string; revision: string }
   | { kind: 'files'; names: string[] }
+  | { kind: 'asset'; url: string }
   | { kind: 'random'; preset: BertPresetName | 'custom'; seed: number; vocab: string }
   | { kind: 'run'; runId: string; step: number };
 
@@ -50,6 +51,8 @@ export type ModelApi = {
   models: { payload: null; result: ModelInfo[] };
   'load-hub': { payload: { repo: string; revision: string; baseUrl?: string }; result: ModelInfo };
   'load-files': { payload: { files: ModelFileInput[]; label: string }; result: ModelInfo };
+  /** A model folder served by the studio's local assets (/assets/...). */
+  'load-folder-url': { payload: { baseUrl: string; label: string }; result: ModelInfo };
   'init-random': { payload: { config: BertConfig; preset: BertPresetName | 'custom'; seed: number; vocab: VocabSource; lowercase: boolean; label: string }; result: ModelInfo };
   'rename-model': { payload: { id: string; label: string }; result: ModelInfo };
   'delete-model': { payload: { id: string }; result: null };

@@ -25,6 +25,8 @@ function describeSource(m: ModelInfo): string {
       return `Hub · ${m.source.repo}@${m.source.revision}`;
     case 'files':
       return `files · ${m.source.names.join(', ')}`;
+    case 'asset':
+      return `local asset · ${m.source.url}`;
     case 'random':
       return `random init · ${m.source.preset}, seed ${m.source.seed}`;
     case 'run':
@@ -169,6 +171,13 @@ function AddModelCard() {
     void loadVocabs();
   }, [loadVocabs]);
   const vocab = insp.vocabs.find((v) => v.id === insp.vocabId);
+  const [assetFolders, setAssetFolders] = useState<string[]>([]);
+  useEffect(() => {
+    fetch('/assets/index.json')
+      .then((r) => r.json() as Promise<{ files: { path: string }[] }>)
+      .then((index) => setAssetFolders(index.files.filter((f) => f.path.endsWith('config.json')).map((f) => f.path.split('/').slice(0, -1).join('/'))))
+      .catch(() => setAssetFolders([]));
+  }, []);
 
   const loadFiles = (list: FileList | null) => {
     if (!list?.length) return;
@@ -217,6 +226,18 @@ function AddModelCard() {
             </button>
           </div>
           <span className="muted small">PyTorch files are read with a restricted unpickler: loading never runs code from the file.</span>
+          {assetFolders.map((folder) => (
+            <div className="row small" key={folder}>
+              <span className="grow mono">assets/{folder || '.'}</span>
+              <button
+                className="btn small"
+                disabled={busy}
+                onClick={() => void st.run(`Loading ${folder}`, (signal, onProgress) => modelWorker().call('load-folder-url', { baseUrl: `/assets/${folder}`, label: folder.split('/').pop() || 'local model' }, { signal, onProgress }))}
+              >
+                Load
+              </button>
+            </div>
+          ))}
         </div>
         <div className="source-box">
           <h4>Random initialisation</h4>

@@ -14,7 +14,7 @@ import {
 import { parseVocabText } from '../../core/tokenizer/index.js';
 import type { Handlers, HandlerContext } from '../protocol.js';
 import { StudioError } from '../protocol.js';
-import type { ModelApi } from '../model-api.js';
+import type { ModelApi, ModelSource } from '../model-api.js';
 import type { VocabSource } from '../features-api.js';
 import { backendInfo, setBackend } from './backend.js';
 import { deleteModel, getModelInfo, listModels, readParams, releaseAll, saveModel, store } from './registry.js';
@@ -64,6 +64,21 @@ async function vocabText(v: VocabSource): Promise<string> {
   });
   if (!res.ok) throw new StudioError('unavailable', `Could not download the vocabulary ${v.label}: the server answered ${res.status}.`);
   return res.text();
+}
+
+/** Loads a folder's files (config, weights, tokenizer) and stores the model. */
+function saveFolder(map: ModelFiles, label: string, source: ModelSource) {
+  let loaded;
+  try {
+    loaded = loadModelFiles(map);
+  } catch (err) {
+    loadError(err, `Could not load ${label}`);
+  }
+  const vocab = map.get('vocab.txt');
+  return saveModel(
+    { label, source, config: loaded.config, vocab: vocab ? decoder.decode(vocab) : null, lowercase: lowercaseOf(map, label), report: loaded.report },
+    loaded.params,
+  );
 }
 
 function progressOf(ctx: HandlerContext) {
@@ -120,25 +135,27 @@ export const modelHandlers: Handlers<ModelApi> = {
 
   async 'load-files'({ files, label }) {
     const map: ModelFiles = new Map();
-    for (const f of files) map.set(f.name.split('/').pop()!, new Uint8Array(await f.file.arrayBuffer()));
-    let loaded;
-    try {
-      loaded = loadModelFiles(map);
-    } catch (err) {
-      loadError(err, `Could not load ${label}`);
+    for (const f of files) {
+      const base = f.name.split('/').pop()!;
+      // A vocabulary picked by hand is often named after its model (bert-base-uncased-vocab.txt).
+      const name = /vocab.*\.txt$/i.test(base) ? 'vocab.txt' : base;
+      map.set(name, new Uint8Array(await f.file.arrayBuffer()));
     }
-    const vocab = map.get('vocab.txt');
-    return saveModel(
-      {
-        label,
-        source: { kind: 'files', names: [...map.keys()] },
-        config: loaded.config,
-        vocab: vocab ? decoder.decode(vocab) : null,
-        lowercase: lowercaseOf(map, label),
-        report: loaded.report,
-      },
-      loaded.params,
-    );
+    return saveFolder(map, label, { kind: 'files', names: [...map.keys()] });
+  },
+
+  async 'load-folder-url'({ baseUrl, label }, ctx) {
+    const map: ModelFiles = new Map();
+    const names = ['config.json', 'model.safetensors', 'pytorch_model.bin', 'vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'];
+    for (const [i, name] of names.entries()) {
+      ctx.checkCancelled();
+      // Only one weights file is needed: the safetensors one when present.
+      if (name === 'pytorch_model.bin' && map.has('model.safetensors')) continue;
+      const res = await fetch(`${baseUrl.replace(/\/+$/, '')}/${name}`, { signal: ctx.signal });
+      if (res.ok) map.set(name, new Uint8Array(await res.arrayBuffer()));
+      ctx.progress(i + 1, names.length, name);
+    }
+    return saveFolder(map, label, { kind: 'asset', url: baseUrl });
   },
 
   async 'init-random'({ config, preset, seed, vocab, lowercase, label }) {
