@@ -2,8 +2,9 @@
 import { serve, StudioError, type HandlerContext } from './protocol.js';
 import type { FeatureJob, FeaturesApi, InspectedExample, InspectedWindow, VocabSource } from './features-api.js';
 import { tokenizerFromFileText, type BertTokenizer } from '../core/tokenizer/index.js';
-import { FeatureBuilder, auditFeatures, getWindow, contextRange, type FeatureAudit, type ParagraphInput } from '../core/features/index.js';
-import { IdbDatasetStore, featureSetKey, type DatasetInfo, type FeatureSetInfo, type ParagraphRecord } from '../core/storage/index.js';
+import { FeatureBuilder, auditFeatures, getWindow, contextRange, type FeatureAudit } from '../core/features/index.js';
+import { ensureFeatureSet, paragraphInput } from './feature-sets.js';
+import { IdbDatasetStore, featureSetKey, type DatasetInfo, type FeatureSetInfo } from '../core/storage/index.js';
 import { indexMap } from '../core/util/codepoints.js';
 
 let storePromise: Promise<IdbDatasetStore> | null = null;
@@ -46,19 +47,6 @@ async function requireDataset(id: string): Promise<DatasetInfo> {
   return info;
 }
 
-function paragraphInput(p: ParagraphRecord, onlyId?: string): ParagraphInput {
-  const map = indexMap(p.context);
-  return {
-    context: p.context,
-    questions: p.qas
-      .filter((q) => onlyId === undefined || q.id === onlyId)
-      .map((q) => {
-        const a = q.answers[0];
-        return { id: q.id, question: q.question, answer: a ? { text: a.text, start: map.toUtf16(a.answer_start) } : undefined };
-      }),
-  };
-}
-
 function settingsError(err: unknown): never {
   throw new StudioError('invalid-input', err instanceof Error ? err.message : String(err));
 }
@@ -74,58 +62,7 @@ async function featurize(job: FeatureJob, ctx: HandlerContext): Promise<{ info: 
   if (existing) return { info: existing, reused: true };
   const dataset = await requireDataset(job.datasetId);
   const tokenizer = await loadTokenizer(job.vocab, job.lowercase);
-  const t0 = performance.now();
-  let examples = 0;
-  let features = 0;
-  const windowsPerExample = new Array<number>(8).fill(0);
-  // Shards of an earlier, unfinished run of the same key are replaced.
-  await s.deleteFeatureSet(key);
-  try {
-    for (let i = 0; i < dataset.shardCount; i++) {
-      ctx.checkCancelled();
-      const shard = await s.readShard(dataset.id, i);
-      let builder: FeatureBuilder;
-      try {
-        builder = new FeatureBuilder(tokenizer, { maxLength: job.maxLength, stride: job.stride }, 'train');
-        for (const p of shard.paragraphs) builder.addParagraph(paragraphInput(p));
-      } catch (err) {
-        settingsError(err);
-      }
-      const batch = builder.finish();
-      for (let w = 0; w < batch.count; ) {
-        let k = 0;
-        const e = batch.exampleIndex[w];
-        while (w < batch.count && batch.exampleIndex[w] === e) {
-          w++;
-          k++;
-        }
-        windowsPerExample[Math.min(k, windowsPerExample.length) - 1]++;
-      }
-      examples += batch.examples.length;
-      features += batch.count;
-      await s.putFeatureShard({ key, index: i, batch });
-      ctx.progress(i + 1, dataset.shardCount, `${features.toLocaleString('en-US')} windows from ${examples.toLocaleString('en-US')} examples`);
-    }
-  } catch (err) {
-    await s.deleteFeatureSet(key).catch(() => undefined);
-    throw err;
-  }
-  const info: FeatureSetInfo = {
-    key,
-    datasetId: dataset.id,
-    tokenizer: job.vocab.label,
-    lowercase: job.lowercase,
-    maxLength: job.maxLength,
-    stride: job.stride,
-    examples,
-    features,
-    shardCount: dataset.shardCount,
-    windowsPerExample,
-    createdAt: Date.now(),
-    millis: Math.round(performance.now() - t0),
-  };
-  await s.putFeatureSet(info);
-  return { info, reused: false };
+  return ensureFeatureSet(s, dataset, tokenizer, { key, tokenizerLabel: job.vocab.label, lowercase: job.lowercase, maxLength: job.maxLength, stride: job.stride }, ctx);
 }
 
 /** Where each question of a dataset sits, so stepping and lookups by id need no scan. */

@@ -1,0 +1,96 @@
+import { FeatureBuilder, type ParagraphInput } from '../core/features/index.js';
+import type { BertTokenizer } from '../core/tokenizer/index.js';
+import type { DatasetInfo, FeatureSetInfo, IdbDatasetStore, ParagraphRecord } from '../core/storage/index.js';
+import { indexMap } from '../core/util/codepoints.js';
+import { StudioError, type HandlerContext } from './protocol.js';
+
+/** A stored paragraph as featurizer input: answer_start (code points) becomes a UTF-16 index; the first answer labels. */
+export function paragraphInput(p: ParagraphRecord, onlyId?: string): ParagraphInput {
+  const map = indexMap(p.context);
+  return {
+    context: p.context,
+    questions: p.qas
+      .filter((q) => onlyId === undefined || q.id === onlyId)
+      .map((q) => {
+        const a = q.answers[0];
+        return { id: q.id, question: q.question, answer: a ? { text: a.text, start: map.toUtf16(a.answer_start) } : undefined };
+      }),
+  };
+}
+
+export interface FeatureSetRequest {
+  key: string;
+  /** How the tokenizer is named in the list of stored feature sets. */
+  tokenizerLabel: string;
+  lowercase: boolean;
+  maxLength: number;
+  stride: number;
+  maxPositionEmbeddings?: number;
+}
+
+/**
+ * Training windows of a dataset, made once per (dataset, tokenizer, max_length, stride) and reused:
+ * shards are written as they are made, and the set's record, written last, makes them visible.
+ */
+export async function ensureFeatureSet(
+  store: IdbDatasetStore,
+  dataset: DatasetInfo,
+  tokenizer: BertTokenizer,
+  req: FeatureSetRequest,
+  ctx: HandlerContext | null,
+): Promise<{ info: FeatureSetInfo; reused: boolean }> {
+  const existing = await store.getFeatureSet(req.key);
+  if (existing) return { info: existing, reused: true };
+  const t0 = performance.now();
+  let examples = 0;
+  let features = 0;
+  const windowsPerExample = new Array<number>(8).fill(0);
+  // Shards of an earlier, unfinished run of the same key are replaced.
+  await store.deleteFeatureSet(req.key);
+  try {
+    for (let i = 0; i < dataset.shardCount; i++) {
+      ctx?.checkCancelled();
+      const shard = await store.readShard(dataset.id, i);
+      let builder: FeatureBuilder;
+      try {
+        builder = new FeatureBuilder(tokenizer, { maxLength: req.maxLength, stride: req.stride, maxPositionEmbeddings: req.maxPositionEmbeddings }, 'train');
+        for (const p of shard.paragraphs) builder.addParagraph(paragraphInput(p));
+      } catch (err) {
+        throw new StudioError('invalid-input', err instanceof Error ? err.message : String(err));
+      }
+      const batch = builder.finish();
+      for (let w = 0; w < batch.count; ) {
+        let k = 0;
+        const e = batch.exampleIndex[w];
+        while (w < batch.count && batch.exampleIndex[w] === e) {
+          w++;
+          k++;
+        }
+        windowsPerExample[Math.min(k, windowsPerExample.length) - 1]++;
+      }
+      examples += batch.examples.length;
+      features += batch.count;
+      await store.putFeatureShard({ key: req.key, index: i, batch });
+      ctx?.progress(i + 1, dataset.shardCount, `${features.toLocaleString('en-US')} windows from ${examples.toLocaleString('en-US')} examples`);
+    }
+  } catch (err) {
+    await store.deleteFeatureSet(req.key).catch(() => undefined);
+    throw err;
+  }
+  const info: FeatureSetInfo = {
+    key: req.key,
+    datasetId: dataset.id,
+    tokenizer: req.tokenizerLabel,
+    lowercase: req.lowercase,
+    maxLength: req.maxLength,
+    stride: req.stride,
+    examples,
+    features,
+    shardCount: dataset.shardCount,
+    windowsPerExample,
+    createdAt: Date.now(),
+    millis: Math.round(performance.now() - t0),
+  };
+  await store.putFeatureSet(info);
+  return { info, reused: false };
+}
