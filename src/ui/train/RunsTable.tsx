@@ -29,7 +29,7 @@ export function RunsTable() {
       {runs.length === 0 ? (
         <div className="empty">{st.runsLoaded ? 'No runs yet. Pick a dataset and a model above and start training.' : 'Loading runs…'}</div>
       ) : (
-        <table className="grid" data-testid="runs-table">
+        <table className="grid train-runs" data-testid="runs-table">
           <thead>
             <tr>
               <th>Run</th>
@@ -55,7 +55,7 @@ export function RunsTable() {
                     <b>{r.label}</b>
                   </td>
                   <td className="small">{r.modelLabel}</td>
-                  <td className="small">
+                  <td className="small wrap">
                     {r.trainDatasetName}
                     {r.evalDatasetName ? <span className="muted"> · eval {r.evalDatasetName}</span> : null}
                   </td>

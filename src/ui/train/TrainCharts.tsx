@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useTrain, type RunData } from '../../state/train.js';
 import type { RunInfo } from '../../workers/train-api.js';
+import { formatCount } from '../format.js';
 import { RUN_COLORS, chartColumns, formatMetric } from './charts.js';
 
 interface ChartRun {
@@ -106,21 +107,23 @@ function options(spec: ChartSpec, width: number): uPlot.Options {
     legend: { live: true },
     cursor: { drag: { x: true, y: false }, points: { size: 6 } },
     scales: { x: { time: false } },
+    hooks: { setCursor: [(u) => showLatest(u)] },
     axes: [
-      { ...axisStyle, label: 'step', labelSize: 18, labelFont: '11px system-ui, sans-serif' },
-      { ...axisStyle, label: spec.leftLabel, labelSize: 18, labelFont: '11px system-ui, sans-serif', size: 56, values: (_u, ticks) => ticks.map((t) => formatMetric(t, 3)) },
+      { ...axisStyle, label: 'step', labelSize: 18, labelFont: '11px system-ui, sans-serif', incrs: STEP_INCREMENTS, values: (_u, ticks) => ticks.map((t) => formatCount(t)) },
+      { ...axisStyle, scale: 'y', label: spec.leftLabel, labelSize: 18, labelFont: '11px system-ui, sans-serif', size: 56, values: (_u, ticks) => ticks.map((t) => formatMetric(t, 3)) },
       ...(spec.right
         ? [{ ...axisStyle, scale: spec.right.scale, side: 1 as const, grid: { show: false }, label: spec.right.label, labelSize: 18, labelFont: '11px system-ui, sans-serif', size: 56, values: (_u: uPlot, ticks: number[]) => ticks.map((t) => formatMetric(t, 3)) }]
         : []),
     ],
     series: [
       { label: 'step', value: (_u, v) => (v === null ? '–' : String(v)) },
+      // Keys left out rather than set to undefined: uPlot's defaults (scale 'y', solid line) must apply.
       ...spec.series.map((s) => ({
         label: s.label,
         stroke: s.stroke,
         width: s.width ?? 1,
-        scale: s.scale,
-        dash: s.dash,
+        scale: s.scale ?? 'y',
+        ...(s.dash ? { dash: s.dash } : {}),
         spanGaps: false,
         points: { show: s.points ?? false, size: 5, fill: s.stroke },
         value: (_u: uPlot, v: number | null) => formatMetric(v),
@@ -129,14 +132,17 @@ function options(spec: ChartSpec, width: number): uPlot.Options {
   };
 }
 
+// Steps are integers: ticks at whole steps only (1, 2, 5, 10, ...).
+const STEP_INCREMENTS = Array.from({ length: 8 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
+
 function alignedData(spec: ChartSpec): uPlot.AlignedData {
   return [spec.x, ...spec.series.map((s) => s.values)] as uPlot.AlignedData;
 }
 
 /** With no cursor on the chart, the legend shows the latest values rather than dashes. */
 function showLatest(u: uPlot): void {
-  const n = u.data[0]?.length ?? 0;
-  if (n > 0 && (u.cursor.left ?? -1) < 0) u.setLegend({ idx: n - 1 });
+  const n = u.data?.[0]?.length ?? 0;
+  if (n > 0 && (u.cursor.left ?? -1) < 0 && u.legend.idx !== n - 1) u.setLegend({ idx: n - 1 });
 }
 
 function Chart({ id, title, specs, structure, version, extra }: { id: string; title: string; specs: () => Record<string, ChartSpec>; structure: string; version: number; extra?: React.ReactNode }) {

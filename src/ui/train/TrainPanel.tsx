@@ -195,8 +195,8 @@ function SetupCard() {
         <NumberField label="Max length" value={form.maxLength} onChange={(v) => st.setForm({ maxLength: v })} step={1} min={16} />
         <NumberField label="Stride" value={form.stride} onChange={(v) => st.setForm({ stride: v })} step={1} min={0} />
         <NumberField label="Seed" value={h.seed} onChange={hyper('seed')} step={1} />
-        <NumberField label="Eval every (steps)" value={form.evalEvery} onChange={(v) => st.setForm({ evalEvery: v })} step={1} min={0} title="0: at the end of each epoch" />
-        <NumberField label="Checkpoint every (steps)" value={form.checkpointEvery} onChange={(v) => st.setForm({ checkpointEvery: v })} step={1} min={0} title="0: only on pause, stop and when the page is hidden" />
+        <NumberField label="Eval every" value={form.evalEvery} onChange={(v) => st.setForm({ evalEvery: v })} step={1} min={0} title="optimizer steps between evaluations; 0: at the end of each epoch" />
+        <NumberField label="Checkpoint every" value={form.checkpointEvery} onChange={(v) => st.setForm({ checkpointEvery: v })} step={1} min={0} title="optimizer steps between checkpoints; 0: only on pause and when the page is hidden" />
       </div>
       <div className="row train-setup-foot">
         <button className="btn primary" disabled={problems.length > 0 || running || !!st.starting} onClick={() => void st.start()} title={running ? 'one run trains at a time: pause or stop it first' : ''}>

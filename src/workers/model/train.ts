@@ -24,6 +24,9 @@ import { backendInfo, setBackend, tf } from './backend.js';
 import { getModelInfo, newModelId, readParams, releaseAll, saveModel, store } from './registry.js';
 import { checkpointBytes, deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './train-checkpoint.js';
 import { METRIC_CHUNK, MetricSeries, metricsToCsv, metricsToJson } from './train-metrics.js';
+import { installChunkedWebGpuAddN } from './train-webgpu.js';
+
+installChunkedWebGpuAddN();
 
 const PREFERENCE: BackendName[] = ['webgpu', 'wasm', 'cpu'];
 
@@ -211,10 +214,12 @@ async function probeStep(model: BertForQuestionAnswering, features: TrainFeature
   const ends = tf.tensor1d(Int32Array.from({ length: batchSize }, (_, r) => features.endPositions[r % rows]), 'int32');
   try {
     const { loss, grads } = model.lossAndGrads(batch, starts, ends, { training: true, seed: 1 });
-    const norm = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))));
+    const norm = tf.tidy(() => [...grads.values()].reduce<tf.Tensor>((sum, g) => tf.add(sum, tf.sum(tf.square(g))), tf.scalar(0)));
     const [l, g] = [(await loss.data())[0], (await norm.data())[0]];
     tf.dispose([loss, norm, ...grads.values()]);
     if (!Number.isFinite(l) || !Number.isFinite(g)) return `the probe step computed a non-finite ${Number.isFinite(l) ? 'gradient' : 'loss'} (${l})`;
+    // Cross-entropy over positions is never exactly 0 with gradients all 0: such a read-back means the GPU work did not run.
+    if (l === 0 && g === 0) return 'the probe step read back a zero loss and zero gradients, so this backend is not computing correctly here';
     return null;
   } catch (err) {
     return message(err);
