@@ -27,8 +27,8 @@ test('featurizes SQuAD dev in the browser, inspects a three-window example and a
   await expect(page.getByLabel('lowercase')).toBeChecked();
   await page.getByRole('button', { name: 'Tokenize' }).click();
   await expect(page.getByTestId('featurize-result')).toBeVisible({ timeout: 180_000 });
-  await expect(page.getByTestId('example-count')).toHaveText('10,570');
-  await expect(page.getByTestId('feature-count')).toHaveText(cli.features.toLocaleString('en-US'));
+  await expect(page.getByTestId('example-count').locator('b')).toHaveText('10,570');
+  await expect(page.getByTestId('feature-count').locator('b')).toHaveText(cli.features.toLocaleString('en-US'));
 
   await page.getByLabel('Example id').fill('572651f9f1498d1400e8dbee');
   await page.getByRole('button', { name: 'Open' }).click();

@@ -3,6 +3,7 @@ import type { DatasetInfo } from '../../core/storage/types.js';
 import { useStudio } from '../../state/studio.js';
 import { dataWorker } from '../../workers/clients.js';
 import { formatCount } from '../format.js';
+import { Count } from '../common/Count.js';
 
 export function DatasetStats({ dataset: d }: { dataset: DatasetInfo }) {
   const h = d.contextLengths;
@@ -16,10 +17,10 @@ export function DatasetStats({ dataset: d }: { dataset: DatasetInfo }) {
       <div className="stats-grid">
         <div>
           <div className="counts">
-            <Stat n={d.articles} label="articles" />
-            <Stat n={d.paragraphs} label="paragraphs" />
-            <Stat n={d.questions} label="questions" />
-            <Stat n={d.answers} label="answers" />
+            <Count n={d.articles} label="articles" />
+            <Count n={d.paragraphs} label="paragraphs" />
+            <Count n={d.questions} label="questions" />
+            <Count n={d.answers} label="answers" />
           </div>
           <div className="muted small" style={{ marginTop: 10 }}>
             Context length in characters: min {formatCount(h.min)}, median {formatCount(h.median)}, max {formatCount(h.max)}.
@@ -43,15 +44,6 @@ export function DatasetStats({ dataset: d }: { dataset: DatasetInfo }) {
         </div>
       </div>
     </section>
-  );
-}
-
-function Stat({ n, label }: { n: number; label: string }) {
-  return (
-    <div className="count">
-      <b>{formatCount(n)}</b>
-      <span>{label}</span>
-    </div>
   );
 }
 

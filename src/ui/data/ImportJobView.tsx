@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useStudio } from '../../state/studio.js';
-import { ProgressBar } from '../common/Progress.js';
+import { JobBanner } from '../common/JobBanner.js';
+import { Count } from '../common/Count.js';
 import { formatBytes, formatCount } from '../format.js';
 import type { IssueKind } from '../../core/squad/types.js';
 
@@ -25,21 +26,13 @@ export function ImportJobView() {
   if (job.phase === 'reading' || job.phase === 'writing') {
     const progress = job.phase === 'reading' ? job.progress : null;
     return (
-      <div className="job" data-testid="import-job" aria-busy>
-        <div className="row">
-          <b className="grow">
-            {job.phase === 'reading' ? 'Reading and validating' : 'Storing'} {job.label}
-          </b>
-          <span className="muted small">
-            {progress?.label ?? (job.phase === 'writing' ? 'writing shards to IndexedDB…' : 'starting…')}
-            {progress && progress.total > 0 ? ` · ${formatBytes(progress.done)} of ${formatBytes(progress.total)}` : ''}
-          </span>
-          <button className="btn small" onClick={cancel}>
-            Cancel
-          </button>
-        </div>
-        <ProgressBar progress={job.phase === 'reading' ? job.progress : { done: 1, total: 2 }} />
-      </div>
+      <JobBanner
+        testId="import-job"
+        title={`${job.phase === 'reading' ? 'Reading and validating' : 'Storing'} ${job.label}`}
+        caption={`${progress?.label ?? (job.phase === 'writing' ? 'writing shards to IndexedDB…' : 'starting…')}${progress && progress.total > 0 ? ` · ${formatBytes(progress.done)} of ${formatBytes(progress.total)}` : ''}`}
+        progress={job.phase === 'reading' ? job.progress : { done: 1, total: 2 }}
+        onCancel={cancel}
+      />
     );
   }
 
@@ -116,15 +109,6 @@ export function ImportJobView() {
           Abort import
         </button>
       </div>
-    </div>
-  );
-}
-
-function Count({ n, label }: { n: number; label: string }) {
-  return (
-    <div className="count">
-      <b>{formatCount(n)}</b>
-      <span>{label}</span>
     </div>
   );
 }

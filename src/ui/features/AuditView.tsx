@@ -5,6 +5,8 @@ import { auditToCsv, type WindowAuditRow } from '../../core/features/index.js';
 import { useInspector } from '../../state/inspector.js';
 import { ProgressBar } from '../common/Progress.js';
 import { formatCount } from '../format.js';
+import { Count } from '../common/Count.js';
+import { download } from '../common/download.js';
 
 type Filter = 'problems' | 'no-window' | 'mismatch' | 'partial' | 'rule-differs' | 'all';
 
@@ -28,14 +30,9 @@ export function AuditView({ dataset }: { dataset: DatasetInfo }) {
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => 32, overscan: 10 });
   const a = st.audit?.audit;
 
-  const download = () => {
+  const exportCsv = () => {
     if (!a) return;
-    const blob = new Blob([auditToCsv(a)], { type: 'text/csv' });
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `${dataset.name.replace(/[^\w.-]+/g, '_')}-alignment-audit.csv`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    download(auditToCsv(a), 'text/csv', `${dataset.name.replace(/[^\w.-]+/g, '_')}-alignment-audit.csv`);
   };
 
   return (
@@ -47,7 +44,7 @@ export function AuditView({ dataset }: { dataset: DatasetInfo }) {
         <button className="btn" disabled={!!st.auditJob} onClick={() => void st.runAudit(dataset.id)}>
           {a ? 'Run again' : 'Run audit'}
         </button>
-        <button className="btn" disabled={!a} onClick={download}>
+        <button className="btn" disabled={!a} onClick={exportCsv}>
           Export CSV
         </button>
       </div>
@@ -64,12 +61,12 @@ export function AuditView({ dataset }: { dataset: DatasetInfo }) {
       {a ? (
         <>
           <div className="audit-grid" data-testid="audit-totals">
-            <Total n={st.audit!.examples} label="examples" id="examples" />
-            <Total n={a.counts.inside} label="windows: answer inside" id="inside" />
-            <Total n={a.counts.partial} label="windows: partly inside" id="partial" />
-            <Total n={a.counts.absent} label="windows: answer absent" id="absent" />
-            <Total n={a.examplesWithoutWindow.length} label="examples: answer in no window" id="no-window" />
-            <Total n={a.examplesWithMismatch.length} label="examples: decoded ≠ gold" id="mismatch" />
+            <Count n={st.audit!.examples} label="examples" testId="audit-examples" />
+            <Count n={a.counts.inside} label="windows: answer inside" testId="audit-inside" />
+            <Count n={a.counts.partial} label="windows: partly inside" testId="audit-partial" />
+            <Count n={a.counts.absent} label="windows: answer absent" testId="audit-absent" />
+            <Count n={a.examplesWithoutWindow.length} label="examples: answer in no window" testId="audit-no-window" />
+            <Count n={a.examplesWithMismatch.length} label="examples: decoded ≠ gold" testId="audit-mismatch" />
           </div>
           <div className="row" style={{ marginBottom: 8 }}>
             <span className="segmented" role="group" aria-label="Audit filter">
@@ -121,14 +118,5 @@ export function AuditView({ dataset }: { dataset: DatasetInfo }) {
         <div className="muted small">Runs over the stored features of the whole dataset.</div>
       )}
     </section>
-  );
-}
-
-function Total({ n, label, id }: { n: number; label: string; id: string }) {
-  return (
-    <div className="count" data-testid={`audit-${id}`}>
-      <b>{formatCount(n)}</b>
-      <span>{label}</span>
-    </div>
   );
 }

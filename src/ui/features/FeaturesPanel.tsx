@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { useStudio } from '../../state/studio.js';
 import { useInspector } from '../../state/inspector.js';
-import { ProgressBar } from '../common/Progress.js';
+import { JobBanner } from '../common/JobBanner.js';
+import { Count } from '../common/Count.js';
 import { formatCount } from '../format.js';
 import { ExampleView } from './ExampleView.js';
 import { AuditView } from './AuditView.js';
@@ -74,15 +75,8 @@ export function FeaturesPanel() {
         </div>
         {vocab?.origin === 'Hugging Face Hub' ? <div className="muted small" style={{ marginTop: 8 }}>Downloads {vocab.source.kind === 'url' ? vocab.source.url : ''} (needs internet).</div> : null}
         {st.job ? (
-          <div className="job" style={{ marginTop: 12 }} data-testid="featurize-job">
-            <div className="row">
-              <b className="grow">Tokenizing {dataset?.name}</b>
-              <span className="muted small">{st.job.progress?.label ?? 'loading the vocabulary…'}</span>
-              <button className="btn small" onClick={st.cancel}>
-                Cancel
-              </button>
-            </div>
-            <ProgressBar progress={st.job.progress} />
+          <div style={{ marginTop: 12 }}>
+            <JobBanner testId="featurize-job" title={`Tokenizing ${dataset?.name ?? ''}`} caption={st.job.progress?.label ?? 'loading the vocabulary…'} progress={st.job.progress} onCancel={st.cancel} />
           </div>
         ) : null}
         {st.error ? (
@@ -93,22 +87,10 @@ export function FeaturesPanel() {
         {st.result ? (
           <div className="job ok" style={{ marginTop: 12 }} data-testid="featurize-result">
             <div className="counts">
-              <div className="count">
-                <b data-testid="example-count">{formatCount(st.result.info.examples)}</b>
-                <span>examples</span>
-              </div>
-              <div className="count">
-                <b data-testid="feature-count">{formatCount(st.result.info.features)}</b>
-                <span>features (windows)</span>
-              </div>
-              <div className="count">
-                <b>{formatCount(st.result.info.examples - st.result.info.windowsPerExample[0])}</b>
-                <span>examples with 2+ windows</span>
-              </div>
-              <div className="count">
-                <b>{st.result.reused ? 'reused' : `${(st.result.info.millis / 1000).toFixed(1)} s`}</b>
-                <span>{st.result.reused ? 'stored features' : 'in a worker'}</span>
-              </div>
+              <Count n={st.result.info.examples} label="examples" testId="example-count" />
+              <Count n={st.result.info.features} label="features (windows)" testId="feature-count" />
+              <Count n={st.result.info.examples - st.result.info.windowsPerExample[0]} label="examples with 2+ windows" />
+              <Count n={st.result.reused ? 'reused' : `${(st.result.info.millis / 1000).toFixed(1)} s`} label={st.result.reused ? 'stored features' : 'in a worker'} />
             </div>
           </div>
         ) : null}

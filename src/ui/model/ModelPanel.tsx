@@ -4,7 +4,9 @@ import { useModels } from '../../state/models.js';
 import { useInspector } from '../../state/inspector.js';
 import { modelWorker } from '../../workers/clients.js';
 import type { ModelInfo } from '../../workers/model-api.js';
-import { ProgressBar } from '../common/Progress.js';
+import { JobBanner } from '../common/JobBanner.js';
+import { Count } from '../common/Count.js';
+import { download } from '../common/download.js';
 import { formatBytes, formatCount } from '../format.js';
 
 const PRESET_LABEL: Record<BertPresetName, string> = { tiny: 'tiny (L2 H128)', mini: 'mini (L4 H256)', small: 'small (L4 H512)', base: 'base (L12 H768)' };
@@ -47,19 +49,13 @@ export function ModelPanel() {
       <BackendCard />
       <AddModelCard />
       {st.job ? (
-        <div className="job" data-testid="model-job">
-          <div className="row">
-            <b className="grow">{st.job.label}</b>
-            <span className="muted small">
-              {st.job.progress?.label ?? 'starting…'}
-              {st.job.progress && st.job.progress.total > 0 ? ` · ${formatBytes(st.job.progress.done)} of ${formatBytes(st.job.progress.total)}` : ''}
-            </span>
-            <button className="btn small" onClick={st.cancel}>
-              Cancel
-            </button>
-          </div>
-          <ProgressBar progress={st.job.progress} />
-        </div>
+        <JobBanner
+          testId="model-job"
+          title={st.job.label}
+          caption={`${st.job.progress?.label ?? 'starting…'}${st.job.progress && st.job.progress.total > 0 ? ` · ${formatBytes(st.job.progress.done)} of ${formatBytes(st.job.progress.total)}` : ''}`}
+          progress={st.job.progress}
+          onCancel={st.cancel}
+        />
       ) : null}
       {st.error ? (
         <div className="job error" role="alert" data-testid="model-error">
@@ -298,11 +294,7 @@ function ModelTable() {
   const exportZip = (m: ModelInfo) =>
     act(async () => {
       const { zip, fileName } = await modelWorker().call('export-model', { id: m.id });
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(new Blob([zip.slice().buffer as ArrayBuffer], { type: 'application/zip' }));
-      link.download = fileName;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 5000);
+      download(zip.slice().buffer as ArrayBuffer, 'application/zip', fileName);
     });
   return (
     <section className="card" aria-label="Models">
@@ -398,30 +390,12 @@ function ModelDetails({ model }: { model: ModelInfo }) {
             </label>
           </div>
           <div className="counts" data-testid="model-estimate">
-            <div className="count">
-              <b>{formatCount(e.parameters)}</b>
-              <span>parameters</span>
-            </div>
-            <div className="count">
-              <b>{formatBytes(e.weightBytes)}</b>
-              <span>weights</span>
-            </div>
-            <div className="count">
-              <b>{formatBytes(e.adamStateBytes)}</b>
-              <span>Adam state</span>
-            </div>
-            <div className="count">
-              <b>{formatBytes(e.activationBytes)}</b>
-              <span>activations</span>
-            </div>
-            <div className="count">
-              <b>{formatBytes(e.trainingBytes)}</b>
-              <span>training total</span>
-            </div>
-            <div className="count">
-              <b>{formatFlops(e.trainingStepFlops)}</b>
-              <span>per training step</span>
-            </div>
+            <Count n={e.parameters} label="parameters" />
+            <Count n={formatBytes(e.weightBytes)} label="weights" />
+            <Count n={formatBytes(e.adamStateBytes)} label="Adam state" />
+            <Count n={formatBytes(e.activationBytes)} label="activations" />
+            <Count n={formatBytes(e.trainingBytes)} label="training total" />
+            <Count n={formatFlops(e.trainingStepFlops)} label="per training step" />
           </div>
           <div className="small" style={{ marginTop: 10 }}>
             Attention scores: {batch} × {model.config.num_attention_heads} heads × {seq} × {seq} floats = {formatBytes(scoresBytes)}
