@@ -93,7 +93,10 @@ async function measure(backend: BackendName, plan: Plan, ceiling: number): Promi
 export async function run(): Promise<void> {
   console.log(`Training step (forward + backward + AdamW), seq ${L}, dropout on, vocab 30522; model FLOPs = estimateModel().trainingStepFlops`);
   const rows: Row[] = [];
+  // BENCH_BACKENDS=webgpu (comma-separated) measures a subset.
+  const only = process.env.BENCH_BACKENDS?.split(',');
   for (const backend of ['wasm', 'cpu', 'webgpu'] as BackendName[]) {
+    if (only && !only.includes(backend)) continue;
     try {
       await setupBackend(backend);
     } catch (err) {

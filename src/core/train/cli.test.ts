@@ -8,8 +8,12 @@ import { loadModelFiles, readSafetensors } from '../model/index.js';
 const dir = mkdtempSync(join(tmpdir(), 'bert-train-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('npx', ['tsx', 'cli/index.ts', ...args], { encoding: 'utf8' });
+  // Dawn finds SwiftShader only through these variables, read at process start.
+  const env = existsSync(SWIFTSHADER_ICD) ? { ...process.env, LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: SWIFTSHADER_ICD } : process.env;
+  const r = spawnSync('npx', ['tsx', 'cli/index.ts', ...args], { encoding: 'utf8', env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -100,5 +104,31 @@ describe('cli train', () => {
     const noVocab = cli('train', '--model', modelDir, '--train', dataPath, '--max-steps', '1', '--log', join(dir, 'x.jsonl'), '--out', join(dir, 'x'));
     expect(noVocab.status).toBe(1);
     expect(noVocab.stderr).toMatch(/neither tokenizer.json nor vocab.txt; pass --vocab/);
+  });
+
+  it('trains identically on cpu, wasm and webgpu (losses and gradient norms step for step)', (ctx) => {
+    const modelDir = join(dir, 'init');
+    const dataPath = join(dir, 'train.json');
+    const runOn = (backend: string) => {
+      const log = join(dir, `log-${backend}.jsonl`);
+      const r = cli('train', '--model', modelDir, '--train', dataPath, '--vocab', join(dir, 'tiny-uncased-vocab.txt'), '--max-steps', '3', '--batch-size', '2',
+        '--lr', '1e-3', '--max-length', '24', '--stride', '4', '--seed', '9', '--backend', backend, '--log', log, '--out', join(dir, `out-${backend}`));
+      return { r, steps: r.status === 0 ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>).filter((l) => 'loss' in l) : [] };
+    };
+    const cpu = runOn('cpu');
+    expect(cpu.r.status, cpu.r.stderr).toBe(0);
+    for (const backend of ['wasm', 'webgpu']) {
+      const other = runOn(backend);
+      if (backend === 'webgpu' && /backend "webgpu" is unavailable/.test(other.r.stderr)) {
+        ctx.skip('no WebGPU adapter (SwiftShader not found)');
+      }
+      expect(other.r.status, other.r.stderr).toBe(0);
+      expect(other.r.stderr).not.toMatch(/validation|Invalid/);
+      other.steps.forEach((l, i) => {
+        expect(Math.abs(l.loss - cpu.steps[i].loss), `${backend} loss ${i}`).toBeLessThan(1e-4);
+        expect(Math.abs(l.grad_norm - cpu.steps[i].grad_norm), `${backend} grad_norm ${i}`).toBeLessThan(1e-4);
+      });
+      expect(other.steps.length).toBe(3);
+    }
   });
 });

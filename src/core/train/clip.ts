@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 
 /** sqrt of the sum of squares of every gradient element: torch.nn.utils.clip_grad_norm_'s total_norm (p = 2). */
 export function globalNorm(grads: Iterable<tf.Tensor>): tf.Scalar {
+  // Summed pairwise, not with tf.addN: WebGPU's AddN binds one storage buffer per input, and a
+  // model's ~40 gradients exceed the per-stage limit (8 on SwiftShader), which fails validation.
   return tf.tidy(() => {
-    const squares = [...grads].map((g) => tf.sum(tf.square(g)));
-    if (squares.length === 0) return tf.scalar(0);
-    return tf.sqrt(squares.length === 1 ? squares[0] : tf.addN(squares)) as tf.Scalar;
+    let total: tf.Tensor = tf.scalar(0);
+    for (const g of grads) total = tf.add(total, tf.sum(tf.square(g)));
+    return tf.sqrt(total) as tf.Scalar;
   });
 }
 
