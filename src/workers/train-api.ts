@@ -41,6 +41,9 @@ export interface RunInfo {
   checkpointStep: number | null;
   checkpointBytes: number;
   finalModelId: string | null;
+  /** Highest eval F1 so far (0-100), for the history table; null before the first evaluation. */
+  bestF1: number | null;
+  lastEval: EvalPoint | null;
   backend: BackendName;
   createdAt: number;
   updatedAt: number;

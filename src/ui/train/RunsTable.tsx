@@ -3,15 +3,13 @@ import type { RunInfo } from '../../workers/train-api.js';
 import { formatCount } from '../format.js';
 import { formatMetric, statusText } from './charts.js';
 
-function bestF1(run: RunInfo, evals: { f1: number | null }[] | undefined): string {
-  if (!evals?.length) return run.evalDatasetName ? '–' : 'no eval';
-  const f1s = evals.map((e) => e.f1).filter((v): v is number => v !== null);
-  return f1s.length ? formatMetric(Math.max(...f1s), 3) : '–';
+function bestF1(run: RunInfo): string {
+  if (!run.evalDatasetName) return 'no eval';
+  return run.bestF1 === null || run.bestF1 === undefined ? '–' : formatMetric(run.bestF1, 3);
 }
 
 export function RunsTable() {
   const st = useTrain();
-  useTrain((s) => s.dataVersion);
   const { runs, selectedRunId, overlayIds } = st;
   const exportIds = overlayIds.length > 0 ? [...new Set([selectedRunId, ...overlayIds].filter((x): x is string => !!x))] : selectedRunId ? [selectedRunId] : [];
   return (
@@ -72,7 +70,7 @@ export function RunsTable() {
                     {h.batchSize}
                     {h.gradAccumSteps > 1 ? ` × ${h.gradAccumSteps}` : ''}
                   </td>
-                  <td className="num">{bestF1(r, st.data.get(r.id)?.evals)}</td>
+                  <td className="num">{bestF1(r)}</td>
                   <td className="small muted">{new Date(r.createdAt).toLocaleString()}</td>
                   <td onClick={(e) => e.stopPropagation()}>
                     <input type="checkbox" aria-label={`Overlay ${r.label}`} checked={overlayIds.includes(r.id)} disabled={r.id === selectedRunId} onChange={() => st.toggleOverlay(r.id)} />

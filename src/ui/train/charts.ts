@@ -74,12 +74,17 @@ export function chartColumns(series: MetricSeries, smoothing: number): ChartColu
   return c.update(series, smoothing);
 }
 
-/** Median time per step over the last `window` steps (wall clock, evals and checkpoints included) times the steps left. */
+/**
+ * Mean wall time per step over the last `window` steps (evals and checkpoints included) times the
+ * steps left; a gap longer than ten step times (a pause, a reload) counts as ten.
+ */
 export function etaSeconds(series: MetricSeries, totalSteps: number, window = 20): number | null {
   const n = series.count;
   if (n < 2) return null;
   const k = Math.min(window, n - 1);
-  const perStep = (series.value('time', n - 1) - series.value('time', n - 1 - k)) / k;
+  let sum = 0;
+  for (let i = n - k; i < n; i++) sum += Math.min(series.value('time', i) - series.value('time', i - 1), 10 * series.value('step_ms', i));
+  const perStep = sum / k;
   const left = totalSteps - series.value('step', n - 1);
   return left > 0 && perStep > 0 ? (left * perStep) / 1000 : 0;
 }

@@ -397,7 +397,14 @@ async function evaluateRun(run: ActiveRun): Promise<void> {
   }
   run.lastEvalStep = point.step;
   run.evals = [...run.evals.filter((e) => e.step < point.step), point];
+  summariseEvals(run.info, run.evals);
   emit({ type: 'eval', runId: run.info.id, point });
+}
+
+function summariseEvals(info: RunInfo, evals: EvalPoint[]): void {
+  const f1s = evals.map((e) => e.f1).filter((v): v is number => v !== null);
+  info.bestF1 = f1s.length ? Math.max(...f1s) : null;
+  info.lastEval = evals[evals.length - 1] ?? null;
 }
 
 function metricPoint(m: StepMetrics): MetricPoint {
@@ -618,6 +625,8 @@ async function startRun(setup: RunSetup, label: string | undefined, ctx: Handler
     checkpointStep: null,
     checkpointBytes: 0,
     finalModelId: null,
+    bestF1: null,
+    lastEval: null,
     backend: setup.backend,
     createdAt: now,
     updatedAt: now,
@@ -716,6 +725,7 @@ async function resumeRun(runId: string, backend: BackendName | undefined, ctx: H
     failedCheckpointStep: null,
   };
   active = run;
+  summariseEvals(resumed, run.evals);
   await flushMetrics(run);
   await putRun(resumed);
   notice(runId, 'info', `Resumed “${resumed.label}” from the checkpoint of step ${state.step} on ${setup.backend}.`);
