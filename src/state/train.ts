@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { BertConfig } from '../core/model/index.js';
 import { defaultHyperparameters, validateHyperparameters, type TrainHyperparameters } from '../core/train/index.js';
 import { modelWorker } from '../workers/clients.js';
+import { useModels } from './models.js';
 import type { BackendName, ModelInfo } from '../workers/model-api.js';
 import { MetricSeries } from '../workers/model/train-metrics.js';
 import type { Progress } from '../workers/protocol.js';
@@ -300,6 +301,8 @@ export const useTrain = create<TrainState>((set, get) => {
         addNotice(null, 'error', message(err));
       } finally {
         set({ starting: null });
+        // A run may have switched the worker's backend; the Model panel shows the current one.
+        void useModels.getState().loadBackend();
       }
     },
 
@@ -322,6 +325,7 @@ export const useTrain = create<TrainState>((set, get) => {
         addNotice(runId, 'error', message(err));
       } finally {
         set({ starting: null });
+        void useModels.getState().loadBackend();
       }
     },
 

@@ -229,6 +229,18 @@ async function probeStep(model: BertForQuestionAnswering, features: TrainFeature
   }
 }
 
+/**
+ * The core's AdamW makes each moment as tf.variable(tf.zeros(shape)) and never frees the zeros, which
+ * leaks two copies of the model per Trainer; inside a tidy they are freed (variables keep their data).
+ */
+function newTrainer(model: BertForQuestionAnswering, features: TrainFeatures, options: ConstructorParameters<typeof Trainer>[2]): Trainer {
+  let trainer: Trainer | undefined;
+  tf.tidy(() => {
+    trainer = new Trainer(model, features, options);
+  });
+  return trainer!;
+}
+
 interface ActiveRun {
   info: RunInfo;
   model: BertForQuestionAnswering;
@@ -594,7 +606,7 @@ async function startRun(setup: RunSetup, label: string | undefined, ctx: Handler
   const model = new BertForQuestionAnswering(modelInfo.config, await readParams(modelInfo.id));
   let trainer: Trainer;
   try {
-    trainer = new Trainer(model, data.features, setup.hyperparameters);
+    trainer = newTrainer(model, data.features, setup.hyperparameters);
   } catch (err) {
     model.dispose();
     throw new StudioError('invalid-input', message(err));
@@ -690,7 +702,7 @@ async function resumeRun(runId: string, backend: BackendName | undefined, ctx: H
   const model = new BertForQuestionAnswering(info.config, state.params);
   let trainer: Trainer;
   try {
-    trainer = new Trainer(model, data.features, state.options);
+    trainer = newTrainer(model, data.features, state.options);
     trainer.restore(state);
   } catch (err) {
     model.dispose();
