@@ -58,12 +58,17 @@ describe('ChartColumns', () => {
 });
 
 describe('etaSeconds', () => {
-  it('is the wall time per step times the steps left, with a pause counted as ten step times', () => {
+  it('is the wall time per step times the steps left, leaving out a pause', () => {
     const s = new MetricSeries();
+    expect(etaSeconds(s, 10)).toBeNull();
     for (let i = 1; i <= 10; i++) push(s, i, 1, i * 200);
     expect(etaSeconds(s, 110)).toBeCloseTo(20, 6);
-    push(s, 11, 1, 10 * 200 + 1_000_000);
-    // 9 intervals of 200 ms and one capped at 10 x 100 ms, over 99 remaining steps.
-    expect(etaSeconds(s, 110, 10)).toBeCloseTo((99 * (9 * 200 + 1000)) / 10 / 1000, 6);
+    // Resumed an hour later: the gap is not a step time.
+    push(s, 11, 1, 10 * 200 + 3_600_000);
+    expect(etaSeconds(s, 110)).toBeCloseTo((99 * 200) / 1000, 6);
+    // Only the step after a resume: its own step time stands in.
+    const t = new MetricSeries();
+    push(t, 1, 1, 0);
+    expect(etaSeconds(t, 11)).toBeCloseTo(1, 6);
   });
 });

@@ -76,15 +76,20 @@ export function chartColumns(series: MetricSeries, smoothing: number): ChartColu
 
 /**
  * Mean wall time per step over the last `window` steps (evals and checkpoints included) times the
- * steps left; a gap longer than ten step times (a pause, a reload) counts as ten.
+ * steps left; a gap longer than ten step times (a pause, a reload) is left out.
  */
 export function etaSeconds(series: MetricSeries, totalSteps: number, window = 20): number | null {
   const n = series.count;
-  if (n < 2) return null;
-  const k = Math.min(window, n - 1);
+  if (n < 1) return null;
   let sum = 0;
-  for (let i = n - k; i < n; i++) sum += Math.min(series.value('time', i) - series.value('time', i - 1), 10 * series.value('step_ms', i));
-  const perStep = sum / k;
+  let used = 0;
+  for (let i = Math.max(1, n - window); i < n; i++) {
+    const gap = series.value('time', i) - series.value('time', i - 1);
+    if (gap > 10 * series.value('step_ms', i)) continue;
+    sum += gap;
+    used++;
+  }
+  const perStep = used > 0 ? sum / used : series.value('step_ms', n - 1);
   const left = totalSteps - series.value('step', n - 1);
   return left > 0 && perStep > 0 ? (left * perStep) / 1000 : 0;
 }
