@@ -414,8 +414,12 @@ export const useTrain = create<TrainState>((set, get) => {
     watch() {
       if (watching) return;
       watching = true;
-      // Leaving or reloading the page: ask the worker for a checkpoint while it may still run.
+      // Leaving or reloading the page: ask the worker for a checkpoint while it may still run. A tab
+      // put in the background gets one too: a worker there keeps running, so that one completes.
       addEventListener('pagehide', () => get().checkpointNow());
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'hidden') get().checkpointNow();
+      });
       let after = 0;
       // A long poll: the worker answers as soon as it has events, so no timer runs on this thread.
       const next = async (): Promise<void> => {
