@@ -287,7 +287,8 @@ async function flushMetrics(run: ActiveRun): Promise<void> {
 async function readMetrics(runId: string, steps: number): Promise<{ series: MetricSeries; evals: EvalPoint[] }> {
   const s = await store();
   const series = new MetricSeries(steps + 16);
-  for (let c = 0; c * METRIC_CHUNK < steps || c === 0; c++) {
+  // Chunks may run ahead of the run record's step (metrics are flushed between checkpoints): read until a partial one.
+  for (let c = 0; ; c++) {
     const chunk = await s.getRecord<MetricsChunk>('run-metrics', chunkId(runId, c));
     if (!chunk) break;
     for (let i = 0; i < chunk.count; i++) {
