@@ -89,6 +89,7 @@ test('trains on WebGPU with live charts, pauses, survives a reload and resumes f
     }, { timeout: 90_000 })
     .toBeGreaterThanOrEqual(paused + 1);
   expect(Math.min(...seen)).toBeGreaterThanOrEqual(paused);
+  await page.evaluate(() => scrollTo(0, 0));
   await screenshot(page, 'train-resumed');
 
   await page.getByRole('button', { name: 'Stop' }).click();
@@ -107,4 +108,32 @@ test('a shared link fills in the run setup', async ({ page }) => {
   await expect(page.getByLabel('Max steps', { exact: true })).toHaveValue('50');
   await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('7');
   await expect(page.getByRole('group', { name: 'Training backend' }).getByRole('button', { name: 'wasm' })).toHaveClass(/on/);
+});
+
+test('a checkpoint that exceeds the storage quota pauses the run and keeps the previous one', async ({ page, context }) => {
+  await page.goto('/#/model');
+  await page.getByLabel('Config preset').selectOption('tiny');
+  await page.getByLabel('Vocabulary for the new model').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
+  await page.getByRole('button', { name: 'Initialise' }).click();
+  await expect(page.getByTestId('model-notice')).toContainText('Added');
+  // Room for the data and a checkpoint or so (a tiny model's checkpoint is ~50 MB), not for many.
+  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: usage + 30 * 2 ** 20 });
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByLabel('Train dataset')).toContainText('BERT Studio demo');
+  await setNumber(page, 'Max length', 64);
+  await setNumber(page, 'Stride', 16);
+  await setNumber(page, 'Batch size', 2);
+  await setNumber(page, 'Max steps', 300);
+  await setNumber(page, 'Checkpoint every', 2);
+  // wasm: this test is about storage, and wasm steps are fast.
+  await page.getByRole('group', { name: 'Training backend' }).getByRole('button', { name: 'wasm' }).click();
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('run-status')).toContainText('paused', { timeout: 120_000 });
+  const notice = page.getByTestId('train-notice').filter({ hasText: 'Storage is full' });
+  await expect(notice).toContainText(/A checkpoint needs about 50\.\d MB/);
+  await expect(notice).toContainText(/The checkpoint of step \d+ is intact|No earlier checkpoint exists/);
+  await expect(page.getByTestId('run-reason')).toContainText('Storage is full');
+  await screenshot(page, 'train-quota');
 });

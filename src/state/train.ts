@@ -3,6 +3,7 @@ import type { BertConfig } from '../core/model/index.js';
 import { defaultHyperparameters, validateHyperparameters, type TrainHyperparameters } from '../core/train/index.js';
 import { modelWorker } from '../workers/clients.js';
 import { useModels } from './models.js';
+import { useStudio } from './studio.js';
 import type { BackendName, ModelInfo } from '../workers/model-api.js';
 import { MetricSeries } from '../workers/model/train-metrics.js';
 import type { Progress } from '../workers/protocol.js';
@@ -190,6 +191,8 @@ export const useTrain = create<TrainState>((set, get) => {
       if (e.type === 'run') {
         upsertRun(e.run);
         if (!get().selectedRunId) set({ selectedRunId: e.run.id });
+        // Run records change at checkpoints and status changes: the storage meter moves then.
+        void useStudio.getState().refreshStorage();
       } else if (e.type === 'metrics') {
         // A run seen for the first time (just started, or started elsewhere) loads its history; points merge in.
         if (!data.has(e.runId)) void get().loadRunData(e.runId);

@@ -27,74 +27,76 @@ export function RunsTable() {
       {runs.length === 0 ? (
         <div className="empty">{st.runsLoaded ? 'No runs yet. Pick a dataset and a model above and start training.' : 'Loading runs…'}</div>
       ) : (
-        <table className="grid train-runs" data-testid="runs-table">
-          <thead>
-            <tr>
-              <th>Run</th>
-              <th>Model</th>
-              <th>Data</th>
-              <th>Status</th>
-              <th className="num">Step</th>
-              <th className="num">lr</th>
-              <th className="num">Batch</th>
-              <th className="num">Best F1</th>
-              <th>Started</th>
-              <th>Overlay</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {[...runs].reverse().map((r) => {
-              const h = r.setup.hyperparameters;
-              const resumable = (r.status === 'paused' || r.status === 'failed') && r.checkpointStep !== null;
-              return (
-                <tr key={r.id} className={r.id === selectedRunId ? 'selected' : ''} onClick={() => st.select(r.id)} data-testid="run-row">
-                  <td>
-                    <b>{r.label}</b>
-                  </td>
-                  <td className="small">{r.modelLabel}</td>
-                  <td className="small wrap">
-                    {r.trainDatasetName}
-                    {r.evalDatasetName ? <span className="muted"> · eval {r.evalDatasetName}</span> : null}
-                  </td>
-                  <td>
-                    <span className={`pill ${r.status === 'failed' ? 'bad' : r.status === 'running' || r.status === 'completed' ? 'ok' : r.status === 'paused' ? 'demo' : ''}`} data-testid="run-row-status" title={r.reason ?? ''}>
-                      {statusText(r)}
-                    </span>
-                  </td>
-                  <td className="num">
-                    {formatCount(r.step)} / {formatCount(r.totalSteps)}
-                  </td>
-                  <td className="num">{formatMetric(h.learningRate)}</td>
-                  <td className="num">
-                    {h.batchSize}
-                    {h.gradAccumSteps > 1 ? ` × ${h.gradAccumSteps}` : ''}
-                  </td>
-                  <td className="num">{bestF1(r)}</td>
-                  <td className="small muted">{new Date(r.createdAt).toLocaleString()}</td>
-                  <td onClick={(e) => e.stopPropagation()}>
-                    <input type="checkbox" aria-label={`Overlay ${r.label}`} checked={overlayIds.includes(r.id)} disabled={r.id === selectedRunId} onChange={() => st.toggleOverlay(r.id)} />
-                  </td>
-                  <td style={{ whiteSpace: 'nowrap', textAlign: 'right' }} onClick={(e) => e.stopPropagation()}>
-                    {resumable ? (
-                      <button className="btn small primary" disabled={!!st.starting || runs.some((x) => x.status === 'running')} onClick={() => void st.resume(r.id)}>
-                        Resume
+        <div className="train-runs-scroll">
+          <table className="grid train-runs" data-testid="runs-table">
+            <thead>
+              <tr>
+                <th>Run</th>
+                <th>Model</th>
+                <th>Data</th>
+                <th>Status</th>
+                <th className="num">Step</th>
+                <th className="num">lr</th>
+                <th className="num">Batch</th>
+                <th className="num">Best F1</th>
+                <th>Started</th>
+                <th>Overlay</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {[...runs].reverse().map((r) => {
+                const h = r.setup.hyperparameters;
+                const resumable = (r.status === 'paused' || r.status === 'failed') && r.checkpointStep !== null;
+                return (
+                  <tr key={r.id} className={r.id === selectedRunId ? 'selected' : ''} onClick={() => st.select(r.id)} data-testid="run-row">
+                    <td>
+                      <b>{r.label}</b>
+                    </td>
+                    <td className="small">{r.modelLabel}</td>
+                    <td className="small">
+                      {r.trainDatasetName}
+                      {r.evalDatasetName ? <span className="muted"> · eval {r.evalDatasetName}</span> : null}
+                    </td>
+                    <td>
+                      <span className={`pill ${r.status === 'failed' ? 'bad' : r.status === 'running' || r.status === 'completed' ? 'ok' : r.status === 'paused' ? 'demo' : ''}`} data-testid="run-row-status" title={r.reason ?? ''}>
+                        {statusText(r)}
+                      </span>
+                    </td>
+                    <td className="num">
+                      {formatCount(r.step)} / {formatCount(r.totalSteps)}
+                    </td>
+                    <td className="num">{formatMetric(h.learningRate)}</td>
+                    <td className="num">
+                      {h.batchSize}
+                      {h.gradAccumSteps > 1 ? ` × ${h.gradAccumSteps}` : ''}
+                    </td>
+                    <td className="num">{bestF1(r)}</td>
+                    <td className="small muted">{new Date(r.createdAt).toLocaleString()}</td>
+                    <td onClick={(e) => e.stopPropagation()}>
+                      <input type="checkbox" aria-label={`Overlay ${r.label}`} checked={overlayIds.includes(r.id)} disabled={r.id === selectedRunId} onChange={() => st.toggleOverlay(r.id)} />
+                    </td>
+                    <td style={{ whiteSpace: 'nowrap', textAlign: 'right' }} onClick={(e) => e.stopPropagation()}>
+                      {resumable ? (
+                        <button className="btn small primary" disabled={!!st.starting || runs.some((x) => x.status === 'running')} onClick={() => void st.resume(r.id)}>
+                          Resume
+                        </button>
+                      ) : null}{' '}
+                      <button
+                        className="btn small danger"
+                        onClick={() => {
+                          if (confirm(`Delete the run “${r.label}” with its metrics and checkpoint? A model it saved is kept.`)) void st.remove(r.id);
+                        }}
+                      >
+                        Delete
                       </button>
-                    ) : null}{' '}
-                    <button
-                      className="btn small danger"
-                      onClick={() => {
-                        if (confirm(`Delete the run “${r.label}” with its metrics and checkpoint? A model it saved is kept.`)) void st.remove(r.id);
-                      }}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

@@ -356,11 +356,12 @@ function nextBackend(current: BackendName, available: BackendName[]): BackendNam
   return PREFERENCE.slice(PREFERENCE.indexOf(current) + 1).find((b) => available.includes(b)) ?? null;
 }
 
+/** The space a checkpoint needs: the new one is written in full before the old one is dropped. */
 async function storageNeed(bytes: number): Promise<string> {
   const est = await navigator.storage?.estimate?.().catch(() => null);
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
   const free = est && est.quota !== undefined && est.usage !== undefined ? est.quota - est.usage : null;
-  return `A checkpoint needs about ${mb(bytes)}${free !== null ? `; the browser allows ${mb(Math.max(0, free))} more` : ''}.`;
+  return `A checkpoint needs about ${mb(bytes)}, up to ${mb(2 * bytes)} while it replaces the previous one${free !== null ? `; the browser reports ${mb(Math.max(0, free))} free` : ''}.`;
 }
 
 /** Writes the run's checkpoint; on a full quota the previous checkpoint stays and the run pauses with the space it needs. */
