@@ -14,5 +14,6 @@ describe.skipIf(!process.env.TRAIN_QUALITY)('training quality on SQuAD dev', () 
     expect(r.lastLoss).toBeLessThan(r.firstLoss - 0.5);
     expect(r.evalLoss).toBeLessThan(r.evalLossBefore);
     expect(r.evalLoss).toBeLessThan(r.baselineEvalLoss);
+    expect(r.em).toBeGreaterThan(r.baselineEm);
   }, 900_000);
 });
