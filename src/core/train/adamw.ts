@@ -44,10 +44,13 @@ export class AdamW {
     this.options = { ...ADAMW_DEFAULTS, ...options };
     // tfjs needs globally unique variable names, hence the per-instance scope.
     const scope = `adamw_${nextOptimizerId++}`;
-    for (const [name, p] of params) {
-      this.expAvg.set(name, tf.variable(tf.zeros(p.shape), false, `${scope}/exp_avg/${name}`));
-      this.expAvgSq.set(name, tf.variable(tf.zeros(p.shape), false, `${scope}/exp_avg_sq/${name}`));
-    }
+    // tf.variable copies its initial value, so the zeros are freed by the tidy (variables survive it).
+    tf.tidy(() => {
+      for (const [name, p] of params) {
+        this.expAvg.set(name, tf.variable(tf.zeros(p.shape), false, `${scope}/exp_avg/${name}`));
+        this.expAvgSq.set(name, tf.variable(tf.zeros(p.shape), false, `${scope}/exp_avg_sq/${name}`));
+      }
+    });
   }
 
   /** Updates applied so far. */

@@ -163,6 +163,12 @@ describe('Trainer', () => {
     expect(after.numBytes).toBe(before.numBytes);
     trainer.dispose();
     model.dispose();
+    // Building and disposing a trainer (its optimizer moments) leaves nothing behind either.
+    const empty = tf.memory().numTensors;
+    const again = BertForQuestionAnswering.init(TINY, 6);
+    new Trainer(again, features, { maxSteps: 1 }).dispose();
+    again.dispose();
+    expect(tf.memory().numTensors).toBe(empty);
   });
 
   it('skips non-finite steps without touching parameters or moments, and advises a pause after 3 in a row', async () => {
