@@ -72,7 +72,7 @@ test('trains on WebGPU with live charts, pauses, survives a reload and resumes f
   await page.reload();
   await expect(page.getByTestId('runs-table')).toBeVisible();
   const row = page.getByTestId('run-row').first();
-  await expect(row.getByTestId('run-row-status')).toHaveText(`paused · resumable from step ${paused}`);
+  await expect(row.getByTestId('run-row-status')).toHaveText(`paused · resumable @${paused}`);
   // The stored metrics come back with the run: the chart holds the steps done before the reload.
   await expect(page.getByTestId('run-step')).toContainText(`${paused} / 300`);
   await screenshot(page, 'train-after-reload');

@@ -59,8 +59,8 @@ export function RunsTable() {
                       {r.evalDatasetName ? <span className="muted"> · eval {r.evalDatasetName}</span> : null}
                     </td>
                     <td>
-                      <span className={`pill ${r.status === 'failed' ? 'bad' : r.status === 'running' || r.status === 'completed' ? 'ok' : r.status === 'paused' ? 'demo' : ''}`} data-testid="run-row-status" title={r.reason ?? ''}>
-                        {statusText(r)}
+                      <span className={`pill ${r.status === 'failed' ? 'bad' : r.status === 'running' || r.status === 'completed' ? 'ok' : r.status === 'paused' ? 'demo' : ''}`} data-testid="run-row-status" title={r.reason ?? statusText(r)}>
+                        {statusText(r, true)}
                       </span>
                     </td>
                     <td className="num">
@@ -72,7 +72,7 @@ export function RunsTable() {
                       {h.gradAccumSteps > 1 ? ` × ${h.gradAccumSteps}` : ''}
                     </td>
                     <td className="num">{bestF1(r)}</td>
-                    <td className="small muted">{new Date(r.createdAt).toLocaleString()}</td>
+                    <td className="small muted">{new Date(r.createdAt).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</td>
                     <td onClick={(e) => e.stopPropagation()}>
                       <input type="checkbox" aria-label={`Overlay ${r.label}`} checked={overlayIds.includes(r.id)} disabled={r.id === selectedRunId} onChange={() => st.toggleOverlay(r.id)} />
                     </td>

@@ -108,7 +108,9 @@ export function formatMetric(v: number | null | undefined, digits = 4): string {
   return Number(v.toPrecision(digits)).toString();
 }
 
-export function statusText(run: RunInfo): string {
-  if ((run.status === 'paused' || run.status === 'failed') && run.checkpointStep !== null) return `${run.status} · resumable from step ${run.checkpointStep}`;
+export function statusText(run: RunInfo, compact = false): string {
+  if ((run.status === 'paused' || run.status === 'failed') && run.checkpointStep !== null) {
+    return compact ? `${run.status} · resumable @${run.checkpointStep}` : `${run.status} · resumable from step ${run.checkpointStep}`;
+  }
   return run.status;
 }
