@@ -24,9 +24,6 @@ import { backendInfo, setBackend, tf } from './backend.js';
 import { getModelInfo, newModelId, readParams, releaseAll, saveModel, store } from './registry.js';
 import { checkpointBytes, deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './train-checkpoint.js';
 import { METRIC_CHUNK, MetricSeries, metricsToCsv, metricsToJson } from './train-metrics.js';
-import { installChunkedWebGpuAddN } from './train-webgpu.js';
-
-installChunkedWebGpuAddN();
 
 const PREFERENCE: BackendName[] = ['webgpu', 'wasm', 'cpu'];
 
@@ -227,18 +224,6 @@ async function probeStep(model: BertForQuestionAnswering, features: TrainFeature
     disposeBatch(batch);
     tf.dispose([starts, ends]);
   }
-}
-
-/**
- * The core's AdamW makes each moment as tf.variable(tf.zeros(shape)) and never frees the zeros, which
- * leaks two copies of the model per Trainer; inside a tidy they are freed (variables keep their data).
- */
-function newTrainer(model: BertForQuestionAnswering, features: TrainFeatures, options: ConstructorParameters<typeof Trainer>[2]): Trainer {
-  let trainer: Trainer | undefined;
-  tf.tidy(() => {
-    trainer = new Trainer(model, features, options);
-  });
-  return trainer!;
 }
 
 interface ActiveRun {
@@ -608,7 +593,7 @@ async function startRun(setup: RunSetup, label: string | undefined, ctx: Handler
   const model = new BertForQuestionAnswering(modelInfo.config, await readParams(modelInfo.id));
   let trainer: Trainer;
   try {
-    trainer = newTrainer(model, data.features, setup.hyperparameters);
+    trainer = new Trainer(model, data.features, setup.hyperparameters);
   } catch (err) {
     model.dispose();
     throw new StudioError('invalid-input', message(err));
@@ -704,7 +689,7 @@ async function resumeRun(runId: string, backend: BackendName | undefined, ctx: H
   const model = new BertForQuestionAnswering(info.config, state.params);
   let trainer: Trainer;
   try {
-    trainer = newTrainer(model, data.features, state.options);
+    trainer = new Trainer(model, data.features, state.options);
     trainer.restore(state);
   } catch (err) {
     model.dispose();
