@@ -7,7 +7,7 @@ import { type BackendName, installNodeWebGpu, setupBackend } from '../../../cli/
 import { BertForQuestionAnswering, batchFromArrays, disposeBatch } from './bert.js';
 import { BERT_DEFAULTS, type BertConfig } from './config.js';
 import { type HostParams, bertParamSpecs, initBertParams } from './params.js';
-import { uniformGenerator } from './prng.js';
+import { uniformGenerator } from '../util/prng.js';
 import { type Batch64, referenceLogits, referenceLoss, toParams64 } from './reference64.test-util.js';
 
 const CONFIG: BertConfig = {

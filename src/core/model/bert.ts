@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type BertConfig, BertConfigError, validateBertConfig } from './config.js';
 import { type HostParams, bertParamSpecs, initBertParams, layerPrefix, shapeSize } from './params.js';
-import { mixSeeds } from './prng.js';
+import { mixSeeds } from '../util/prng.js';
 
 /** One fixed-shape batch: int32 tensors [B, L]. */
 export interface BertBatch {

@@ -1,5 +1,5 @@
 import type { BertConfig } from './config.js';
-import { fillNormal, hashString, mixSeeds } from './prng.js';
+import { fillNormal, hashString, mixSeeds } from '../util/prng.js';
 
 /** A float32 tensor on the host, row-major; weights keep Hugging Face's [out, in] layout. */
 export interface HostTensor {

@@ -1,4 +1,5 @@
 import type { SquadArticle } from '../squad/types.js';
+import { uniformGenerator } from '../util/prng.js';
 import type { DatasetInfo, DatasetSource, Histogram, ParagraphRecord, Shard } from './types.js';
 
 /** Paragraphs per shard: small enough to read one quickly, large enough to keep the record count low. */
@@ -114,18 +115,6 @@ export function articlesFromShards(info: DatasetInfo, shards: Shard[]): SquadArt
   return articles;
 }
 
-/** A deterministic PRNG (mulberry32) so a split is the same for the same seed everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Splits articles into train and eval sets by article (never a paragraph on both sides), seeded. */
 export function splitByArticle(
   articles: SquadArticle[],
@@ -135,7 +124,7 @@ export function splitByArticle(
   if (!(evalFraction > 0 && evalFraction < 1)) throw new Error(`eval fraction must be between 0 and 1 (exclusive), got ${evalFraction}`);
   if (articles.length < 2) throw new Error('a split needs at least 2 articles');
   const order = articles.map((_, i) => i);
-  const rand = seededRandom(seed);
+  const rand = uniformGenerator(seed);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];

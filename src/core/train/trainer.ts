@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type BertForQuestionAnswering, type HostParams, batchFromArrays, bertQaForward, disposeBatch } from '../model/index.js';
-import { mixSeeds } from '../model/prng.js';
+import { mixSeeds } from '../util/prng.js';
 import { AdamW, type AdamWState } from './adamw.js';
 import { clipCoefficient, globalNorm } from './clip.js';
 import { type TrainHyperparameters, defaultHyperparameters, validateHyperparameters } from './defaults.js';

@@ -1,11 +1,11 @@
 import { evaluateModel } from '../../core/eval/index.js';
-import { FeatureBuilder, type ParagraphInput } from '../../core/features/index.js';
 import { BertForQuestionAnswering, batchFromArrays, disposeBatch } from '../../core/model/index.js';
-import { articlesFromShards, featureSetKey, type DatasetInfo, type FeatureSetInfo, type KeyedRecord, type ParagraphRecord } from '../../core/storage/index.js';
+import { articlesFromShards, featureSetKey, type DatasetInfo, type FeatureSetInfo, type KeyedRecord } from '../../core/storage/index.js';
+import { ensureFeatureSet } from '../feature-sets.js';
+import { hashString } from '../../core/util/prng.js';
 import type { SquadFile } from '../../core/squad/types.js';
 import { tokenizerFromVocab, type BertTokenizer } from '../../core/tokenizer/index.js';
 import { Trainer, evaluateLoss, type StepMetrics, type TrainFeatures, type TrainerState } from '../../core/train/index.js';
-import { indexMap } from '../../core/util/codepoints.js';
 import type { BackendName, ModelInfo } from '../model-api.js';
 import { isQuotaError, StudioError, type HandlerContext, type Handlers } from '../protocol.js';
 import {
@@ -76,20 +76,7 @@ function message(err: unknown): string {
 }
 
 function vocabKey(vocab: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < vocab.length; i++) h = Math.imul(h ^ vocab.charCodeAt(i), 0x01000193);
-  return `vocab:${vocab.length}:${(h >>> 0).toString(16)}`;
-}
-
-function paragraphInput(p: ParagraphRecord): ParagraphInput {
-  const map = indexMap(p.context);
-  return {
-    context: p.context,
-    questions: p.qas.map((q) => {
-      const a = q.answers[0];
-      return { id: q.id, question: q.question, answer: a ? { text: a.text, start: map.toUtf16(a.answer_start) } : undefined };
-    }),
-  };
+  return `vocab:${vocab.length}:${hashString(vocab).toString(16)}`;
 }
 
 async function requireDataset(id: string): Promise<DatasetInfo> {
@@ -100,61 +87,20 @@ async function requireDataset(id: string): Promise<DatasetInfo> {
 
 /** Training windows of a dataset for this tokenizer and window setting, made once and reused from IndexedDB. */
 async function featureSet(dataset: DatasetInfo, tokenizer: BertTokenizer, vocab: string, lowercase: boolean, setup: RunSetup, maxPositions: number, ctx: HandlerContext | null): Promise<FeatureSetInfo> {
-  const s = await store();
   const key = featureSetKey(dataset.id, vocabKey(vocab), lowercase, setup.maxLength, setup.stride);
-  const existing = await s.getFeatureSet(key);
-  if (existing) return existing;
-  const t0 = performance.now();
-  let examples = 0;
-  let features = 0;
-  const windowsPerExample = new Array<number>(8).fill(0);
-  await s.deleteFeatureSet(key);
   try {
-    for (let i = 0; i < dataset.shardCount; i++) {
-      ctx?.checkCancelled();
-      const shard = await s.readShard(dataset.id, i);
-      let builder: FeatureBuilder;
-      try {
-        builder = new FeatureBuilder(tokenizer, { maxLength: setup.maxLength, stride: setup.stride, maxPositionEmbeddings: maxPositions }, 'train');
-        for (const p of shard.paragraphs) builder.addParagraph(paragraphInput(p));
-      } catch (err) {
-        throw new StudioError('invalid-input', `Cannot make training windows: ${message(err)}`);
-      }
-      const batch = builder.finish();
-      for (let w = 0; w < batch.count; ) {
-        let k = 0;
-        const e = batch.exampleIndex[w];
-        while (w < batch.count && batch.exampleIndex[w] === e) {
-          w++;
-          k++;
-        }
-        windowsPerExample[Math.min(k, windowsPerExample.length) - 1]++;
-      }
-      examples += batch.examples.length;
-      features += batch.count;
-      await s.putFeatureShard({ key, index: i, batch });
-      ctx?.progress(i + 1, dataset.shardCount, `Tokenizing ${dataset.name}: ${features.toLocaleString('en-US')} windows`);
-    }
+    const { info } = await ensureFeatureSet(
+      await store(),
+      dataset,
+      tokenizer,
+      { key, tokenizerLabel: `${vocabKey(vocab)} (model vocabulary)`, lowercase, maxLength: setup.maxLength, stride: setup.stride, maxPositionEmbeddings: maxPositions },
+      ctx,
+    );
+    return info;
   } catch (err) {
-    await s.deleteFeatureSet(key).catch(() => undefined);
+    if (err instanceof StudioError && err.code === 'invalid-input') throw new StudioError('invalid-input', `Cannot make training windows: ${err.message}`);
     throw err;
   }
-  const info: FeatureSetInfo = {
-    key,
-    datasetId: dataset.id,
-    tokenizer: `${vocabKey(vocab)} (model vocabulary)`,
-    lowercase,
-    maxLength: setup.maxLength,
-    stride: setup.stride,
-    examples,
-    features,
-    shardCount: dataset.shardCount,
-    windowsPerExample,
-    createdAt: Date.now(),
-    millis: Math.round(performance.now() - t0),
-  };
-  await s.putFeatureSet(info);
-  return info;
 }
 
 /** All windows of a feature set as the flat arrays the Trainer reads. */
