@@ -17,6 +17,7 @@ import { StudioError } from '../protocol.js';
 import type { ModelApi, ModelSource } from '../model-api.js';
 import type { VocabSource } from '../features-api.js';
 import { backendInfo, setBackend } from './backend.js';
+import { refuseWhileRunning } from './train.js';
 import { deleteModel, getModelInfo, listModels, readParams, releaseAll, saveModel, store } from './registry.js';
 
 const decoder = new TextDecoder();
@@ -90,6 +91,8 @@ export const modelHandlers: Handlers<ModelApi> = {
   'backend-info': () => backendInfo(),
 
   async 'set-backend'({ backend }) {
+    // A run's tensors live on the backend it started on.
+    refuseWhileRunning();
     releaseAll();
     return setBackend(backend);
   },

@@ -512,7 +512,7 @@ async function probeOrRefuse(model: BertForQuestionAnswering, features: TrainFea
   return { kind: 'probe-failed', backend: setup.backend, reason: why, next: nextBackend(setup.backend, (await backendInfo()).available) };
 }
 
-function refuseWhileRunning(): void {
+export function refuseWhileRunning(): void {
   if (active && (active.loop || active.info.status === 'preparing')) {
     throw new StudioError('invalid-input', `“${active.info.label}” is training: pause or stop it first (one run uses the GPU at a time).`);
   }
