@@ -38,14 +38,20 @@ function param(params: ParamTensors, name: string): tf.Tensor {
  * Row lookup with a scatter-add gradient: tf.gather's own gradient needs UnsortedSegmentSum,
  * which the wasm backend lacks, while ScatterNd (which sums duplicate ids) exists everywhere.
  * The ids go through `save`: tensors a gradient merely closes over are freed after the forward pass.
+ * `paddingIdx` gets no gradient, as in torch's nn.Embedding(padding_idx=...), which Hugging Face
+ * uses for the word embeddings: fine-tuning never moves the [PAD] row through its gradient.
  */
-function embeddingLookup(table: tf.Tensor, ids: tf.Tensor1D): tf.Tensor2D {
+function embeddingLookup(table: tf.Tensor, ids: tf.Tensor1D, paddingIdx?: number): tf.Tensor2D {
   const [rows, width] = table.shape;
   const lookup = tf.customGrad((t, save) => {
     (save as tf.GradSaveFunc)([ids]);
     return {
       value: tf.gather(t as tf.Tensor, ids) as tf.Tensor2D,
-      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => tf.scatterND(tf.reshape(saved[0], [-1, 1]), dy, [rows, width]),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const idx = saved[0] as tf.Tensor1D;
+        const kept = paddingIdx === undefined ? dy : tf.mul(dy, tf.expandDims(tf.cast(tf.notEqual(idx, paddingIdx), 'float32'), 1));
+        return tf.scatterND(tf.reshape(idx, [-1, 1]), kept, [rows, width]);
+      },
     };
   });
   return lookup(table) as tf.Tensor2D;
@@ -102,7 +108,7 @@ export function bertQaForward(
 
   const ids = tf.reshape(batch.inputIds, [N]) as tf.Tensor1D;
   const types = tf.reshape(batch.tokenTypeIds, [N]) as tf.Tensor1D;
-  const words = embeddingLookup(param(params, 'bert.embeddings.word_embeddings.weight'), ids);
+  const words = embeddingLookup(param(params, 'bert.embeddings.word_embeddings.weight'), ids, config.pad_token_id);
   const tokenTypes = embeddingLookup(param(params, 'bert.embeddings.token_type_embeddings.weight'), types);
   // Positions are 0..L-1 in every row, so the position table's first L rows broadcast over the batch.
   const positions = tf.slice(param(params, 'bert.embeddings.position_embeddings.weight'), [0, 0], [L, H]);
