@@ -57,9 +57,39 @@ function embeddingLookup(table: tf.Tensor, ids: tf.Tensor1D, paddingIdx?: number
   return lookup(table) as tf.Tensor2D;
 }
 
-/** x [N, in] times a Hugging Face weight [out, in] (transposed inside the matmul) plus bias. */
+/** Swaps the last two axes of a 2-D or 4-D tensor. */
+function swapLast<T extends tf.Tensor>(t: T): T {
+  return (t.rank === 2 ? tf.transpose(t) : tf.transpose(t, [0, 1, 3, 2])) as T;
+}
+
+/**
+ * a @ b with optional transposes of either operand, forward and backward. On wasm (and cpu) a
+ * BatchMatMul with a transpose flag runs 10-30x slower than a plain one, and tfjs's own matMul
+ * gradient uses those flags; here every product is plain and the transposes are explicit copies,
+ * which cost a fraction of the product. WebGPU's kernels take the flags at full speed.
+ */
+function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
+  if (tf.getBackend() === 'webgpu') return tf.matMul(a as tf.Tensor, b as tf.Tensor, transposeA, transposeB) as T;
+  const product = tf.customGrad((x, y, save) => {
+    const left = transposeA ? swapLast(x as tf.Tensor) : (x as tf.Tensor);
+    const right = transposeB ? swapLast(y as tf.Tensor) : (y as tf.Tensor);
+    (save as tf.GradSaveFunc)([left, right]);
+    return {
+      value: tf.matMul(left, right),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [l, r] = saved;
+        const dLeft = tf.matMul(dy, swapLast(r));
+        const dRight = tf.matMul(swapLast(l), dy);
+        return [transposeA ? swapLast(dLeft) : dLeft, transposeB ? swapLast(dRight) : dRight];
+      },
+    };
+  });
+  return product(a, b) as T;
+}
+
+/** x [N, in] times a Hugging Face weight [out, in] (used transposed) plus bias. */
 function linear(x: tf.Tensor2D, params: ParamTensors, prefix: string): tf.Tensor2D {
-  return tf.add(tf.matMul(x, param(params, `${prefix}.weight`) as tf.Tensor2D, false, true), param(params, `${prefix}.bias`));
+  return tf.add(matMul(x, param(params, `${prefix}.weight`) as tf.Tensor2D, false, true), param(params, `${prefix}.bias`));
 }
 
 function layerNorm(x: tf.Tensor2D, params: ParamTensors, prefix: string, eps: number): tf.Tensor2D {
@@ -127,9 +157,9 @@ export function bertQaForward(
     const q = heads(linear(hidden, params, `${p}.attention.self.query`));
     const k = heads(linear(hidden, params, `${p}.attention.self.key`));
     const v = heads(linear(hidden, params, `${p}.attention.self.value`));
-    const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), maskAdd);
+    const scores = tf.add(tf.mul(matMul(q, k, false, true), scale), maskAdd);
     const probs = dropout(tf.softmax(scores, -1), config.attention_probs_dropout_prob);
-    const context = tf.reshape(tf.transpose(tf.matMul(probs, v), [0, 2, 1, 3]), [N, H]) as tf.Tensor2D;
+    const context = tf.reshape(tf.transpose(matMul(probs, v), [0, 2, 1, 3]), [N, H]) as tf.Tensor2D;
     const attnOut = dropout(linear(context, params, `${p}.attention.output.dense`), config.hidden_dropout_prob);
     const attn = layerNorm(tf.add(attnOut, hidden), params, `${p}.attention.output.LayerNorm`, eps);
     const inter = gelu(linear(attn, params, `${p}.intermediate.dense`), config.hidden_act);
