@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-const port = 4917;
+const port = Number(process.env.E2E_PORT ?? 4917);
 
 export default defineConfig({
   testDir: 'e2e',
