@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { intOption, parseArgs, required } from '../args.js';
-import { parseBackendName, setupBackend } from '../backend.js';
+import { backendReport, chooseBackend, parseThreads, setupBackend } from '../backend.js';
 import { writeModelDir } from '../model-io.js';
 import {
   BERT_PRESETS,
@@ -30,8 +30,10 @@ export async function run(args: string[]): Promise<number> {
   const config = await readConfig(required(p, 'config'));
   const seed = intOption(p, 'seed', 0);
   const out = required(p, 'out');
-  const backend = parseBackendName(p.values.get('backend'));
-  await setupBackend(backend);
+  const { backend, why: backendWhy } = await chooseBackend(p.values.get('backend'));
+  const threads = parseThreads(p.values.get('threads'));
+  await setupBackend(backend, { threads });
+  console.error(await backendReport(backend, backendWhy));
   // Built on the chosen backend and read back, so the file holds exactly what that backend trains from.
   const model = BertForQuestionAnswering.init(config, seed);
   const params = await model.toHostParams();

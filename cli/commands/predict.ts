@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { intOption, parseArgs, required } from '../args.js';
-import { parseBackendName, setupBackend } from '../backend.js';
+import { backendReport, chooseBackend, parseThreads, setupBackend } from '../backend.js';
 import { readModelDir } from '../model-io.js';
 import { readSquadFile } from './validate.js';
 import { predictDataset } from '../../src/core/eval/index.js';
@@ -91,7 +91,8 @@ export async function run(args: string[]): Promise<number> {
     maxAnswerLength: intOption(p, 'max-answer-length', 30),
     batchSize: intOption(p, 'batch-size', 16),
   };
-  const backend = parseBackendName(p.values.get('backend'));
+  const { backend, why: backendWhy } = await chooseBackend(p.values.get('backend'));
+  const threads = parseThreads(p.values.get('threads'));
 
   const loaded = loadModelFiles(await readModelDir(modelDir), { strict: true });
   if (loaded.report.initializedHead.length || loaded.report.ignored.length || loaded.report.unexpected.length) {
@@ -108,7 +109,8 @@ export async function run(args: string[]): Promise<number> {
     );
   }
 
-  await setupBackend(backend);
+  await setupBackend(backend, { threads });
+  console.error(await backendReport(backend, backendWhy));
   const model = new BertForQuestionAnswering(loaded.config, loaded.params);
   const t0 = performance.now();
   let lastReport = 0;

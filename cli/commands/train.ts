@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type ParsedArgs, intOption, parseArgs, required } from '../args.js';
-import { parseBackendName, setupBackend } from '../backend.js';
+import { backendReport, chooseBackend, parseThreads, setupBackend } from '../backend.js';
 import { readModelDir, writeModelDir } from '../model-io.js';
 import { type FeatureBatch, featurizeSquad } from '../../src/core/features/index.js';
 import { BertForQuestionAnswering, formatLoadReport, hfFolderFiles, loadModelFiles } from '../../src/core/model/index.js';
@@ -125,7 +125,8 @@ export async function run(args: string[]): Promise<number> {
   const evalPath = p.values.get('eval');
   const logPath = required(p, 'log');
   const outDir = required(p, 'out');
-  const backend = parseBackendName(p.values.get('backend'));
+  const { backend, why: backendWhy } = await chooseBackend(p.values.get('backend'));
+  const threads = parseThreads(p.values.get('threads'));
   const maxLength = intOption(p, 'max-length', 384);
   const stride = intOption(p, 'stride', 128);
   const maxSteps = p.values.has('max-steps') ? intOption(p, 'max-steps', 0) : undefined;
@@ -166,7 +167,8 @@ export async function run(args: string[]): Promise<number> {
   if (p.flags.has('no-dropout')) overrides.dropout = false;
   if (p.flags.has('no-shuffle')) overrides.shuffle = false;
 
-  await setupBackend(backend);
+  await setupBackend(backend, { threads });
+  console.error(await backendReport(backend, backendWhy));
   const model = new BertForQuestionAnswering(config, loaded.params);
   const trainer = new Trainer(model, trainFeatures, overrides);
   const o = trainer.options;
