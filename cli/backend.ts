@@ -17,7 +17,7 @@ export class BackendUnavailableError extends Error {
 export function parseBackendName(value: string | undefined, fallback: BackendName = 'cpu'): BackendName {
   if (value === undefined) return fallback;
   if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
-  throw new Error(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${value}"`);
+  throw new Error(`--backend must be one of cpu, wasm, webgpu, got "${value}"`);
 }
 
 /** `--threads N` for the wasm backend: 0 or absent means every core. */
