@@ -254,7 +254,15 @@ export const useTrain = create<TrainState>((set, get) => {
     followBackend(b) {
       if (!get().backendPinned && get().form.backend !== b) set({ form: { ...get().form, backend: b } });
     },
-    cancelStart: () => get().starting?.controller.abort(),
+    // A step already running in the worker cannot be interrupted: the panel lets go at once and the
+    // worker drops the run when the step returns.
+    cancelStart() {
+      const starting = get().starting;
+      if (!starting) return;
+      starting.controller.abort();
+      set({ starting: null });
+      addNotice(null, 'info', 'Cancelled: nothing was started.');
+    },
     setHyper: (patch) => set({ form: { ...get().form, hyperparameters: { ...get().form.hyperparameters, ...patch } } }),
 
     chooseModel(model) {
@@ -323,10 +331,9 @@ export const useTrain = create<TrainState>((set, get) => {
           set({ selectedRunId: result.run.id, dataVersion: get().dataVersion + 1 });
         } else set({ choice: { result, resumeRunId: null } });
       } catch (err) {
-        if (err instanceof WorkerError && err.cancelled) addNotice(null, 'info', 'Cancelled: no run was started.');
-        else addNotice(null, 'error', message(err));
+        if (!(err instanceof WorkerError && err.cancelled)) addNotice(null, 'error', message(err));
       } finally {
-        set({ starting: null });
+        if (get().starting?.controller === controller) set({ starting: null });
         // A run may have switched the worker's backend; the Model panel shows the current one.
         void useModels.getState().loadBackend();
       }
@@ -349,9 +356,9 @@ export const useTrain = create<TrainState>((set, get) => {
         if (result.kind === 'started') upsertRun(result.run);
         else set({ choice: { result, resumeRunId: runId } });
       } catch (err) {
-        addNotice(runId, 'error', message(err));
+        if (!(err instanceof WorkerError && err.cancelled)) addNotice(runId, 'error', message(err));
       } finally {
-        set({ starting: null });
+        if (get().starting?.controller === controller) set({ starting: null });
         void useModels.getState().loadBackend();
       }
     },
