@@ -79,7 +79,7 @@ export function PlaygroundPanel() {
             top-k
             <input className="input pg-num" type="number" min={1} max={20} aria-label="Top-k" value={st.topK} onChange={(e) => st.setSettings({ topK: Math.max(1, Math.trunc(Number(e.target.value))) })} />
           </label>
-          <WorkerBackendPicker label="Playground backend" testId="playground-backend" disabled={busy} />
+          <WorkerBackendPicker label="Playground backend" testId="playground-backend" disabled={busy} compact />
           <div className="grow" />
           <button className="btn primary" disabled={!canAsk} onClick={() => void st.ask(models)}>
             {busy ? 'Answering…' : 'Ask'}
