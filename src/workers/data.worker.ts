@@ -78,7 +78,7 @@ async function openSource(source: ImportSource, signal: AbortSignal): Promise<{ 
       throw new StudioError(
         'unavailable',
         `Could not download ${source.url}: ${host} cannot be reached (${err instanceof Error ? err.message : String(err)}). ` +
-          'Check your internet connection, or download the file yourself and import it from disk.',
+          'Check your internet connection, or download the file yourself and import it from disk; offline, the built-in demo dataset and local files work.',
       );
     }
     if (!res.ok || !res.body) throw new StudioError('unavailable', `Could not download ${source.url}: the server answered ${res.status} ${res.statusText}.`);

@@ -1,8 +1,14 @@
 import type { FeatureSetInfo } from '../core/storage/types.js';
 import type { AnswerPlacement, FeatureAudit, FeatureWindow, MismatchReason } from '../core/features/index.js';
 
-/** Where a vocabulary comes from: a URL (local asset or the Hugging Face Hub) or a file the user picked. */
-export type VocabSource = { kind: 'url'; url: string; label: string } | { kind: 'file'; file: File; label: string };
+/**
+ * Where a vocabulary comes from: a URL (local asset or the Hugging Face Hub), a file the user picked, or
+ * its text (the shipped demo vocabulary, a trained one); `key` identifies that text in feature-set keys.
+ */
+export type VocabSource =
+  | { kind: 'url'; url: string; label: string }
+  | { kind: 'file'; file: File; label: string }
+  | { kind: 'text'; text: string; key: string; label: string };
 
 export interface FeatureJob {
   datasetId: string;

@@ -117,3 +117,27 @@ describe('trainer options', () => {
     expect(() => trainWordPiece(texts, {}, { checkCancelled: () => { throw new Error('cancelled'); } })).toThrow('cancelled');
   });
 });
+
+describe('coverage', () => {
+  it('counts unknown tokens and pieces per word with the tokenizer itself', async () => {
+    const { tokenizerFromVocab, vocabCoverage } = await import('./index.js');
+    const t = tokenizerFromVocab(['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'play', '##ing', '##ed', 'the', '.'].join('\n'), { lowercase: true });
+    // words: the, playing (2 pieces), played (2), zebra ([UNK]), . -> 5 words, 7 tokens, 1 unknown
+    const c = vocabCoverage(t, ['The playing played', 'zebra.']);
+    expect(c).toEqual({ words: 5, tokens: 7, unknownTokens: 1, unknownRate: 1 / 7, piecesPerWord: 7 / 5, splitRate: 2 / 5 });
+    expect(t.tokenize('The playing played zebra.')).toHaveLength(7);
+  });
+
+  it('trains the same vocabulary asynchronously, cancellable between steps', async () => {
+    const { trainWordPieceAsync } = await import('./train.js');
+    const texts = [...squadTexts(DEMO_DATASET.data)];
+    const phases = new Set<string>();
+    const v = await trainWordPieceAsync(texts, { minFrequency: 1 }, { onProgress: (p) => phases.add(p.phase) });
+    expect(v.tokens).toEqual(trainWordPiece(texts, { minFrequency: 1 }).tokens);
+    expect(phases.has('merging')).toBe(true);
+    const controller = new AbortController();
+    const run = trainWordPieceAsync(Array.from({ length: 20000 }, (_, i) => `w${i} x${i % 97}y${i}`), {}, { checkCancelled: () => controller.signal.throwIfAborted() });
+    setTimeout(() => controller.abort(new Error('stopped by the user')), 5);
+    await expect(run).rejects.toThrow('stopped by the user');
+  });
+});

@@ -35,7 +35,7 @@ export interface TrainProgress {
 
 export interface TrainHooks {
   onProgress?: (p: TrainProgress) => void;
-  /** Throws to stop the training (checked between texts and every few hundred merges). */
+  /** Throws to stop the training (called between texts and every few hundred merges). */
   checkCancelled?: () => void;
   /**
    * Rank of each `##` piece in the id order. Hugging Face numbers them in the iteration order of a
@@ -99,6 +99,39 @@ export function trainWordPiece(texts: Iterable<string>, options: Partial<WordPie
   return trainFromCounts(counter.counts, opts, hooks);
 }
 
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * The same training, giving the event loop a turn every few tens of milliseconds, so that a worker
+ * sees a cancel request (`hooks.checkCancelled` then throws) and posts its progress.
+ */
+export async function trainWordPieceAsync(texts: Iterable<string>, options: Partial<WordPieceTrainerOptions> = {}, hooks: TrainHooks = {}): Promise<TrainedVocabulary> {
+  const opts = { ...DEFAULT_TRAINER_OPTIONS, ...options };
+  const counter = new WordCounter(opts.normalizer);
+  let n = 0;
+  let last = Date.now();
+  const breathe = async () => {
+    if (Date.now() - last < 30) return;
+    await nextTask();
+    last = Date.now();
+    hooks.checkCancelled?.();
+  };
+  for (const t of texts) {
+    counter.add(t);
+    if (++n % 64 === 0) {
+      hooks.onProgress?.({ phase: 'counting', done: n, total: 0 });
+      await breathe();
+    }
+  }
+  const steps = trainSteps(counter.counts, opts, hooks);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    hooks.onProgress?.(r.value);
+    await breathe();
+  }
+}
+
 function validate(o: WordPieceTrainerOptions): void {
   if (!Number.isInteger(o.vocabSize) || o.vocabSize < 1) throw new Error(`vocabulary size must be a positive whole number, got ${o.vocabSize}`);
   if (!Number.isInteger(o.minFrequency) || o.minFrequency < 0) throw new Error(`minimum frequency must be a whole number >= 0, got ${o.minFrequency}`);
@@ -117,6 +150,17 @@ const PAIR = 0x4000000;
  * sets, so the same merges happen in the same order.
  */
 export function trainFromCounts(wordCounts: Map<string, number>, options: WordPieceTrainerOptions, hooks: TrainHooks = {}): TrainedVocabulary {
+  const steps = trainSteps(wordCounts, options, hooks);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    hooks.checkCancelled?.();
+    hooks.onProgress?.(r.value);
+  }
+}
+
+/** The training as steps: yields its progress every few hundred merges. */
+function* trainSteps(wordCounts: Map<string, number>, options: WordPieceTrainerOptions, hooks: TrainHooks): Generator<TrainProgress, TrainedVocabulary> {
   validate(options);
   const prefix = options.continuingSubwordPrefix;
   const w2id = new Map<string, number>();
@@ -241,12 +285,8 @@ export function trainFromCounts(wordCounts: Map<string, number>, options: WordPi
       }
     }
     flush();
-    if (merges % 200 === 0) {
-      hooks.checkCancelled?.();
-      hooks.onProgress?.({ phase: 'merging', done: w2id.size, total: options.vocabSize });
-    }
+    if (merges % 200 === 0) yield { phase: 'merging', done: w2id.size, total: options.vocabSize };
   }
-  hooks.onProgress?.({ phase: 'merging', done: w2id.size, total: w2id.size });
   return {
     tokens: id2w,
     lowercase: options.normalizer.lowercase,
