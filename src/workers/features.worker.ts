@@ -4,6 +4,7 @@ import type { FeatureJob, FeaturesApi, InspectedExample, InspectedWindow, VocabS
 import { tokenizerFromFileText, type BertTokenizer } from '../core/tokenizer/index.js';
 import { FeatureBuilder, auditFeatures, getWindow, contextRange, type FeatureAudit } from '../core/features/index.js';
 import { vocabSourceKey, vocabSourceText } from './vocab-source.js';
+import { datasetCoverage, deleteVocabulary, listVocabularies, trainVocabulary } from './vocab-jobs.js';
 import { ensureFeatureSet, paragraphInput } from './feature-sets.js';
 import { IdbDatasetStore, featureSetKey, type DatasetInfo, type FeatureSetInfo } from '../core/storage/index.js';
 import { indexMap } from '../core/util/codepoints.js';
@@ -164,4 +165,17 @@ serve<FeaturesApi>(self, {
   },
   inspect: ({ job, exampleId, position }) => inspect(job, exampleId, position),
   audit: ({ job }, ctx) => audit(job, ctx),
+  async 'train-vocab'({ datasetId, name, settings }, ctx) {
+    return trainVocabulary(await store(), await requireDataset(datasetId), name, settings, ctx);
+  },
+  vocabularies: async () => listVocabularies(await store()),
+  async 'delete-vocabulary'({ id }) {
+    await deleteVocabulary(await store(), id);
+    return null;
+  },
+  async 'vocab-coverage'({ datasetId, vocabs }, ctx) {
+    const info = await requireDataset(datasetId);
+    const toks = await Promise.all(vocabs.map((v) => loadTokenizer(v.source, v.lowercase)));
+    return datasetCoverage(await store(), info, toks, ctx);
+  },
 });
