@@ -5,6 +5,8 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type ParsedArgs, intOption, parseArgs, required } from '../args.js';
+import { encodingOption, readTextFile } from '../read-text.js';
+import type { TextEncodingName } from '../../src/core/util/text-decode.js';
 import { parseBackendName, setupBackend } from '../backend.js';
 import { readModelDir, writeModelDir } from '../model-io.js';
 import { type FeatureBatch, featurizeSquad } from '../../src/core/features/index.js';
@@ -14,13 +16,11 @@ import type { SquadFile } from '../../src/core/squad/types.js';
 import { type BertTokenizer, tokenizerFromFileText } from '../../src/core/tokenizer/index.js';
 import { type TrainOptions, Trainer, evaluateLoss } from '../../src/core/train/index.js';
 
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read ${what} ${path}${code === 'ENOENT' ? ': no such file' : `: ${String(e)}`}`);
-  }
+/** Set from --encoding before any file is read. */
+let encoding: TextEncodingName | undefined;
+
+function readText(path: string, what: string): Promise<string> {
+  return readTextFile(path, what, encoding);
 }
 
 async function readOptional(path: string): Promise<string | null> {
@@ -120,6 +120,7 @@ async function chooseTokenizer(p: ParsedArgs, modelDir: string): Promise<Tokeniz
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, ['lowercase', 'cased', 'no-dropout', 'no-shuffle']);
+  encoding = encodingOption(p);
   const modelDir = required(p, 'model');
   const trainPath = required(p, 'train');
   const evalPath = p.values.get('eval');
