@@ -62,7 +62,7 @@ export function VocabTool() {
         <h2>Train a vocabulary</h2>
         <span className="muted small">WordPiece, as Hugging Face's WordPieceTrainer: BERT normaliser and pre-tokenizer, ## continuation pieces, [PAD] [UNK] [CLS] [SEP] [MASK] first</span>
       </div>
-      <div className="settings-grid">
+      <div className="settings-grid" style={{ gridTemplateColumns: 'minmax(0, 1.4fr) minmax(0, 0.8fr) minmax(0, 0.8fr) minmax(0, 0.8fr) minmax(0, 1.4fr) auto' }}>
         <label className="field">
           Dataset
           <select className="input" aria-label="Dataset to train on" value={dataset?.id ?? ''} onChange={(e) => setDatasetId(e.target.value)}>
@@ -80,12 +80,14 @@ export function VocabTool() {
           Name
           <input className="input" aria-label="Vocabulary name" placeholder={dataset ? `${dataset.name} (N tokens)` : ''} value={st.name} onChange={(e) => st.setName(e.target.value)} />
         </label>
-        <label className="row small" style={{ gap: 4 }}>
-          <input type="checkbox" checked={s.lowercase} onChange={(e) => st.setSettings({ lowercase: e.target.checked })} /> lowercase (uncased)
-        </label>
-        <button className="btn primary" disabled={!dataset || !!st.job || !!invalid} onClick={() => dataset && void st.train(dataset.id)}>
-          Train
-        </button>
+        <div className="row" style={{ gap: 12, alignSelf: 'end', flexWrap: 'nowrap' }}>
+          <label className="row small" style={{ gap: 4, flexWrap: 'nowrap' }}>
+            <input type="checkbox" checked={s.lowercase} onChange={(e) => st.setSettings({ lowercase: e.target.checked })} /> lowercase
+          </label>
+          <button className="btn primary" disabled={!dataset || !!st.job || !!invalid} onClick={() => dataset && void st.train(dataset.id)}>
+            Train vocabulary
+          </button>
+        </div>
       </div>
       {invalid ? <div className="error-text small" style={{ marginTop: 8 }}>{invalid}</div> : null}
       {st.job ? (
