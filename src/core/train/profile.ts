@@ -12,6 +12,8 @@ export interface TrainStepProfile {
   newTensors: number;
   /** Kernels launched: on a GPU, each is a dispatch. */
   kernelCount: number;
+  /** The kernel after which the peak was reached, and its position among the step's launches. */
+  peakAt: { kernel: string; index: number };
   /** Kernel launches per kernel name, most frequent first. */
   kernelsByName: Record<string, number>;
   /** torch's floor for the same step: parameters + gradients + two Adam moments, 16 bytes per parameter. */
@@ -30,6 +32,10 @@ export async function profileTrainStep(trainer: Trainer): Promise<TrainStepProfi
   for (const k of info.kernels) counts.set(k.name, (counts.get(k.name) ?? 0) + 1);
   const kernelsByName: Record<string, number> = {};
   for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) kernelsByName[name] = n;
+  let peakIndex = 0;
+  info.kernels.forEach((k, i) => {
+    if (k.totalBytesSnapshot > info.kernels[peakIndex].totalBytesSnapshot) peakIndex = i;
+  });
   let parameters = 0;
   for (const p of trainer.model.params.values()) parameters += p.size;
   return {
@@ -38,6 +44,7 @@ export async function profileTrainStep(trainer: Trainer): Promise<TrainStepProfi
     newBytes: info.newBytes,
     newTensors: info.newTensors,
     kernelCount: info.kernels.length,
+    peakAt: { kernel: info.kernels[peakIndex]?.name ?? '', index: peakIndex },
     kernelsByName,
     floorBytes: 16 * parameters,
     metrics: metrics!,
