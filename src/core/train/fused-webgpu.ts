@@ -27,7 +27,8 @@ interface WebGPUBackend {
 }
 
 const WORKGROUP = 256;
-const MAX_GROUPS = 65535;
+// Enough threads to fill a large GPU; a grid-stride loop covers the rest.
+const MAX_GROUPS = 1024;
 
 /*
  * tfjs programs write one output buffer; AdamW writes three (p, m, v), so it gets its own pipeline:
