@@ -8,7 +8,8 @@ import type { ParamTensors } from '../model/index.js';
  */
 function addingInto(param: tf.Tensor, prev: tf.Tensor): tf.Tensor {
   const tap = tf.customGrad((x) => ({
-    value: (x as tf.Tensor).clone(),
+    // A reshape shares the buffer on every backend; a clone copies it on wasm.
+    value: tf.reshape(x as tf.Tensor, (x as tf.Tensor).shape),
     gradFunc: (dy: tf.Tensor) => {
       const sum = tf.add(dy, prev);
       prev.dispose();

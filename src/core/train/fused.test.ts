@@ -84,7 +84,7 @@ function backendSuite(backend: BackendName): void {
 
     it('AdamW.apply runs one fused kernel per parameter and frees each gradient once applied', async () => {
       await setupBackend(backend);
-      const params = new Map([
+      const params = new Map<string, tf.Variable>([
         ['dense.weight', tf.variable(tf.tensor2d(values(12, 50, -1, 1), [3, 4]), true, `fused_${backend}_w`)],
         ['dense.bias', tf.variable(tf.tensor1d(values(3, 51, -1, 1)), true, `fused_${backend}_b`)],
       ]);
