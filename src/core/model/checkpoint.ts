@@ -12,7 +12,7 @@ export interface LayerContext {
 export type EncoderLayerFn<C extends LayerContext> = (hidden: tf.Tensor2D, params: ParamTensors, i: number, ctx: C) => tf.Tensor2D;
 
 interface EngineTape {
-  state: { activeTape: unknown };
+  state: { activeTape: unknown; gradientDepth: number; kernelDepth: number };
 }
 
 /**
@@ -38,6 +38,9 @@ function nestedGradients(f: () => tf.Tensor, xs: tf.Tensor[], dy: tf.Tensor): tf
  * dropout seeds in the same order, so the masks and therefore the gradients are those of the plain layer.
  */
 export function checkpointedLayer<C extends LayerContext>(layer: EncoderLayerFn<C>, hidden: tf.Tensor2D, params: ParamTensors, i: number, ctx: C): tf.Tensor2D {
+  // Without a gradient being recorded there is nothing to save memory for.
+  const { state } = tf.engine() as unknown as EngineTape;
+  if (state.gradientDepth === 0 || state.kernelDepth > 0) return layer(hidden, params, i, ctx);
   const prefix = `${layerPrefix(i)}.`;
   const names = [...params.keys()].filter((n) => n.startsWith(prefix));
   const seeds: number[] = [];
