@@ -78,6 +78,7 @@ test('every panel fits 1280x800 and 1440x900 with long model, dataset and vocabu
 
   await page.getByRole('navigation').getByRole('button', { name: 'Train' }).click();
   await expect(page.getByLabel('Model to train')).toContainText(MODEL_FOLDER);
+  await page.getByLabel('Train dataset').selectOption({ label: `${DATASET_FILE.replace(/\.json$/, '')} (42 q)` });
   await page.getByLabel('Max length', { exact: true }).fill('64');
   await page.getByLabel('Stride', { exact: true }).fill('16');
   await page.getByLabel('Batch size', { exact: true }).fill('2');
@@ -88,6 +89,7 @@ test('every panel fits 1280x800 and 1440x900 with long model, dataset and vocabu
 
   await page.getByRole('navigation').getByRole('button', { name: 'Evaluate' }).click();
   await expect(page.getByLabel('Model to evaluate')).toContainText(MODEL_FOLDER);
+  await page.getByLabel('Dataset to evaluate on').selectOption({ label: `${DATASET_FILE.replace(/\.json$/, '')} (42 questions)` });
   await page.getByLabel('max_length').fill('64');
   await page.getByLabel('stride').fill('16');
   await page.getByRole('region', { name: 'Evaluate' }).getByRole('button', { name: 'Evaluate' }).click();
