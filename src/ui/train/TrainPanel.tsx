@@ -29,7 +29,7 @@ export function TrainPanel() {
 
   useEffect(() => {
     resolveNames(models, datasets);
-  }, [models, datasets, resolveNames]);
+  }, [models, datasets, resolveNames, st.pendingNames]);
 
   // The URL carries the setup, so a link reproduces it; not rewritten until the link's names are matched.
   useEffect(() => {
