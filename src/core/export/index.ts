@@ -1,0 +1,12 @@
+export type { ProjectFiles, SplitSummary, TrainerExportTask } from './task.js';
+export { codePointOffsets, qaExportTask, type QaEvalSplit, type QaExportSplit } from './qa.js';
+export {
+  EXPORT_FORMAT,
+  REQUIREMENTS,
+  buildTrainerProject,
+  projectReadme,
+  runConfig,
+  trainerHyperparameters,
+  zipProject,
+  type TrainerExportSpec,
+} from './project.js';
