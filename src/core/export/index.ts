@@ -10,3 +10,4 @@ export {
   zipProject,
   type TrainerExportSpec,
 } from './project.js';
+export { parseTrainerState, type TrainerEvalLog, type TrainerLog, type TrainerStepLog } from './trainer-state.js';

@@ -9,8 +9,9 @@ export const EXPORT_FORMAT = 'bert-studio-trainer-export/1';
 export interface TrainerExportSpec {
   task: TrainerExportTask;
   options: Omit<TrainOptions, 'nonFinitePatience'> & { nonFinitePatience?: number };
-  /** Evaluate every N optimizer steps (0: only at the end). */
+  /** Evaluate every N optimizer steps; when 0, at each epoch's end ('epoch', as the browser does) or only at the end ('end', as the CLI does). */
   evalEvery: number;
+  evalWhenZero?: 'epoch' | 'end';
   config: BertConfig;
   /**
    * Starting weights: the model folder's files (config.json, model.safetensors, tokenizer files) copied
@@ -45,6 +46,7 @@ export function trainerHyperparameters(spec: TrainerExportSpec): Record<string, 
     adam_epsilon: o.eps,
     dropout: o.dropout,
     shuffle: o.shuffle,
+    eval_strategy: spec.evalEvery > 0 ? 'steps' : (spec.evalWhenZero ?? 'end'),
     eval_steps: spec.evalEvery,
   };
 }
@@ -120,7 +122,7 @@ Training data: ${rows(task.train)}.${task.eval ? ` Evaluation data: ${rows(task.
 | dropout | ${o.dropout ? "on (the model config's rates)" : 'off'} |
 | data order | ${o.shuffle ? `shuffled every epoch (seed ${o.seed}; Trainer's sampler, not the studio's order)` : 'dataset order (sequential sampler)'} |
 | seed | ${o.seed} |
-| evaluation | ${task.eval ? (spec.evalEvery > 0 ? `every ${spec.evalEvery} steps and at the end` : 'at the end') : 'none'} |
+| evaluation | ${task.eval ? (spec.evalEvery > 0 ? `every ${spec.evalEvery} steps and at the end` : spec.evalWhenZero === 'epoch' ? 'at the end of every epoch and at the end' : 'at the end') : 'none'} |
 | logging | every step (\`logging_steps=1\`) |
 
 ## Run it

@@ -93,7 +93,9 @@ def main():
     if cfg["data"].get("eval_file") and not args.no_eval:
         eval_dataset = WindowDataset(HERE / cfg["data"]["eval_file"], task.COLUMNS)
     max_steps = args.max_steps if args.max_steps is not None else hp["max_steps"]
-    eval_steps = hp["eval_steps"] if eval_dataset is not None else 0
+    eval_strategy = hp.get("eval_strategy", "steps" if hp["eval_steps"] > 0 else "end")
+    if eval_dataset is None or eval_strategy == "end":
+        eval_strategy = "no"
 
     training_args = TrainingArguments(
         output_dir=args.output_dir,
@@ -114,8 +116,8 @@ def main():
         seed=hp["seed"],
         logging_strategy="steps",
         logging_steps=1,
-        eval_strategy="steps" if eval_steps > 0 else "no",
-        eval_steps=eval_steps if eval_steps > 0 else None,
+        eval_strategy=eval_strategy,
+        eval_steps=hp["eval_steps"] if eval_strategy == "steps" else None,
         save_strategy="no",
         report_to="none",
         remove_unused_columns=False,
