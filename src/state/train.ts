@@ -159,7 +159,7 @@ export function setupProblems(form: SetupForm, config: BertConfig | null): strin
   return problems;
 }
 
-function runSetup(form: SetupForm): RunSetup {
+export function runSetup(form: SetupForm): RunSetup {
   return {
     trainDatasetId: form.trainDatasetId!,
     evalDatasetId: form.evalDatasetId,

@@ -8,6 +8,7 @@ import { JobBanner } from '../common/JobBanner.js';
 import { Count } from '../common/Count.js';
 import { download } from '../common/download.js';
 import { formatBytes, formatCount } from '../format.js';
+import { TrainerImportCard } from './TrainerImportCard.js';
 
 const PRESET_LABEL: Record<BertPresetName, string> = { tiny: 'tiny (L2 H128)', mini: 'mini (L4 H256)', small: 'small (L4 H512)', base: 'base (L12 H768)' };
 
@@ -48,6 +49,7 @@ export function ModelPanel() {
     <>
       <BackendCard />
       <AddModelCard />
+      <TrainerImportCard />
       {st.job ? (
         <JobBanner
           testId="model-job"

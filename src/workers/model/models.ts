@@ -68,7 +68,7 @@ async function vocabText(v: VocabSource): Promise<string> {
 }
 
 /** Loads a folder's files (config, weights, tokenizer) and stores the model. */
-function saveFolder(map: ModelFiles, label: string, source: ModelSource) {
+export function saveFolder(map: ModelFiles, label: string, source: ModelSource) {
   let loaded;
   try {
     loaded = loadModelFiles(map);
