@@ -4,6 +4,6 @@ export interface Benchmark {
 
 export const benchmarks: Record<string, () => Promise<Benchmark>> = {
   featurize: () => import('./featurize.js'),
-  train: () => import('./train.js'),
+  train: () => import('./train/node.js'),
   'train-quality': () => import('./train.js').then((m) => ({ run: m.runQuality })),
 };
