@@ -8,8 +8,10 @@ import { type Row, formatTable, topKernels } from './table.js';
 export interface BackendPlan {
   name: string;
   /** Makes the backend active; returns what to print about it (threads, adapter), or throws why it is unavailable. */
-  setup(): Promise<{ describe: string; torchDevice: 'cpu' | 'cuda'; torchThreads?: number }>;
+  setup(): Promise<{ describe: string; torchDevice: 'cpu' | 'cuda'; torchThreads?: number; matmulGflops?: number }>;
   configs(): TrainConfig[];
+  /** Where the measurement runs when not in this process (a browser worker); default measureTraining. */
+  measure?(config: TrainConfig): Promise<TrainResult>;
 }
 
 export interface DriverOptions {
@@ -55,11 +57,11 @@ export async function runTrainBench(opts: DriverOptions): Promise<Row[]> {
         log(`${plan.name}: skipped (${err instanceof Error ? err.message : String(err)})`);
         continue;
       }
-      log(`${plan.name}: ${info.describe}; 1024^3 matmul ${(await matmulGflops()).toFixed(1)} GFLOP/s`);
+      log(`${plan.name}: ${info.describe}; 1024^3 matmul ${(info.matmulGflops ?? (await matmulGflops())).toFixed(1)} GFLOP/s`);
       for (const config of plan.configs()) {
         let ours: TrainResult;
         try {
-          ours = await measureTraining(config);
+          ours = await (plan.measure ?? measureTraining)(config);
         } catch (err) {
           log(`  ${config.preset} batch ${config.batch}: failed (${err instanceof Error ? err.message : String(err)})`);
           continue;
@@ -74,7 +76,7 @@ export async function runTrainBench(opts: DriverOptions): Promise<Row[]> {
           torch = await tb.measure(config);
           log(`  PyTorch ${info.torchDevice}: ${torch.error ?? `${torch.samplesPerS!.toPrecision(3)} samples/s`}`);
         }
-        rows.push({ backend: plan.name, ours, torch });
+        rows.push({ backend: plan.name, threads: info.torchDevice === 'cpu' ? info.torchThreads : undefined, ours, torch });
       }
     }
   } finally {

@@ -3,14 +3,17 @@ import type { TrainResult } from './measure.js';
 
 export interface Row {
   backend: string;
+  /** CPU threads ours ran on (and PyTorch was given); undefined on a GPU. */
+  threads?: number;
   ours: TrainResult;
   torch?: TorchResult;
 }
 
 const COLUMNS: [string, number][] = [
-  ['backend', 8],
+  ['backend', 13],
   ['preset', 6],
   ['batch', 5],
+  ['threads', 7],
   ['samples/s', 10],
   ['TFLOP/s', 8],
   ['kernels/step', 12],
@@ -36,13 +39,14 @@ function rate(n: number | undefined): string {
 
 export function formatTable(rows: Row[]): string {
   const out = [line(COLUMNS.map(([h]) => h))];
-  for (const { backend, ours, torch } of rows) {
+  for (const { backend, threads, ours, torch } of rows) {
     const ratio = torch?.samplesPerS ? ours.samplesPerS / torch.samplesPerS : undefined;
     out.push(
       line([
         backend,
         ours.preset,
         String(ours.batch),
+        threads === undefined ? '-' : String(threads),
         rate(ours.samplesPerS),
         fixed(ours.tflops, ours.tflops < 0.1 ? 4 : 2),
         String(ours.kernels),
