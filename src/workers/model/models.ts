@@ -17,6 +17,7 @@ import { StudioError } from '../protocol.js';
 import type { ModelApi, ModelSource } from '../model-api.js';
 import { vocabSourceText } from '../vocab-source.js';
 import { backendInfo, setBackend } from './backend.js';
+import { calibrateBackends } from './calibrate.js';
 import { refuseWhileRunning } from './train.js';
 import { deleteModel, getModelInfo, listModels, readParams, releaseAll, saveModel, store } from './registry.js';
 
@@ -80,6 +81,12 @@ function progressOf(ctx: HandlerContext) {
 
 export const modelHandlers: Handlers<ModelApi> = {
   'backend-info': () => backendInfo(),
+
+  async 'calibrate-backends'({ modelId, backends }, ctx) {
+    refuseWhileRunning();
+    releaseAll();
+    return calibrateBackends(modelId, backends, ctx);
+  },
 
   async 'set-backend'({ backend }) {
     // A run's tensors live on the backend it started on.
