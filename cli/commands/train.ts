@@ -2,6 +2,20 @@
 // SQuAD file with the core Trainer, one JSON line per optimizer step, and writes the result as a
 // Hugging Face folder (config, safetensors, tokenizer files).
 import { createWriteStream } from 'node:fs';
+<<<<<<< HEAD
+import { required } from '../args.js';
+import { setupBackend } from '../backend.js';
+import { writeModelDir } from '../model-io.js';
+import { featurizeSquad } from '../../src/core/features/index.js';
+import { BertForQuestionAnswering, hfFolderFiles } from '../../src/core/model/index.js';
+import { Trainer, evaluateLoss } from '../../src/core/train/index.js';
+import { prepareTraining } from './train-setup.js';
+
+export async function run(args: string[]): Promise<number> {
+  const setup = await prepareTraining(args);
+  const { p, loaded, tok, maxLength, stride, trainFeatures, overrides, evalEvery, backend } = setup;
+  const config = loaded.config;
+=======
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type ParsedArgs, intOption, parseArgs, required } from '../args.js';
@@ -124,48 +138,11 @@ export async function run(args: string[]): Promise<number> {
   const modelDir = required(p, 'model');
   const trainPath = required(p, 'train');
   const evalPath = p.values.get('eval');
+>>>>>>> vocab
   const logPath = required(p, 'log');
   const outDir = required(p, 'out');
-  const backend = parseBackendName(p.values.get('backend'));
-  const maxLength = intOption(p, 'max-length', 384);
-  const stride = intOption(p, 'stride', 128);
-  const maxSteps = p.values.has('max-steps') ? intOption(p, 'max-steps', 0) : undefined;
-  const epochs = numberOption(p, 'epochs');
-  if (maxSteps === undefined && epochs === undefined) throw new Error('pass --max-steps N or --epochs E');
-  if (maxSteps !== undefined && maxSteps < 1) throw new Error(`--max-steps must be at least 1, got ${maxSteps}`);
-  if (epochs !== undefined && !(epochs > 0)) throw new Error(`--epochs must be > 0, got ${epochs}`);
-  const evalEvery = intOption(p, 'eval-every', 0);
-
-  const loaded = loadModelFiles(await readModelDir(modelDir), { strict: false });
-  if (loaded.report.initializedHead.length || loaded.report.ignored.length || loaded.report.unexpected.length) {
-    console.error(formatLoadReport(loaded.report));
-  }
-  const config = loaded.config;
-  const tok = await chooseTokenizer(p, modelDir);
-  if (tok.tokenizer.vocabSize > config.vocab_size) {
-    throw new Error(`the tokenizer has ${tok.tokenizer.vocabSize} tokens but the model's vocab_size is ${config.vocab_size}; use the model's own vocabulary`);
-  }
   const settings = { maxLength, stride, maxPositionEmbeddings: config.max_position_embeddings };
-  const trainSquad = await readSquad(trainPath, 'training data');
-  const trainFeatures: FeatureBatch = featurizeSquad(tok.tokenizer, trainSquad, settings, 'train');
-  const evalFeatures = evalPath ? featurizeSquad(tok.tokenizer, await readSquad(evalPath, 'evaluation data'), settings, 'train') : null;
-
-  const overrides: Partial<TrainOptions> = {};
-  const setNum = (key: keyof TrainOptions, flag: string) => {
-    const v = numberOption(p, flag);
-    if (v !== undefined) (overrides as Record<string, number>)[key] = v;
-  };
-  setNum('batchSize', 'batch-size');
-  setNum('gradAccumSteps', 'grad-accum');
-  setNum('learningRate', 'lr');
-  setNum('warmupRatio', 'warmup-ratio');
-  setNum('weightDecay', 'weight-decay');
-  setNum('maxGradNorm', 'max-grad-norm');
-  setNum('seed', 'seed');
-  if (maxSteps !== undefined) overrides.maxSteps = maxSteps;
-  else overrides.epochs = epochs!;
-  if (p.flags.has('no-dropout')) overrides.dropout = false;
-  if (p.flags.has('no-shuffle')) overrides.shuffle = false;
+  const evalFeatures = setup.evalSquad ? featurizeSquad(tok.tokenizer, setup.evalSquad, settings, 'train') : null;
 
   await setupBackend(backend);
   const model = new BertForQuestionAnswering(config, loaded.params);

@@ -17,6 +17,7 @@ import { StudioError } from '../protocol.js';
 import type { ModelApi, ModelSource } from '../model-api.js';
 import { vocabSourceText } from '../vocab-source.js';
 import { backendInfo, setBackend } from './backend.js';
+import { calibrateBackends } from './calibrate.js';
 import { refuseWhileRunning } from './train.js';
 import { deleteModel, getModelInfo, listModels, readParams, releaseAll, saveModel, store } from './registry.js';
 
@@ -59,7 +60,7 @@ function loadError(err: unknown, what: string): never {
 }
 
 /** Loads a folder's files (config, weights, tokenizer) and stores the model. */
-function saveFolder(map: ModelFiles, label: string, source: ModelSource) {
+export function saveFolder(map: ModelFiles, label: string, source: ModelSource) {
   let loaded;
   try {
     loaded = loadModelFiles(map);
@@ -80,6 +81,12 @@ function progressOf(ctx: HandlerContext) {
 
 export const modelHandlers: Handlers<ModelApi> = {
   'backend-info': () => backendInfo(),
+
+  async 'calibrate-backends'({ modelId, backends }, ctx) {
+    refuseWhileRunning();
+    releaseAll();
+    return calibrateBackends(modelId, backends, ctx);
+  },
 
   async 'set-backend'({ backend }) {
     // A run's tensors live on the backend it started on.
