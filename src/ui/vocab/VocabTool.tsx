@@ -74,7 +74,7 @@ export function VocabTool() {
           </select>
         </label>
         <WholeField label="Vocabulary size" value={s.vocabSize} min={10} onChange={(v) => st.setSettings({ vocabSize: v ?? Number.NaN })} />
-        <WholeField label="Minimum frequency" value={s.minFrequency} min={0} onChange={(v) => st.setSettings({ minFrequency: v ?? Number.NaN })} />
+        <WholeField label="Min frequency" value={s.minFrequency} min={0} onChange={(v) => st.setSettings({ minFrequency: v ?? Number.NaN })} />
         <WholeField label="Alphabet limit" value={s.limitAlphabet} min={1} allowEmpty onChange={(v) => st.setSettings({ limitAlphabet: v })} />
         <label className="field">
           Name
@@ -136,7 +136,7 @@ export function VocabTool() {
         </table>
       ) : null}
 
-      <h3 style={{ marginTop: 16 }}>Coverage of {dataset?.name ?? 'a dataset'}</h3>
+      <h3 style={{ marginTop: 16, overflowWrap: "anywhere" }}>Coverage of {dataset?.name ?? 'a dataset'}</h3>
       <div className="row small" style={{ flexWrap: 'wrap', gap: 12 }} role="group" aria-label="Vocabularies to measure">
         {insp.vocabs.map((v) => (
           <label key={v.id} className="row" style={{ gap: 4 }}>
