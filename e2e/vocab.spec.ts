@@ -97,3 +97,22 @@ test('imports UTF-16 files by their byte-order mark and offers Windows-1252 for 
   await expect(page.getByTestId('question-detail')).toContainText('Where is the café?');
   await expect(page.getByTestId('context')).toContainText('The café in Zürich opened in 1905.');
 });
+
+test('training a vocabulary on SQuAD dev shows its progress and cancels, storing nothing', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('local-assets').locator('.asset', { hasText: 'squad/dev-v1.1.json' }).getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 120_000 });
+  await page.getByRole('navigation').getByRole('button', { name: 'Feature Inspector' }).click();
+  const tool = page.getByRole('region', { name: 'Train a vocabulary' });
+  await tool.getByLabel('Dataset to train on').selectOption({ label: 'dev-v1.1' });
+  await tool.getByLabel('Vocabulary size').fill('30000');
+  await tool.getByRole('button', { name: 'Train vocabulary' }).click();
+  const job = page.getByTestId('vocab-job');
+  await expect(job).toContainText(/reading the dataset|counting words|merging/);
+  await job.getByRole('button', { name: 'Cancel' }).click();
+  await expect(tool.getByRole('alert')).toHaveText('Training cancelled; nothing was stored.');
+  await expect(job).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Train a vocabulary' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Trained vocabularies' })).toHaveCount(0);
+});

@@ -136,7 +136,7 @@ export function VocabTool() {
         </table>
       ) : null}
 
-      <h3 style={{ marginTop: 16, overflowWrap: "anywhere" }}>Coverage of {dataset?.name ?? 'a dataset'}</h3>
+      <h3 style={{ marginTop: 16, overflowWrap: 'anywhere' }}>Coverage of {dataset?.name ?? 'a dataset'}</h3>
       <div className="row small" style={{ flexWrap: 'wrap', gap: 12 }} role="group" aria-label="Vocabularies to measure">
         {insp.vocabs.map((v) => (
           <label key={v.id} className="row" style={{ gap: 4 }}>
