@@ -19,3 +19,12 @@ describe('vocabulary sources', () => {
     expect(await vocabSourceText(v)).toBe('[PAD]\n[UNK]\n');
   });
 });
+
+describe('vocabulary files', () => {
+  it('are decoded by their byte-order mark, and invalid UTF-8 is reported with its offset', async () => {
+    const utf16 = new Uint8Array([0xff, 0xfe, ...Array.from(Buffer.from('[PAD]\n[UNK]\ncafé\n', 'utf16le'))]);
+    expect(await vocabSourceText({ kind: 'file', file: new File([utf16], 'vocab.txt'), label: 'vocab.txt' })).toBe('[PAD]\n[UNK]\ncafé\n');
+    const latin1 = new File([Buffer.from('[PAD]\ncafé\n', 'latin1')], 'vocab.txt');
+    await expect(vocabSourceText({ kind: 'file', file: latin1, label: 'vocab.txt' })).rejects.toThrow('The vocabulary vocab.txt is not valid UTF-8 at byte 9 (E9 0A)');
+  });
+});
