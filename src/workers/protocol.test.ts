@@ -85,7 +85,7 @@ describe('a worker that fails', () => {
     const endpoint: Endpoint = {
       postMessage: client.postMessage,
       addEventListener: (type: string, listener: (ev: never) => void) => {
-        if (type === 'message') client.addEventListener('message', listener);
+        if (type === 'message') client.addEventListener('message', listener as never);
         else target.addEventListener(type, listener as unknown as EventListener);
       },
     };
