@@ -7,11 +7,11 @@ import { screenshot } from './helpers.js';
 
 test('trains a vocabulary on the demo set in a worker, stores it, measures coverage and tokenizes with it', async ({ page }) => {
   await page.goto('/#/features');
-  await expect(page.getByRole('region', { name: 'Train a vocabulary' })).toBeVisible();
-  const tool = page.getByRole('region', { name: 'Train a vocabulary' });
-  await expect(tool.getByLabel('Dataset to train on')).toContainText('BERT Studio demo');
-  await tool.getByLabel('Vocabulary size').fill('300');
-  await tool.getByLabel('Vocabulary name').fill('demo 300');
+  await expect(page.getByTestId('vocab-tool')).toBeVisible();
+  const tool = page.getByTestId('vocab-tool');
+  await expect(tool.getByLabel('Train on')).toContainText('BERT Studio demo');
+  await tool.getByLabel('Size (tokens)').fill('300');
+  await tool.getByLabel('Save as').fill('demo 300');
   await tool.getByRole('button', { name: 'Train vocabulary' }).click();
   const table = tool.getByRole('table', { name: 'Trained vocabularies' });
   await expect(table).toContainText('demo 300', { timeout: 60_000 });
@@ -103,9 +103,9 @@ test('training a vocabulary on SQuAD dev shows its progress and cancels, storing
   await page.getByTestId('local-assets').locator('.asset', { hasText: 'squad/dev-v1.1.json' }).getByRole('button', { name: 'Import' }).click();
   await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 120_000 });
   await page.getByRole('navigation').getByRole('button', { name: 'Feature Inspector' }).click();
-  const tool = page.getByRole('region', { name: 'Train a vocabulary' });
-  await tool.getByLabel('Dataset to train on').selectOption({ label: 'dev-v1.1' });
-  await tool.getByLabel('Vocabulary size').fill('30000');
+  const tool = page.getByTestId('vocab-tool');
+  await tool.getByLabel('Train on').selectOption({ label: 'dev-v1.1' });
+  await tool.getByLabel('Size (tokens)').fill('30000');
   await tool.getByRole('button', { name: 'Train vocabulary' }).click();
   const job = page.getByTestId('vocab-job');
   await expect(job).toContainText(/reading the dataset|counting words|merging/);
@@ -113,6 +113,6 @@ test('training a vocabulary on SQuAD dev shows its progress and cancels, storing
   await expect(tool.getByRole('alert')).toHaveText('Training cancelled; nothing was stored.');
   await expect(job).toHaveCount(0);
   await page.reload();
-  await expect(page.getByRole('region', { name: 'Train a vocabulary' })).toBeVisible();
+  await expect(page.getByTestId('vocab-tool')).toBeVisible();
   await expect(page.getByRole('table', { name: 'Trained vocabularies' })).toHaveCount(0);
 });
