@@ -2,7 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 import { type BertConfig, BertConfigError, validateBertConfig } from './config.js';
 import { type HostParams, bertParamSpecs, initBertParams, layerPrefix, shapeSize } from './params.js';
 import { mixSeeds } from '../util/prng.js';
-import { attentionProbs, biasGelu, embeddingLookup, layerNorm, qaCrossEntropy, residualDropout } from './fused/index.js';
+import {
+  type HeadLayout,
+  attentionProbs,
+  biasGelu,
+  embeddingLookup,
+  layerNorm,
+  linear,
+  matMul,
+  qaCrossEntropy,
+  residualDropout,
+} from './fused/index.js';
 
 /** One fixed-shape batch: int32 tensors [B, L]. */
 export interface BertBatch {
@@ -35,44 +45,10 @@ function param(params: ParamTensors, name: string): tf.Tensor {
   return t;
 }
 
-/** Swaps the last two axes of a 2-D or 4-D tensor. */
-function swapLast<T extends tf.Tensor>(t: T): T {
-  return (t.rank === 2 ? tf.transpose(t) : tf.transpose(t, [0, 1, 3, 2])) as T;
-}
-
-/**
- * a @ b with optional transposes of either operand, forward and backward. On wasm (and cpu) a
- * BatchMatMul with a transpose flag runs 10-30x slower than a plain one, and tfjs's own matMul
- * gradient uses those flags; here every product is plain and the transposes are explicit copies,
- * which cost a fraction of the product. WebGPU's kernels take the flags at full speed.
- */
-function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
-  if (tf.getBackend() === 'webgpu') return tf.matMul(a as tf.Tensor, b as tf.Tensor, transposeA, transposeB) as T;
-  const product = tf.customGrad((x, y, save) => {
-    const left = transposeA ? swapLast(x as tf.Tensor) : (x as tf.Tensor);
-    const right = transposeB ? swapLast(y as tf.Tensor) : (y as tf.Tensor);
-    (save as tf.GradSaveFunc)([left, right]);
-    return {
-      value: tf.matMul(left, right),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [l, r] = saved;
-        const dLeft = tf.matMul(dy, swapLast(r));
-        const dRight = tf.matMul(swapLast(l), dy);
-        return [transposeA ? swapLast(dLeft) : dLeft, transposeB ? swapLast(dRight) : dRight];
-      },
-    };
-  });
-  return product(a, b) as T;
-}
-
-/** x [N, in] times a Hugging Face weight [out, in] (used transposed). */
-function project(x: tf.Tensor2D, params: ParamTensors, prefix: string): tf.Tensor2D {
-  return matMul(x, param(params, `${prefix}.weight`) as tf.Tensor2D, false, true);
-}
-
-/** x [N, in] times a Hugging Face weight [out, in] (used transposed) plus bias. */
-function linear(x: tf.Tensor2D, params: ParamTensors, prefix: string): tf.Tensor2D {
-  return tf.add(project(x, params, prefix), param(params, `${prefix}.bias`));
+/** A dense layer by Hugging Face prefix (weight [out, in], bias [out]); `bias: false` leaves the bias out. */
+function dense(x: tf.Tensor, params: ParamTensors, prefix: string, layout: HeadLayout, bias = true): tf.Tensor {
+  const b = bias ? (param(params, `${prefix}.bias`) as tf.Tensor1D) : undefined;
+  return linear(x, param(params, `${prefix}.weight`) as tf.Tensor2D, b, layout);
 }
 
 function norm(x: tf.Tensor2D, params: ParamTensors, prefix: string, eps: number): tf.Tensor2D {
@@ -97,24 +73,25 @@ function encoderLayer(hidden: tf.Tensor2D, params: ParamTensors, i: number, ctx:
   const H = config.hidden_size;
   const A = config.num_attention_heads;
   const D = H / A;
-  const N = B * L;
   const eps = config.layer_norm_eps;
   const hiddenRate = ctx.training ? config.hidden_dropout_prob : 0;
   const p = layerPrefix(i);
-  const heads = (x: tf.Tensor2D): tf.Tensor4D => tf.transpose(tf.reshape(x, [B, L, A, D]), [0, 2, 1, 3]);
-  const q = heads(linear(hidden, params, `${p}.attention.self.query`));
-  const k = heads(linear(hidden, params, `${p}.attention.self.key`));
-  const v = heads(linear(hidden, params, `${p}.attention.self.value`));
+  const rows: HeadLayout = { B, L, A };
+  const heads: HeadLayout = { B, L, A, headsOut: true };
+  const q = dense(hidden, params, `${p}.attention.self.query`, heads) as tf.Tensor4D;
+  const k = dense(hidden, params, `${p}.attention.self.key`, heads) as tf.Tensor4D;
+  const v = dense(hidden, params, `${p}.attention.self.value`, heads) as tf.Tensor4D;
   const probs = attentionProbs(matMul(q, k, false, true), ctx.maskAdd, {
     scale: 1 / Math.sqrt(D),
     rate: ctx.training ? config.attention_probs_dropout_prob : 0,
     seed: ctx.nextSeed(),
   });
-  const context = tf.reshape(tf.transpose(matMul(probs, v), [0, 2, 1, 3]), [N, H]) as tf.Tensor2D;
-  const attnOut = linear(context, params, `${p}.attention.output.dense`);
+  // The context stays in head layout [B, A, L, D]; the output projection merges the heads.
+  const attnOut = dense(matMul(probs, v), params, `${p}.attention.output.dense`, { ...rows, headsIn: true }) as tf.Tensor2D;
   const attn = norm(residualDropout(attnOut, hidden, hiddenRate, ctx.nextSeed()), params, `${p}.attention.output.LayerNorm`, eps);
-  const inter = biasGelu(project(attn, params, `${p}.intermediate.dense`), param(params, `${p}.intermediate.dense.bias`), config.hidden_act);
-  const out = linear(inter, params, `${p}.output.dense`);
+  const pre = dense(attn, params, `${p}.intermediate.dense`, rows, false) as tf.Tensor2D;
+  const inter = biasGelu(pre, param(params, `${p}.intermediate.dense.bias`), config.hidden_act);
+  const out = dense(inter, params, `${p}.output.dense`, rows) as tf.Tensor2D;
   return norm(residualDropout(out, attn, hiddenRate, ctx.nextSeed()), params, `${p}.output.LayerNorm`, eps);
 }
 
@@ -159,7 +136,7 @@ export function bertQaForward(
   const ctx: EncoderContext = { config, B, L, maskAdd, nextSeed, training };
   for (let i = 0; i < config.num_hidden_layers; i++) hidden = encoderLayer(hidden, params, i, ctx);
 
-  const logits = tf.reshape(linear(hidden, params, 'qa_outputs'), [B, L, 2]);
+  const logits = tf.reshape(dense(hidden, params, 'qa_outputs', { B, L, A: 1 }), [B, L, 2]);
   const [start, end] = tf.unstack(logits, 2) as tf.Tensor2D[];
   return { startLogits: start, endLogits: end };
 }

@@ -5,3 +5,4 @@ export { biasGelu, biasGeluComposite, type GeluForm } from './bias-gelu.js';
 export { residualDropout, residualDropoutComposite } from './residual-dropout.js';
 export { qaCrossEntropy, qaCrossEntropyComposite, rowCrossEntropy } from './qa-cross-entropy.js';
 export { embeddingGradComposite, embeddingLookup } from './embedding.js';
+export { linear, linearComposite, matMul, type HeadLayout } from './linear.js';

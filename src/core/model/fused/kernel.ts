@@ -124,3 +124,81 @@ export function fusedKernelsEnabled(): boolean {
 export function useFused(def: FusedKernelDef): boolean {
   return fusedEnabled && tf.getKernel(def.name, tf.getBackend()) != null;
 }
+
+/** A backend's own kernels called inside one fused kernel, with no engine bookkeeping in between. */
+export class BackendKernels {
+  readonly name: string;
+  private readonly temps: tf.TensorInfo[] = [];
+  constructor(readonly backend: unknown) {
+    this.name = tf.getBackend();
+  }
+
+  private call(kernel: string, inputs: tf.NamedTensorInfoMap, attrs: Record<string, unknown>): tf.TensorInfo {
+    const config = tf.getKernel(kernel, this.name);
+    if (!config) throw new Error(`kernel ${kernel} is not registered for ${this.name}`);
+    const out = config.kernelFunc({ inputs, backend: this.backend as tf.KernelBackend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+    this.temps.push(out);
+    return out;
+  }
+
+  /** The same data under another shape of the same size (no kernel runs). */
+  view(t: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+    return { dataId: t.dataId, shape, dtype: t.dtype };
+  }
+
+  transpose(x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+    return this.call('Transpose', { x }, { perm });
+  }
+
+  matMul(a: tf.TensorInfo, b: tf.TensorInfo, transposeA = false, transposeB = false): tf.TensorInfo {
+    return this.call('BatchMatMul', { a, b }, { transposeA, transposeB });
+  }
+
+  matMulBias(a: tf.TensorInfo, b: tf.TensorInfo, bias: tf.TensorInfo, transposeB: boolean): tf.TensorInfo {
+    return this.call('_FusedMatMul', { a, b, bias }, { transposeA: false, transposeB, activation: 'linear', leakyreluAlpha: 0 });
+  }
+
+  sum(x: tf.TensorInfo, axis: number[]): tf.TensorInfo {
+    return this.call('Sum', { x }, { axis, keepDims: false });
+  }
+
+  /** Frees every intermediate except the outputs handed back (compared by dataId). */
+  finish(outputs: tf.TensorInfo[]): tf.TensorInfo[] {
+    const keep = new Set(outputs.map((o) => o.dataId));
+    const b = this.backend as { disposeData(dataId: tf.DataId): unknown };
+    for (const t of this.temps) if (!keep.has(t.dataId)) b.disposeData(t.dataId);
+    return outputs;
+  }
+}
+
+/** A fused kernel made of the backend's own kernels (the same body on every backend). */
+export function defineComposedKernel(
+  name: string,
+  inputNames: string[],
+  body: (k: BackendKernels, inputs: tf.TensorInfo[], attrs: KernelAttrs) => tf.TensorInfo[],
+): FusedKernelDef {
+  const def: FusedKernelDef = {
+    name,
+    inputNames,
+    outputShapes: () => {
+      throw new Error(`${name} has no host body`);
+    },
+    host: () => {
+      throw new Error(`${name} has no host body`);
+    },
+    webgpu: () => {
+      throw new Error(`${name} has no webgpu body`);
+    },
+  };
+  if (defined.has(name)) return defined.get(name)!;
+  defined.set(name, def);
+  for (const backendName of ['cpu', 'wasm', 'webgpu']) {
+    if (tf.getKernel(name, backendName)) continue;
+    const kernelFunc = ({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] => {
+      const k = new BackendKernels(backend);
+      return k.finish(body(k, ordered(def, inputs) as tf.TensorInfo[], (attrs ?? {}) as KernelAttrs));
+    };
+    tf.registerKernel({ kernelName: name, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+  return def;
+}
