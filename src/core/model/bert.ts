@@ -13,6 +13,7 @@ import {
   qaCrossEntropy,
   residualDropout,
 } from './fused/index.js';
+import { type LayerContext, checkpointedLayer } from './checkpoint.js';
 
 /** One fixed-shape batch: int32 tensors [B, L]. */
 export interface BertBatch {
@@ -26,6 +27,8 @@ export interface ForwardOptions {
   training?: boolean;
   /** Seeds the dropout masks (a trainer passes a new one each step); same seed, same masks on every backend. */
   seed?: number;
+  /** Recompute each encoder layer in the backward pass instead of keeping its activations. */
+  gradientCheckpointing?: boolean;
 }
 
 export interface QaLogits {
@@ -55,15 +58,15 @@ function norm(x: tf.Tensor2D, params: ParamTensors, prefix: string, eps: number)
   return layerNorm(x, param(params, `${prefix}.weight`), param(params, `${prefix}.bias`), eps);
 }
 
-/** Per-forward context of one encoder layer: shapes, the additive key mask, and the dropout seeds. */
-interface EncoderContext {
+/**
+ * Per-forward context of one encoder layer: shapes, the additive key mask [B, L] (0 on real
+ * tokens, ATTENTION_MASK_VALUE on padding) and the dropout seeds, numbered in call order as the
+ * masks have always been drawn.
+ */
+interface EncoderContext extends LayerContext {
   config: BertConfig;
   B: number;
   L: number;
-  /** Additive key mask [B, L]: 0 on real tokens, ATTENTION_MASK_VALUE on padding. */
-  maskAdd: tf.Tensor2D;
-  /** The next dropout site's seed; sites are numbered in call order, as the masks have always been drawn. */
-  nextSeed: () => number;
   training: boolean;
 }
 
@@ -81,7 +84,7 @@ function encoderLayer(hidden: tf.Tensor2D, params: ParamTensors, i: number, ctx:
   const q = dense(hidden, params, `${p}.attention.self.query`, heads) as tf.Tensor4D;
   const k = dense(hidden, params, `${p}.attention.self.key`, heads) as tf.Tensor4D;
   const v = dense(hidden, params, `${p}.attention.self.value`, heads) as tf.Tensor4D;
-  const probs = attentionProbs(matMul(q, k, false, true), ctx.maskAdd, {
+  const probs = attentionProbs(matMul(q, k, false, true), ctx.maskAdd as tf.Tensor2D, {
     scale: 1 / Math.sqrt(D),
     rate: ctx.training ? config.attention_probs_dropout_prob : 0,
     seed: ctx.nextSeed(),
@@ -134,7 +137,9 @@ export function bertQaForward(
 
   const maskAdd = tf.mul(tf.sub(1, tf.cast(batch.attentionMask, 'float32')), ATTENTION_MASK_VALUE) as tf.Tensor2D;
   const ctx: EncoderContext = { config, B, L, maskAdd, nextSeed, training };
-  for (let i = 0; i < config.num_hidden_layers; i++) hidden = encoderLayer(hidden, params, i, ctx);
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    hidden = options.gradientCheckpointing ? checkpointedLayer(encoderLayer, hidden, params, i, ctx) : encoderLayer(hidden, params, i, ctx);
+  }
 
   const logits = tf.reshape(dense(hidden, params, 'qa_outputs', { B, L, A: 1 }), [B, L, 2]);
   const [start, end] = tf.unstack(logits, 2) as tf.Tensor2D[];

@@ -58,22 +58,29 @@ function swapLast<T extends tf.Tensor>(t: T): T {
 }
 
 /**
- * a @ b with optional transposes of either operand, forward and backward. On wasm (and cpu) every
- * product is plain and the transposes are explicit copies, which cost a fraction of the product.
+ * a @ b with optional transposes of either operand, forward and backward. On wasm (and cpu) a
+ * BatchMatMul with a transpose flag runs 10-30x slower than a plain one, and tfjs's own matMul
+ * gradient uses those flags; here every product is plain and the transposes are explicit copies,
+ * which cost a fraction of the product. WebGPU's kernels take the flags at full speed.
  */
 export function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
   if (tf.getBackend() === 'webgpu') return tf.matMul(a as tf.Tensor, b as tf.Tensor, transposeA, transposeB) as T;
+  // Saves the operands as given and builds each gradient from them with at most activation-sized
+  // transposes, each product in its own tidy: no weight-sized copy outlives the op that made it.
   const product = tf.customGrad((x, y, save) => {
-    const left = transposeA ? swapLast(x as tf.Tensor) : (x as tf.Tensor);
-    const right = transposeB ? swapLast(y as tf.Tensor) : (y as tf.Tensor);
-    (save as tf.GradSaveFunc)([left, right]);
+    (save as tf.GradSaveFunc)([x as tf.Tensor, y as tf.Tensor]);
     return {
-      value: tf.matMul(left, right),
+      value: tf.tidy(() => tf.matMul(transposeA ? swapLast(x as tf.Tensor) : (x as tf.Tensor), transposeB ? swapLast(y as tf.Tensor) : (y as tf.Tensor))),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [l, r] = saved;
-        const dLeft = tf.matMul(dy, swapLast(r));
-        const dRight = tf.matMul(swapLast(l), dy);
-        return [transposeA ? swapLast(dLeft) : dLeft, transposeB ? swapLast(dRight) : dRight];
+        const [x0, y0] = saved;
+        // d(left) = dy @ right^T and d(right) = left^T @ dy, with right^T = y0 when transposeB, left^T = x0 when transposeA.
+        const dx = tf.tidy(() =>
+          transposeA ? tf.matMul(transposeB ? swapLast(y0) : y0, swapLast(dy)) : tf.matMul(dy, transposeB ? y0 : swapLast(y0)),
+        );
+        const dyArg = tf.tidy(() =>
+          transposeB ? tf.matMul(swapLast(dy), transposeA ? swapLast(x0) : x0) : tf.matMul(transposeA ? x0 : swapLast(x0), dy),
+        );
+        return [dx, dyArg];
       },
     };
   });
