@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DROPOUT_WGSL, dropoutNoise, dropoutParams, keptScale } from './dropout.js';
-import { defineFusedKernel, runFused, useFused, type HostInput } from './kernel.js';
+import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { float, int, runThreads, threadProgram } from './webgpu.js';
 
 /**
@@ -157,13 +157,13 @@ export function attentionProbs(scores: tf.Tensor4D, maskAdd: tf.Tensor2D, option
   if (!useFused(ATTENTION_PROBS)) return attentionProbsComposite(scores, maskAdd, options);
   const { keep, scale: dropScale } = dropoutParams(options.rate);
   const attrs = { scale: options.scale, keep, dropScale };
-  const op = tf.customGrad((x, save) => {
-    const noise = options.rate > 0 ? dropoutNoise(scores.shape, options.seed) : undefined;
-    (save as tf.GradSaveFunc)(noise ? [x as tf.Tensor, maskAdd, noise] : [x as tf.Tensor, maskAdd]);
-    return {
-      value: runFused(ATTENTION_PROBS, [x as tf.Tensor, maskAdd, noise], attrs)[0],
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runFused(ATTENTION_PROBS_GRAD, [dy, ...saved], attrs)[0],
-    };
-  });
-  return op(scores) as tf.Tensor4D;
+  return fusedOp(
+    [scores],
+    ([x]) => {
+      const noise = options.rate > 0 ? dropoutNoise(scores.shape, options.seed) : undefined;
+      const value = runFused(ATTENTION_PROBS, [x, maskAdd, noise], attrs)[0];
+      return { value, keep: noise ? [x, maskAdd, noise] : [x, maskAdd] };
+    },
+    (dy, kept) => runFused(ATTENTION_PROBS_GRAD, [dy, ...kept], attrs)[0],
+  ) as tf.Tensor4D;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { defineFusedKernel, runFused, useFused, type HostInput } from './kernel.js';
+import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { ERF_WGSL, int, runThreads, threadProgram } from './webgpu.js';
 
 /** gelu(x + bias) for x [N, I], bias [I]: 'gelu' is the erf form, 'gelu_new' the tanh approximation. */
@@ -123,12 +123,9 @@ export function biasGeluComposite(x: tf.Tensor2D, bias: tf.Tensor, form: GeluFor
 export function biasGelu(x: tf.Tensor2D, bias: tf.Tensor, form: GeluForm): tf.Tensor2D {
   if (!useFused(BIAS_GELU)) return biasGeluComposite(x, bias, form);
   const attrs = { tanh: form === 'gelu_new' ? 1 : 0 };
-  const op = tf.customGrad((xs, b, save) => {
-    (save as tf.GradSaveFunc)([xs as tf.Tensor, b as tf.Tensor]);
-    return {
-      value: runFused(BIAS_GELU, [xs as tf.Tensor, b as tf.Tensor], attrs)[0],
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runFused(BIAS_GELU_GRAD, [dy, saved[0], saved[1]], attrs),
-    };
-  });
-  return op(x, bias) as tf.Tensor2D;
+  return fusedOp(
+    [x, bias],
+    ([xs, b]) => ({ value: runFused(BIAS_GELU, [xs, b], attrs)[0], keep: [xs, b] }),
+    (dy, [xs, b]) => runFused(BIAS_GELU_GRAD, [dy, xs, b], attrs),
+  ) as tf.Tensor2D;
 }

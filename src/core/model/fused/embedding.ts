@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { defineFusedKernel, runFused, useFused, type HostInput } from './kernel.js';
+import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { int, runThreads, threadProgram } from './webgpu.js';
 
 /**
@@ -56,21 +56,18 @@ export function embeddingGradComposite(dy: tf.Tensor2D, ids: tf.Tensor1D, rows: 
 
 /**
  * tf.gather of table rows with a scatter-add gradient: tf.gather's own gradient needs
- * UnsortedSegmentSum, which the wasm backend lacks. The ids go through `save`: tensors a gradient
- * merely closes over are freed after the forward pass.
+ * UnsortedSegmentSum, which the wasm backend lacks. The ids are kept for the backward pass:
+ * tensors a gradient merely closes over are freed after the forward pass.
  */
 export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor1D, paddingIdx?: number): tf.Tensor2D {
   const rows = table.shape[0];
   const fused = useFused(EMBEDDING_GRAD);
-  const lookup = tf.customGrad((t, save) => {
-    (save as tf.GradSaveFunc)([ids]);
-    return {
-      value: tf.gather(t as tf.Tensor, ids) as tf.Tensor2D,
-      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
-        fused
-          ? runFused(EMBEDDING_GRAD, [dy, saved[0]], { rows, paddingIdx: paddingIdx ?? -1 })[0]
-          : embeddingGradComposite(dy, saved[0] as tf.Tensor1D, rows, paddingIdx),
-    };
-  });
-  return lookup(table) as tf.Tensor2D;
+  return fusedOp(
+    [table],
+    ([t]) => ({ value: tf.gather(t, ids), keep: [ids] }),
+    (dy, [idx]) =>
+      fused
+        ? runFused(EMBEDDING_GRAD, [dy, idx], { rows, paddingIdx: paddingIdx ?? -1 })[0]
+        : embeddingGradComposite(dy as tf.Tensor2D, idx as tf.Tensor1D, rows, paddingIdx),
+  ) as tf.Tensor2D;
 }

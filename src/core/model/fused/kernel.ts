@@ -202,3 +202,52 @@ export function defineComposedKernel(
   }
   return def;
 }
+
+interface EngineDepth {
+  state: { gradientDepth: number; kernelDepth: number };
+}
+
+/** Whether ops run now are being recorded for a gradient (tfjs's own isTapeOn test). */
+function recordingGradient(): boolean {
+  const { state } = tf.engine() as unknown as EngineDepth;
+  return state.gradientDepth > 0 && state.kernelDepth === 0;
+}
+
+/** Tensors sharing the buffers of `ts` (no kernel runs), kept past the forward pass's tidy. */
+function keepViews(ts: tf.Tensor[]): tf.Tensor[] {
+  const backend = tf.backend();
+  return ts.map((t) => {
+    backend.incRef(t.dataId);
+    return tf.keep(tf.engine().makeTensorFromTensorInfo({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }, backend));
+  });
+}
+
+/**
+ * A fused op under tf.customGrad. What the backward pass needs is kept as views of the forward
+ * pass's tensors rather than through save(), whose clones are copies on wasm and one Identity
+ * kernel each; the views are released when the gradient has been computed. Nothing is kept when
+ * no gradient is being recorded.
+ */
+export function fusedOp(
+  inputs: tf.Tensor[],
+  forward: (xs: tf.Tensor[]) => { value: tf.Tensor; keep: tf.Tensor[] },
+  backward: (dy: tf.Tensor, kept: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): tf.Tensor {
+  const recording = recordingGradient();
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    args.pop();
+    const { value, keep } = forward(args as tf.Tensor[]);
+    const kept = recording ? keepViews(keep) : [];
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor) => {
+        try {
+          return backward(dy, kept);
+        } finally {
+          tf.dispose(kept);
+        }
+      },
+    };
+  });
+  return op(...inputs) as tf.Tensor;
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { defineFusedKernel, runFused, useFused, type HostInput } from './kernel.js';
+import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { float, int, runThreads, threadProgram } from './webgpu.js';
 
 /**
@@ -161,12 +161,9 @@ export function layerNormComposite(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Te
 
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor2D {
   if (!useFused(LAYER_NORM)) return layerNormComposite(x, gamma, beta, eps);
-  const op = tf.customGrad((xs, g, b, save) => {
-    (save as tf.GradSaveFunc)([xs as tf.Tensor, g as tf.Tensor]);
-    return {
-      value: runFused(LAYER_NORM, [xs as tf.Tensor, g as tf.Tensor, b as tf.Tensor], { eps })[0],
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runFused(LAYER_NORM_GRAD, [dy, saved[0], saved[1]], { eps }),
-    };
-  });
-  return op(x, gamma, beta) as tf.Tensor2D;
+  return fusedOp(
+    [x, gamma, beta],
+    ([xs, g, b]) => ({ value: runFused(LAYER_NORM, [xs, g, b], { eps })[0], keep: [xs, g] }),
+    (dy, [xs, g]) => runFused(LAYER_NORM_GRAD, [dy, xs, g], { eps }),
+  ) as tf.Tensor2D;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type BackendKernels, defineComposedKernel, runFused, useFused } from './kernel.js';
+import { type BackendKernels, defineComposedKernel, fusedOp, runFused, useFused } from './kernel.js';
 
 /**
  * A dense layer y = x W^T + b with a Hugging Face weight [out, in], optionally reading its input in
@@ -103,14 +103,9 @@ export function linearComposite(x: tf.Tensor, weight: tf.Tensor2D, bias: tf.Tens
 export function linear(x: tf.Tensor, weight: tf.Tensor2D, bias: tf.Tensor1D | undefined, layout: HeadLayout): tf.Tensor {
   if (!useFused(LINEAR)) return linearComposite(x, weight, bias, layout);
   const attrs = { B: layout.B, L: layout.L, A: layout.A, headsIn: layout.headsIn ? 1 : 0, headsOut: layout.headsOut ? 1 : 0, hasBias: bias ? 1 : 0 };
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const save = args.pop() as tf.GradSaveFunc;
-    const [xs, w, b] = args as tf.Tensor[];
-    save([xs]);
-    return {
-      value: runFused(LINEAR, [xs, w, b], attrs)[0],
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runFused(LINEAR_GRAD, [dy, saved[0], weight], attrs),
-    };
-  });
-  return (bias ? op(x, weight, bias) : op(x, weight)) as tf.Tensor;
+  return fusedOp(
+    bias ? [x, weight, bias] : [x, weight],
+    ([xs, w, b]) => ({ value: runFused(LINEAR, [xs, w, b], attrs)[0], keep: [xs] }),
+    (dy, [xs]) => runFused(LINEAR_GRAD, [dy, xs, weight], attrs),
+  );
 }

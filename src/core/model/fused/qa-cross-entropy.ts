@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { defineFusedKernel, runFused, useFused, type HostInput } from './kernel.js';
+import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { int, runThreads, threadProgram } from './webgpu.js';
 
 /**
@@ -144,12 +144,9 @@ export function qaCrossEntropy(
 ): tf.Scalar {
   if (!useFused(QA_CROSS_ENTROPY)) return qaCrossEntropyComposite(startLogits, endLogits, startPositions, endPositions, rowWeights);
   const labels = [startPositions, endPositions, rowWeights];
-  const op = tf.customGrad((s, e, save) => {
-    (save as tf.GradSaveFunc)([s as tf.Tensor, e as tf.Tensor, ...labels]);
-    return {
-      value: runFused(QA_CROSS_ENTROPY, [s as tf.Tensor, e as tf.Tensor, ...labels])[0],
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runFused(QA_CROSS_ENTROPY_GRAD, [dy, ...saved]),
-    };
-  });
-  return op(startLogits, endLogits) as tf.Scalar;
+  return fusedOp(
+    [startLogits, endLogits],
+    ([s, e]) => ({ value: runFused(QA_CROSS_ENTROPY, [s, e, ...labels])[0], keep: [s, e, ...labels] }),
+    (dy, kept) => runFused(QA_CROSS_ENTROPY_GRAD, [dy, ...kept]),
+  ) as tf.Scalar;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DROPOUT_WGSL, dropoutNoise, dropoutParams, keptScale } from './dropout.js';
-import { defineFusedKernel, runFused, useFused, type HostInput } from './kernel.js';
+import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { float, runThreads, threadProgram } from './webgpu.js';
 
 /** residual + dropout(x): a sublayer's output, dropped out, added to the stream it branched from. */
@@ -61,13 +61,12 @@ export function residualDropout<T extends tf.Tensor>(x: T, residual: T, rate: nu
   if (rate <= 0 || !useFused(RESIDUAL_DROPOUT)) return residualDropoutComposite(x, residual, rate, seed);
   const { keep, scale: dropScale } = dropoutParams(rate);
   const attrs = { keep, dropScale };
-  const op = tf.customGrad((xs, r, save) => {
-    const noise = dropoutNoise(x.shape, seed);
-    (save as tf.GradSaveFunc)([noise]);
-    return {
-      value: runFused(RESIDUAL_DROPOUT, [xs as tf.Tensor, r as tf.Tensor, noise], attrs)[0],
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [runFused(DROPOUT_GRAD, [dy, saved[0]], attrs)[0], dy],
-    };
-  });
-  return op(x, residual) as T;
+  return fusedOp(
+    [x, residual],
+    ([xs, r]) => {
+      const noise = dropoutNoise(x.shape, seed);
+      return { value: runFused(RESIDUAL_DROPOUT, [xs, r, noise], attrs)[0], keep: [noise] };
+    },
+    (dy, [noise]) => [runFused(DROPOUT_GRAD, [dy, noise], attrs)[0], dy],
+  ) as T;
 }
