@@ -65,26 +65,18 @@ function swapLast<T extends tf.Tensor>(t: T): T {
  */
 export function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
   if (tf.getBackend() === 'webgpu') return tf.matMul(a as tf.Tensor, b as tf.Tensor, transposeA, transposeB) as T;
-  // Saves the operands as given and builds each gradient from them with at most activation-sized
+  // Keeps the operands as given and builds each gradient from them with at most activation-sized
   // transposes, each product in its own tidy: no weight-sized copy outlives the op that made it.
-  const product = tf.customGrad((x, y, save) => {
-    (save as tf.GradSaveFunc)([x as tf.Tensor, y as tf.Tensor]);
-    return {
-      value: tf.tidy(() => tf.matMul(transposeA ? swapLast(x as tf.Tensor) : (x as tf.Tensor), transposeB ? swapLast(y as tf.Tensor) : (y as tf.Tensor))),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [x0, y0] = saved;
-        // d(left) = dy @ right^T and d(right) = left^T @ dy, with right^T = y0 when transposeB, left^T = x0 when transposeA.
-        const dx = tf.tidy(() =>
-          transposeA ? tf.matMul(transposeB ? swapLast(y0) : y0, swapLast(dy)) : tf.matMul(dy, transposeB ? y0 : swapLast(y0)),
-        );
-        const dyArg = tf.tidy(() =>
-          transposeB ? tf.matMul(swapLast(dy), transposeA ? swapLast(x0) : x0) : tf.matMul(transposeA ? x0 : swapLast(x0), dy),
-        );
-        return [dx, dyArg];
-      },
-    };
-  });
-  return product(a, b) as T;
+  return fusedOp(
+    [a, b],
+    ([x, y]) => ({ value: tf.tidy(() => tf.matMul(transposeA ? swapLast(x) : x, transposeB ? swapLast(y) : y)), keep: [x, y] }),
+    (dy, [x0, y0]) => {
+      // d(left) = dy @ right^T and d(right) = left^T @ dy, with right^T = y0 when transposeB, left^T = x0 when transposeA.
+      const dx = tf.tidy(() => (transposeA ? tf.matMul(transposeB ? swapLast(y0) : y0, swapLast(dy)) : tf.matMul(dy, transposeB ? y0 : swapLast(y0))));
+      const dyArg = tf.tidy(() => (transposeB ? tf.matMul(swapLast(dy), transposeA ? swapLast(x0) : x0) : tf.matMul(transposeA ? x0 : swapLast(x0), dy)));
+      return [dx, dyArg];
+    },
+  ) as T;
 }
 
 export function linearComposite(x: tf.Tensor, weight: tf.Tensor2D, bias: tf.Tensor1D | undefined, layout: HeadLayout): tf.Tensor {
