@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -67,16 +68,19 @@ test('exports the run setup as a Trainer project zip with the data the studio to
   expect(examples.length).toBe(cfg.data.eval.examples);
 });
 
-test('imports a Trainer output folder: the model joins the models and its curves the runs', async ({ page }, testInfo) => {
-  // A Trainer output folder: the model files as transformers writes them, and a real trainer_state.json.
-  const dir = testInfo.outputPath('trainer-out');
+/** A Trainer output folder: model files as transformers writes them, and a real trainer_state.json and run_config.json. */
+function trainerOutput(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'river', 'north'];
   const config = parseBertConfig({ vocab_size: vocab.length, hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32, max_position_embeddings: 128 });
   for (const [name, bytes] of hfFolderFiles(config, initBertParams(config, 4), { vocab: vocab.join('\n'), doLowerCase: true })) fs.writeFileSync(path.join(dir, name), bytes);
   fs.copyFileSync(path.join(FIXTURES, 'trainer_state.json'), path.join(dir, 'trainer_state.json'));
   fs.copyFileSync(path.join(FIXTURES, 'run_config.json'), path.join(dir, 'run_config.json'));
+}
 
+test('imports a Trainer output folder: the model joins the models and its curves the runs', async ({ page }, testInfo) => {
+  const dir = testInfo.outputPath('trainer-out');
+  trainerOutput(dir);
   await page.goto('/#/model');
   await page.getByTestId('trainer-import-input').setInputFiles(dir);
   await expect(page.getByTestId('model-notice')).toContainText('Added “trainer-out (Trainer, step 8)”');
@@ -94,4 +98,109 @@ test('imports a Trainer output folder: the model joins the models and its curves
   await expect(loss.locator('.u-legend .u-series').nth(1).locator('.u-value')).toHaveText(/^4\.7/);
   await expect(page.getByTestId('chart-eval').locator('canvas')).toHaveCount(1);
   await screenshot(page, 'trainer-import');
+});
+
+test('pushes a model to the Hub with its card and curve, with progress, cancel and errors that say what to do', async ({ page }, testInfo) => {
+  const dir = testInfo.outputPath('trainer-out');
+  trainerOutput(dir);
+  await page.goto('/#/model');
+  await page.getByTestId('trainer-import-input').setInputFiles(dir);
+  await expect(page.getByTestId('model-notice')).toContainText('Added “trainer-out (Trainer, step 8)”');
+  const card = page.getByRole('region', { name: 'Push to the Hub' });
+  await expect(card).toBeVisible();
+  await card.getByLabel('Hub repository').fill('e2e-user/bert-tiny-trainer');
+  await card.getByLabel('Hub access token').fill('hf_wrong');
+
+  // A bad token: the Hub answers 401 to the first call.
+  await page.route('https://huggingface.co/**', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ error: 'Invalid credentials in Authorization header' }) }));
+  await card.getByRole('button', { name: 'Push to the Hub' }).click();
+  await expect(card.getByTestId('hub-result')).toContainText('refused the token (401)');
+  await page.unroute('https://huggingface.co/**');
+
+  // No write access: the repo exists (409) and the preupload is forbidden.
+  await page.route('https://huggingface.co/**', (route) => {
+    const url = route.request().url();
+    if (url.endsWith('/api/repos/create')) return route.fulfill({ status: 409, contentType: 'application/json', body: '{"error":"You already created this model repo"}' });
+    return route.fulfill({ status: 403, contentType: 'application/json', body: '{"error":"You don\'t have the rights to create a commit"}' });
+  });
+  await card.getByRole('button', { name: 'Push to the Hub' }).click();
+  await expect(card.getByTestId('hub-result')).toContainText('No write access to e2e-user/bert-tiny-trainer (403)');
+  await page.unroute('https://huggingface.co/**');
+
+  // A working Hub: the repo is created, model.safetensors goes through LFS, the rest inline in the commit.
+  await card.getByLabel('Hub access token').fill('hf_test');
+  const seen: { method: string; url: string; auth: string | null; body: string | null }[] = [];
+  let lfsBody: Buffer | null = null;
+  let commit: { key: string; value: Record<string, any> }[] = [];
+  let releaseUpload: () => void = () => {};
+  let holdUpload = true;
+  await page.route('https://huggingface.co/**', async (route) => {
+    const req = route.request();
+    const url = req.url();
+    seen.push({ method: req.method(), url, auth: req.headers()['authorization'] ?? null, body: req.method() === 'PUT' ? null : req.postData() });
+    if (url.endsWith('/api/repos/create')) return route.fulfill({ status: 200, contentType: 'application/json', body: '{"url":"https://huggingface.co/e2e-user/bert-tiny-trainer"}' });
+    if (url.endsWith('/api/models/e2e-user/bert-tiny-trainer/preupload/main')) {
+      const files = (JSON.parse(req.postData()!) as { files: { path: string }[] }).files;
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ files: files.map((f) => ({ path: f.path, uploadMode: f.path.endsWith('.safetensors') ? 'lfs' : 'regular' })) }) });
+    }
+    if (url.endsWith('/e2e-user/bert-tiny-trainer.git/info/lfs/objects/batch')) {
+      const objects = (JSON.parse(req.postData()!) as { objects: { oid: string; size: number }[] }).objects;
+      return route.fulfill({ status: 200, contentType: 'application/vnd.git-lfs+json', body: JSON.stringify({ transfer: 'basic', objects: objects.map((o) => ({ ...o, actions: { upload: { href: `https://huggingface.co/e2e-lfs/${o.oid}` } } })) }) });
+    }
+    if (url.includes('/e2e-lfs/')) {
+      if (holdUpload) await new Promise<void>((resolve) => (releaseUpload = resolve));
+      lfsBody = req.postDataBuffer();
+      // Storage answers with headers, as S3 does: the client's XHR path parses them into a Response.
+      return route.fulfill({ status: 200, body: '', headers: { etag: '"e2e"', 'content-type': 'text/plain' } }).catch(() => undefined);
+    }
+    if (url.endsWith('/api/models/e2e-user/bert-tiny-trainer/commit/main')) {
+      commit = req.postData()!.split('\n').map((l) => JSON.parse(l));
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ commitOid: 'abc123', commitUrl: 'https://huggingface.co/e2e-user/bert-tiny-trainer/commit/abc123' }) });
+    }
+    return route.fulfill({ status: 404, body: 'unexpected request' });
+  });
+
+  // The upload of the weights hangs: Cancel stops the push before any commit.
+  await card.getByRole('button', { name: 'Push to the Hub' }).click();
+  await expect(card.getByTestId('hub-progress')).toBeVisible();
+  await expect.poll(() => seen.some((r) => r.url.includes('/e2e-lfs/'))).toBe(true);
+  await card.getByRole('button', { name: 'Cancel' }).click();
+  await expect(card.getByTestId('hub-result')).toContainText('cancelled');
+  releaseUpload();
+  expect(seen.some((r) => r.url.endsWith('/commit/main'))).toBe(false);
+
+  holdUpload = false;
+  seen.length = 0;
+  await card.getByRole('button', { name: 'Push to the Hub' }).click();
+  await expect(card.getByTestId('hub-result')).toContainText('Pushed 7 files to e2e-user/bert-tiny-trainer');
+  await expect(card.getByRole('link')).toHaveAttribute('href', 'https://huggingface.co/e2e-user/bert-tiny-trainer/commit/abc123');
+  await screenshot(page, 'hub-push');
+
+  // The token goes to the Hub's API, never to the storage URL the weights are uploaded to.
+  expect(seen.filter((r) => !r.url.includes('/e2e-lfs/')).every((r) => r.auth === 'Bearer hf_test')).toBe(true);
+  expect(seen.filter((r) => r.url.includes('/e2e-lfs/')).map((r) => r.auth)).toEqual([null]);
+  const create = JSON.parse(seen.find((r) => r.url.endsWith('/api/repos/create'))!.body!);
+  expect(create).toMatchObject({ name: 'bert-tiny-trainer', organization: 'e2e-user', type: 'model', visibility: 'public' });
+  expect(commit[0]).toEqual({ key: 'header', value: { summary: 'Upload trainer-out (Trainer, step 8) from BERT Studio' } });
+  const inline = Object.fromEntries(commit.filter((c) => c.key === 'file').map((c) => [c.value.path, Buffer.from(c.value.content, 'base64')]));
+  expect(Object.keys(inline).sort()).toEqual(['README.md', 'config.json', 'special_tokens_map.json', 'tokenizer_config.json', 'training_curve.png', 'vocab.txt']);
+  const lfs = commit.filter((c) => c.key === 'lfsFile');
+  expect(lfs.map((c) => c.value.path)).toEqual(['model.safetensors']);
+  const weights = lfsBody as Buffer | null;
+  expect(weights).not.toBeNull();
+  expect(lfs[0].value.oid).toBe(createHash('sha256').update(weights!).digest('hex'));
+  expect(lfs[0].value.size).toBe(weights!.length);
+  // The weights pushed are the imported model's.
+  const local = readSafetensors(new Uint8Array(fs.readFileSync(path.join(dir, 'model.safetensors'))));
+  const pushed = readSafetensors(new Uint8Array(weights!));
+  expect([...pushed.tensors.keys()].sort()).toEqual([...local.tensors.keys()].sort());
+  expect(Array.from(pushed.tensors.get('qa_outputs.weight')!.toFloat32())).toEqual(Array.from(local.tensors.get('qa_outputs.weight')!.toFloat32()));
+  expect(inline['training_curve.png'].subarray(1, 4).toString()).toBe('PNG');
+
+  const readme = inline['README.md'].toString('utf8');
+  expect(readme).toMatch(/^---\nlibrary_name: transformers\npipeline_tag: question-answering/);
+  for (const needle of ['- type: exact_match', '- type: f1\n      value: 4.894179894179894', 'Hugging Face Trainer (PyTorch)', '8 optimizer steps', '| learning_rate | 0.0005 |', '| gradient_accumulation_steps | 3 |',
+    'Training data: train.json (28 windows)', '![Training loss per optimizer step](training_curve.png)', '| F1 | 4.89 |', 'pipeline("question-answering", model="e2e-user/bert-tiny-trainer")']) {
+    expect(readme).toContain(needle);
+  }
 });

@@ -1,0 +1,81 @@
+// Pushing a model folder to the Hugging Face Hub with the maintained client (@huggingface/hub): the repo is
+// created when missing, files go up in one commit with per-file progress, and failures become advice.
+import { HubApiError, createRepo, uploadFilesWithProgress } from '@huggingface/hub';
+
+export interface PushFile {
+  path: string;
+  content: Blob;
+}
+
+export interface PushProgress {
+  phase: 'creating' | 'preuploading' | 'uploadingLargeFiles' | 'committing' | 'done';
+  /** Per file: 0..1 of its upload. */
+  files: Record<string, number>;
+}
+
+/** Hub repo ids: owner/name, letters, digits, '-', '_', '.'. */
+export function repoProblem(repo: string): string | null {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) return 'name the repository as owner/name (e.g. your-user/bert-tiny-squad)';
+  if (/\.\.|--/.test(repo) || /^[.-]|[.-]$/.test(repo.split('/')[1])) return 'a repository name cannot start or end with "." or "-", nor hold ".." or "--"';
+  if (repo.split('/')[1].length > 96) return 'a repository name is at most 96 characters';
+  return null;
+}
+
+/** What went wrong and what to do about it, from an error of the Hub client or the network. */
+export function explainHubError(err: unknown, repo: string): string {
+  if (err instanceof DOMException && err.name === 'AbortError') return 'Upload cancelled; nothing was committed to the repository.';
+  if (err instanceof HubApiError) {
+    if (err.statusCode === 401) return 'The Hub refused the token (401): check that it was pasted whole, or create a new one with write access at huggingface.co/settings/tokens.';
+    if (err.statusCode === 403) return `No write access to ${repo} (403): use a token with the "write" role (or a fine-grained token allowed to write to this repository), and a repository under your own name or an organization you can write to.`;
+    if (err.statusCode === 404) return `The Hub has no repository ${repo} you can see (404): check the owner name, or that the token can create repositories there.`;
+    if (err.statusCode === 413) return 'The Hub refused a file as too large (413).';
+    if (err.statusCode === 429) return 'The Hub is rate-limiting requests (429): wait a minute and push again.';
+    return `The Hub answered ${err.statusCode}: ${err.message}`;
+  }
+  if (err instanceof TypeError) return `Could not reach huggingface.co (${err.message}): check the network connection, then push again; nothing was committed.`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Creates the repo if needed and commits the files; yields progress; resolves to the commit URL. */
+export async function pushToHub(params: {
+  repo: string;
+  token: string;
+  files: PushFile[];
+  commitTitle: string;
+  privateRepo: boolean;
+  signal: AbortSignal;
+  onProgress: (p: PushProgress) => void;
+  hubUrl?: string;
+}): Promise<string | null> {
+  const { repo, token, signal, hubUrl } = params;
+  const files: Record<string, number> = Object.fromEntries(params.files.map((f) => [f.path, 0]));
+  params.onProgress({ phase: 'creating', files });
+  try {
+    await createRepo({ repo: { type: 'model', name: repo }, accessToken: token, visibility: params.privateRepo ? 'private' : 'public', hubUrl });
+  } catch (err) {
+    // 409: the repository exists already; the commit below adds to it.
+    if (!(err instanceof HubApiError && err.statusCode === 409)) throw err;
+  }
+  signal.throwIfAborted();
+  const it = uploadFilesWithProgress({
+    repo: { type: 'model', name: repo },
+    accessToken: token,
+    files: params.files,
+    commitTitle: params.commitTitle,
+    abortSignal: signal,
+    hubUrl,
+    useXet: false,
+  });
+  let phase: PushProgress['phase'] = 'preuploading';
+  for (;;) {
+    const r = await it.next();
+    if (r.done) {
+      params.onProgress({ phase: 'done', files });
+      return r.value?.commit.url ?? null;
+    }
+    const e = r.value;
+    if (e.event === 'phase') phase = e.phase;
+    else if (e.state === 'uploading') files[e.path] = e.progress;
+    params.onProgress({ phase, files: { ...files } });
+  }
+}
