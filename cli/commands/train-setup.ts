@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type ParsedArgs, intOption, parseArgs, required } from '../args.js';
 import { type BackendName, parseBackendName } from '../backend.js';
+import { encodingOption, readTextFile } from '../read-text.js';
+import type { TextEncodingName } from '../../src/core/util/text-decode.js';
 import { readModelDir } from '../model-io.js';
 import { type FeatureBatch, featurizeSquad } from '../../src/core/features/index.js';
 import { type LoadedModel, type ModelFiles, formatLoadReport, loadModelFiles } from '../../src/core/model/index.js';
@@ -14,13 +16,11 @@ import type { TrainOptions } from '../../src/core/train/index.js';
 
 export const TRAIN_FLAGS = ['lowercase', 'cased', 'no-dropout', 'no-shuffle'];
 
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read ${what} ${path}${code === 'ENOENT' ? ': no such file' : `: ${String(e)}`}`);
-  }
+/** Set from --encoding before any file is read. */
+let encoding: TextEncodingName | undefined;
+
+function readText(path: string, what: string): Promise<string> {
+  return readTextFile(path, what, encoding);
 }
 
 async function readOptional(path: string): Promise<string | null> {
@@ -138,6 +138,7 @@ export interface TrainSetup {
 /** Parses train's options, loads the model folder and tokenizer and featurizes the training data. */
 export async function prepareTraining(args: string[], extraFlags: string[] = []): Promise<TrainSetup> {
   const p = parseArgs(args, [...TRAIN_FLAGS, ...extraFlags]);
+  encoding = encodingOption(p);
   const modelDir = required(p, 'model');
   const trainPath = required(p, 'train');
   const evalPath = p.values.get('eval');

@@ -545,10 +545,11 @@ async function startRun(setup: RunSetup, label: string | undefined, ctx: Handler
     throw new StudioError('invalid-input', message(err));
   }
   const refused = await probeOrRefuse(model, data.features, setup, ctx);
-  if (refused) {
+  if (refused || ctx.signal.aborted) {
     trainer.dispose();
     model.dispose();
-    return refused;
+    ctx.checkCancelled();
+    return refused!;
   }
   const runs = await listRunRecords();
   const now = Date.now();
@@ -642,10 +643,11 @@ async function resumeRun(runId: string, backend: BackendName | undefined, ctx: H
     throw new StudioError('invalid-input', `The checkpoint does not fit the data any more: ${message(err)}`);
   }
   const refused = await probeOrRefuse(model, data.features, setup, ctx);
-  if (refused) {
+  if (refused || ctx.signal.aborted) {
     trainer.dispose();
     model.dispose();
-    return refused;
+    ctx.checkCancelled();
+    return refused!;
   }
   const { series, evals } = await readMetrics(runId, info.step);
   series.truncate(state.step);
