@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
-import { hfFolderFiles, initBertParams, parseBertConfig, readSafetensors } from '../src/core/model/index.js';
+import { readSafetensors } from '../src/core/model/index.js';
 import { screenshot } from './helpers.js';
 
 test.setTimeout(180_000);
@@ -68,44 +68,34 @@ test('exports the run setup as a Trainer project zip with the data the studio to
   expect(examples.length).toBe(cfg.data.eval.examples);
 });
 
-/** A Trainer output folder: model files as transformers writes them, and a real trainer_state.json and run_config.json. */
-function trainerOutput(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'river', 'north'];
-  const config = parseBertConfig({ vocab_size: vocab.length, hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32, max_position_embeddings: 128 });
-  for (const [name, bytes] of hfFolderFiles(config, initBertParams(config, 4), { vocab: vocab.join('\n'), doLowerCase: true })) fs.writeFileSync(path.join(dir, name), bytes);
-  fs.copyFileSync(path.join(FIXTURES, 'trainer_state.json'), path.join(dir, 'trainer_state.json'));
-  fs.copyFileSync(path.join(FIXTURES, 'run_config.json'), path.join(dir, 'run_config.json'));
-}
+// A real output folder of the exported project's train.py (transformers Trainer): model files, trainer_state.json, run_config.json.
+const TRAINER_OUTPUT = path.join(FIXTURES, 'trainer-output');
 
-test('imports a Trainer output folder: the model joins the models and its curves the runs', async ({ page }, testInfo) => {
-  const dir = testInfo.outputPath('trainer-out');
-  trainerOutput(dir);
+test('imports a Trainer output folder: the model joins the models and its curves the runs', async ({ page }) => {
   await page.goto('/#/model');
-  await page.getByTestId('trainer-import-input').setInputFiles(dir);
-  await expect(page.getByTestId('model-notice')).toContainText('Added “trainer-out (Trainer, step 8)”');
-  await expect(page.getByTestId('model-row').filter({ hasText: 'trainer-out (Trainer, step 8)' })).toHaveCount(1);
+  await page.getByTestId('trainer-import-input').setInputFiles(TRAINER_OUTPUT);
+  await expect(page.getByTestId('model-notice')).toContainText('Added “trainer-output (Trainer, step 8)”');
+  await expect(page.getByTestId('model-row').filter({ hasText: 'trainer-output (Trainer, step 8)' })).toHaveCount(1);
+  await expect(page.getByTestId('load-report')).toContainText('23 tensors loaded');
 
   await page.getByRole('button', { name: 'Train', exact: true }).click();
-  const row = page.getByTestId('run-row').filter({ hasText: 'trainer-out' });
+  const row = page.getByTestId('run-row').filter({ hasText: 'trainer-output' });
   await expect(row.getByTestId('run-row-status')).toContainText('completed');
   await row.click();
   await expect(page.getByTestId('run-card')).toContainText('Hugging Face Trainer');
   await expect(page.getByTestId('run-step')).toHaveText('8 / 8');
-  await expect(page.getByTestId('run-card')).toContainText('0 / 4.89');
+  await expect(page.getByTestId('run-card')).toContainText('60 / 60');
   const loss = page.getByTestId('chart-loss');
   await expect(loss.locator('canvas')).toHaveCount(1);
-  await expect(loss.locator('.u-legend .u-series').nth(1).locator('.u-value')).toHaveText(/^4\.7/);
+  await expect(loss.locator('.u-legend .u-series').nth(1).locator('.u-value')).toHaveText(/^2\.49/);
   await expect(page.getByTestId('chart-eval').locator('canvas')).toHaveCount(1);
   await screenshot(page, 'trainer-import');
 });
 
-test('pushes a model to the Hub with its card and curve, with progress, cancel and errors that say what to do', async ({ page }, testInfo) => {
-  const dir = testInfo.outputPath('trainer-out');
-  trainerOutput(dir);
+test('pushes a model to the Hub with its card and curve, with progress, cancel and errors that say what to do', async ({ page }) => {
   await page.goto('/#/model');
-  await page.getByTestId('trainer-import-input').setInputFiles(dir);
-  await expect(page.getByTestId('model-notice')).toContainText('Added “trainer-out (Trainer, step 8)”');
+  await page.getByTestId('trainer-import-input').setInputFiles(TRAINER_OUTPUT);
+  await expect(page.getByTestId('model-notice')).toContainText('Added “trainer-output (Trainer, step 8)”');
   const card = page.getByRole('region', { name: 'Push to the Hub' });
   await expect(card).toBeVisible();
   await card.getByLabel('Hub repository').fill('e2e-user/bert-tiny-trainer');
@@ -181,7 +171,7 @@ test('pushes a model to the Hub with its card and curve, with progress, cancel a
   expect(seen.filter((r) => r.url.includes('/e2e-lfs/')).map((r) => r.auth)).toEqual([null]);
   const create = JSON.parse(seen.find((r) => r.url.endsWith('/api/repos/create'))!.body!);
   expect(create).toMatchObject({ name: 'bert-tiny-trainer', organization: 'e2e-user', type: 'model', visibility: 'public' });
-  expect(commit[0]).toEqual({ key: 'header', value: { summary: 'Upload trainer-out (Trainer, step 8) from BERT Studio' } });
+  expect(commit[0]).toEqual({ key: 'header', value: { summary: 'Upload trainer-output (Trainer, step 8) from BERT Studio' } });
   const inline = Object.fromEntries(commit.filter((c) => c.key === 'file').map((c) => [c.value.path, Buffer.from(c.value.content, 'base64')]));
   expect(Object.keys(inline).sort()).toEqual(['README.md', 'config.json', 'special_tokens_map.json', 'tokenizer_config.json', 'training_curve.png', 'vocab.txt']);
   const lfs = commit.filter((c) => c.key === 'lfsFile');
@@ -191,7 +181,7 @@ test('pushes a model to the Hub with its card and curve, with progress, cancel a
   expect(lfs[0].value.oid).toBe(createHash('sha256').update(weights!).digest('hex'));
   expect(lfs[0].value.size).toBe(weights!.length);
   // The weights pushed are the imported model's.
-  const local = readSafetensors(new Uint8Array(fs.readFileSync(path.join(dir, 'model.safetensors'))));
+  const local = readSafetensors(new Uint8Array(fs.readFileSync(path.join(TRAINER_OUTPUT, 'model.safetensors'))));
   const pushed = readSafetensors(new Uint8Array(weights!));
   expect([...pushed.tensors.keys()].sort()).toEqual([...local.tensors.keys()].sort());
   expect(Array.from(pushed.tensors.get('qa_outputs.weight')!.toFloat32())).toEqual(Array.from(local.tensors.get('qa_outputs.weight')!.toFloat32()));
@@ -199,8 +189,8 @@ test('pushes a model to the Hub with its card and curve, with progress, cancel a
 
   const readme = inline['README.md'].toString('utf8');
   expect(readme).toMatch(/^---\nlibrary_name: transformers\npipeline_tag: question-answering/);
-  for (const needle of ['- type: exact_match', '- type: f1\n      value: 4.894179894179894', 'Hugging Face Trainer (PyTorch)', '8 optimizer steps', '| learning_rate | 0.0005 |', '| gradient_accumulation_steps | 3 |',
-    'Training data: train.json (28 windows)', '![Training loss per optimizer step](training_curve.png)', '| F1 | 4.89 |', 'pipeline("question-answering", model="e2e-user/bert-tiny-trainer")']) {
+  for (const needle of ['- type: exact_match', '- type: f1\n      value: 60', 'Hugging Face Trainer (PyTorch)', '8 optimizer steps', '| learning_rate | 0.01 |', '| gradient_accumulation_steps | 2 |',
+    'Training data: train.json (8 windows)', '![Training loss per optimizer step](training_curve.png)', '| F1 | 60.00 |', 'pipeline("question-answering", model="e2e-user/bert-tiny-trainer")']) {
     expect(readme).toContain(needle);
   }
 });

@@ -134,7 +134,8 @@ def main():
         shuffle=hp["shuffle"],
     )
     trainer.train()
-    if eval_dataset is not None:
+    state = trainer.state
+    if eval_dataset is not None and not any("eval_loss" in e and e["step"] == state.global_step for e in state.log_history):
         trainer.evaluate()
 
     # The saved config keeps the model's own dropout rates, whatever this run used.
