@@ -90,6 +90,17 @@ test('imports a Trainer output folder: the model joins the models and its curves
   await expect(loss.locator('.u-legend .u-series').nth(1).locator('.u-value')).toHaveText(/^2\.49/);
   await expect(page.getByTestId('chart-eval').locator('canvas')).toHaveCount(1);
   await screenshot(page, 'trainer-import');
+
+  // The imported model answers in the Playground as the project's Python post-processing did (predictions.json).
+  await page.getByRole('button', { name: 'QA Playground', exact: true }).click();
+  await page.getByLabel('Model', { exact: true }).selectOption({ label: 'trainer-output (Trainer, step 8)' });
+  await page.getByLabel('Playground max_length').fill('24');
+  await page.getByLabel('Playground stride').fill('4');
+  await page.getByLabel('Question').fill('Who built the mill?');
+  await page.getByLabel('Context').fill('The river flows north past the old mill. The mill was built in 1820 by a miller named Ada.');
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+  const python = JSON.parse(fs.readFileSync(path.join(TRAINER_OUTPUT, 'predictions.json'), 'utf8')) as Record<string, string>;
+  await expect(page.getByTestId('pg-answer-text')).toHaveText(python.q3);
 });
 
 test('pushes a model to the Hub with its card and curve, with progress, cancel and errors that say what to do', async ({ page }) => {
