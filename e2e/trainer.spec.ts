@@ -151,8 +151,7 @@ test('pushes a model to the Hub with its card and curve, with progress, cancel a
     if (url.includes('/e2e-lfs/')) {
       if (holdUpload) await new Promise<void>((resolve) => (releaseUpload = resolve));
       lfsBody = req.postDataBuffer();
-      // Storage answers with headers, as S3 does: the client's XHR path parses them into a Response.
-      return route.fulfill({ status: 200, body: '', headers: { etag: '"e2e"', 'content-type': 'text/plain' } }).catch(() => undefined);
+      return route.fulfill({ status: 200, body: '' }).catch(() => undefined);
     }
     if (url.endsWith('/api/models/e2e-user/bert-tiny-trainer/commit/main')) {
       commit = req.postData()!.split('\n').map((l) => JSON.parse(l));
@@ -165,8 +164,11 @@ test('pushes a model to the Hub with its card and curve, with progress, cancel a
   await card.getByRole('button', { name: 'Push to the Hub' }).click();
   await expect(card.getByTestId('hub-progress')).toBeVisible();
   await expect.poll(() => seen.some((r) => r.url.includes('/e2e-lfs/'))).toBe(true);
+  const aborted = page.waitForEvent('requestfailed', (r) => r.url().includes('/e2e-lfs/'));
   await card.getByRole('button', { name: 'Cancel' }).click();
   await expect(card.getByTestId('hub-result')).toContainText('cancelled');
+  // Cancel stops the upload itself, not only the steps after it.
+  expect((await aborted).failure()?.errorText).toContain('ABORTED');
   releaseUpload();
   expect(seen.some((r) => r.url.endsWith('/commit/main'))).toBe(false);
 

@@ -1,6 +1,6 @@
 // Pushing a model folder to the Hugging Face Hub with the maintained client (@huggingface/hub): the repo is
 // created when missing, files go up in one commit with per-file progress, and failures become advice.
-import { HubApiError, createRepo, uploadFilesWithProgress } from '@huggingface/hub';
+import { HubApiError, commitIter, createRepo } from '@huggingface/hub';
 
 export interface PushFile {
   path: string;
@@ -36,6 +36,43 @@ export function explainHubError(err: unknown, repo: string): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+type ProgressInit = RequestInit & { progressHint?: { progressCallback: (progress: number) => void } };
+
+/**
+ * fetch for the Hub client: uploads that ask for progress go through XMLHttpRequest (fetch reports no
+ * upload progress), and, unlike the client's own helper, the abort signal cancels them mid-upload.
+ */
+export function uploadFetch(input: RequestInfo | URL, init?: ProgressInit): Promise<Response> {
+  const hint = init?.progressHint;
+  const body = init?.body;
+  if (!init || !hint || typeof input !== 'string' || (init.method !== 'PUT' && init.method !== 'POST') || !(body instanceof Blob || body instanceof ArrayBuffer || typeof body === 'string')) {
+    return fetch(input, init);
+  }
+  return new Promise((resolve, reject) => {
+    if (init.signal?.aborted) return reject(new DOMException('Aborted', 'AbortError'));
+    const xhr = new XMLHttpRequest();
+    xhr.upload.addEventListener('progress', (e) => {
+      // 1 is reported once the server has answered.
+      if (e.lengthComputable) hint.progressCallback(Math.min(e.loaded / e.total, 0.999));
+    });
+    xhr.open(init.method!, input, true);
+    new Headers(init.headers).forEach((value, key) => xhr.setRequestHeader(key, value));
+    init.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.addEventListener('load', () => {
+      const headers = new Headers();
+      for (const line of xhr.getAllResponseHeaders().split(/\r?\n/)) {
+        const i = line.indexOf(':');
+        if (i > 0) headers.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
+      }
+      const empty = xhr.status === 204 || xhr.status === 205 || xhr.status === 304;
+      resolve(new Response(empty ? null : xhr.responseText, { status: xhr.status, statusText: xhr.statusText, headers }));
+    });
+    xhr.addEventListener('error', () => reject(new TypeError('network error')));
+    xhr.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError')));
+    xhr.send(body as XMLHttpRequestBodyInit);
+  });
+}
+
 /** Creates the repo if needed and commits the files; yields progress; resolves to the commit URL. */
 export async function pushToHub(params: {
   repo: string;
@@ -57,14 +94,16 @@ export async function pushToHub(params: {
     if (!(err instanceof HubApiError && err.statusCode === 409)) throw err;
   }
   signal.throwIfAborted();
-  const it = uploadFilesWithProgress({
+  const it = commitIter({
     repo: { type: 'model', name: repo },
     accessToken: token,
-    files: params.files,
-    commitTitle: params.commitTitle,
+    operations: params.files.map((f) => ({ operation: 'addOrUpdate' as const, path: f.path, content: f.content })),
+    title: params.commitTitle,
     abortSignal: signal,
     hubUrl,
+    // Git LFS for the weights: plain HTTP uploads whose progress and cancellation the browser gives us.
     useXet: false,
+    fetch: uploadFetch as typeof fetch,
   });
   let phase: PushProgress['phase'] = 'preuploading';
   for (;;) {
