@@ -1,6 +1,6 @@
 // Pushing a model folder to the Hugging Face Hub with the maintained client (@huggingface/hub): the repo is
 // created when missing, files go up in one commit with per-file progress, and failures become advice.
-import { HubApiError, commitIter, createRepo } from '@huggingface/hub';
+// The client is loaded on the first push, so the studio's first load does not carry it.
 
 export interface PushFile {
   path: string;
@@ -24,13 +24,15 @@ export function repoProblem(repo: string): string | null {
 /** What went wrong and what to do about it, from an error of the Hub client or the network. */
 export function explainHubError(err: unknown, repo: string): string {
   if (err instanceof DOMException && err.name === 'AbortError') return 'Upload cancelled; nothing was committed to the repository.';
-  if (err instanceof HubApiError) {
-    if (err.statusCode === 401) return 'The Hub refused the token (401): check that it was pasted whole, or create a new one with write access at huggingface.co/settings/tokens.';
-    if (err.statusCode === 403) return `No write access to ${repo} (403): use a token with the "write" role (or a fine-grained token allowed to write to this repository), and a repository under your own name or an organization you can write to.`;
-    if (err.statusCode === 404) return `The Hub has no repository ${repo} you can see (404): check the owner name, or that the token can create repositories there.`;
-    if (err.statusCode === 413) return 'The Hub refused a file as too large (413).';
-    if (err.statusCode === 429) return 'The Hub is rate-limiting requests (429): wait a minute and push again.';
-    return `The Hub answered ${err.statusCode}: ${err.message}`;
+  const status = typeof err === 'object' && err !== null && 'statusCode' in err ? (err as { statusCode: unknown }).statusCode : null;
+  if (typeof status === 'number') {
+    const e = err as Error;
+    if (status === 401) return 'The Hub refused the token (401): check that it was pasted whole, or create a new one with write access at huggingface.co/settings/tokens.';
+    if (status === 403) return `No write access to ${repo} (403): use a token with the "write" role (or a fine-grained token allowed to write to this repository), and a repository under your own name or an organization you can write to.`;
+    if (status === 404) return `The Hub has no repository ${repo} you can see (404): check the owner name, or that the token can create repositories there.`;
+    if (status === 413) return 'The Hub refused a file as too large (413).';
+    if (status === 429) return 'The Hub is rate-limiting requests (429): wait a minute and push again.';
+    return `The Hub answered ${status}: ${e.message}`;
   }
   if (err instanceof TypeError) return `Could not reach huggingface.co (${err.message}): check the network connection, then push again; nothing was committed.`;
   return err instanceof Error ? err.message : String(err);
@@ -87,6 +89,7 @@ export async function pushToHub(params: {
   const { repo, token, signal, hubUrl } = params;
   const files: Record<string, number> = Object.fromEntries(params.files.map((f) => [f.path, 0]));
   params.onProgress({ phase: 'creating', files });
+  const { HubApiError, commitIter, createRepo } = await import('@huggingface/hub');
   try {
     await createRepo({ repo: { type: 'model', name: repo }, accessToken: token, visibility: params.privateRepo ? 'private' : 'public', hubUrl });
   } catch (err) {
