@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { BertConfig } from '../core/model/index.js';
 import { defaultHyperparameters, validateHyperparameters, type TrainHyperparameters } from '../core/train/index.js';
-import { modelWorker } from '../workers/clients.js';
+import { modelWorker, onWorkerRestart } from '../workers/clients.js';
 import { useModels } from './models.js';
 import { useStudio } from './studio.js';
 import type { BackendName, ModelInfo } from '../workers/model-api.js';
@@ -65,6 +65,8 @@ interface TrainState {
   /** Picks a model and applies its size's default hyperparameters. */
   chooseModel(model: ModelInfo): void;
   resolveNames(models: ModelInfo[], datasets: DatasetInfo[]): void;
+  /** Applies a `#/train?...` address typed or reached by Back/Forward while the studio is open. */
+  openLink(hash: string): void;
   refreshRuns(): Promise<void>;
   start(): Promise<void>;
   pause(runId: string): Promise<void>;
@@ -165,7 +167,7 @@ export function setupProblems(form: SetupForm, config: BertConfig | null): strin
   return problems;
 }
 
-function runSetup(form: SetupForm): RunSetup {
+export function runSetup(form: SetupForm): RunSetup {
   return {
     trainDatasetId: form.trainDatasetId!,
     evalDatasetId: form.evalDatasetId,
@@ -181,6 +183,7 @@ function runSetup(form: SetupForm): RunSetup {
 
 const initial = typeof location === 'undefined' ? { form: DEFAULT_FORM, names: null, backendPinned: false } : formFromHash(location.hash);
 let watching = false;
+let pageListeners = false;
 
 export const useTrain = create<TrainState>((set, get) => {
   const addNotice = (runId: string | null, level: Notice['level'], text: string) =>
@@ -277,6 +280,13 @@ export const useTrain = create<TrainState>((set, get) => {
           hyperparameters: { ...h, learningRate: d.learningRate, batchSize: d.batchSize, epochs: d.epochs },
         },
       });
+    },
+
+    openLink(hash) {
+      if (!hash.includes('?')) return;
+      const { form, names } = formFromHash(hash);
+      const cur = get().form;
+      set({ form: { ...form, modelId: cur.modelId, trainDatasetId: cur.trainDatasetId, evalDatasetId: cur.evalDatasetId }, pendingNames: names });
     },
 
     resolveNames(models, datasets) {
@@ -448,12 +458,15 @@ export const useTrain = create<TrainState>((set, get) => {
     watch() {
       if (watching) return;
       watching = true;
-      // Leaving or reloading the page: ask the worker for a checkpoint while it may still run. A tab
-      // put in the background gets one too: a worker there keeps running, so that one completes.
-      addEventListener('pagehide', () => get().checkpointNow());
-      document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'hidden') get().checkpointNow();
-      });
+      if (!pageListeners) {
+        pageListeners = true;
+        // Leaving or reloading the page: ask the worker for a checkpoint while it may still run. A tab
+        // put in the background gets one too: a worker there keeps running, so that one completes.
+        addEventListener('pagehide', () => get().checkpointNow());
+        document.addEventListener('visibilitychange', () => {
+          if (document.visibilityState === 'hidden') get().checkpointNow();
+        });
+      }
       let after = 0;
       // A long poll: the worker answers as soon as it has events, so no timer runs on this thread.
       const next = async (): Promise<void> => {
@@ -474,4 +487,12 @@ export const useTrain = create<TrainState>((set, get) => {
       void next();
     },
   };
+});
+
+// A fresh model worker after a crash: the event stream is renewed and the runs re-read from storage.
+onWorkerRestart((name) => {
+  if (name !== 'model' || !pageListeners) return;
+  useTrain.setState({ data: new Map() });
+  useTrain.getState().watch();
+  void useTrain.getState().refreshRuns();
 });

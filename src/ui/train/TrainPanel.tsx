@@ -11,6 +11,7 @@ import { useElapsed } from '../common/useElapsed.js';
 import { formatBytes, formatCount } from '../format.js';
 import { RunsTable } from './RunsTable.js';
 import { TrainCharts } from './TrainCharts.js';
+import { TrainerExportButton } from './TrainerExportButton.js';
 import { chartColumns, etaSeconds, formatDuration, formatMetric, statusText } from './charts.js';
 import './train.css';
 
@@ -31,7 +32,7 @@ export function TrainPanel() {
 
   useEffect(() => {
     resolveNames(models, datasets);
-  }, [models, datasets, resolveNames]);
+  }, [models, datasets, resolveNames, st.pendingNames]);
 
   // The URL carries the setup, so a link reproduces it; not rewritten until the link's names are matched.
   useEffect(() => {
@@ -197,6 +198,7 @@ function SetupCard() {
         <button className="btn primary" disabled={problems.length > 0 || running || !!st.starting} onClick={() => void st.start()} title={running ? 'one run trains at a time: pause or stop it first' : ''}>
           Start training
         </button>
+        <TrainerExportButton />
         <button
           className="btn"
           onClick={() => {
@@ -298,7 +300,7 @@ function RunCard({ run }: { run: RunInfo }) {
           {statusText(run)}
         </span>
         <span className="muted small grow">
-          {run.modelLabel} on {run.trainDatasetName} ({formatCount(run.featureCount)} windows) · {run.backend} · lr {formatMetric(run.setup.hyperparameters.learningRate)} · batch {run.setup.hyperparameters.batchSize}
+          {run.modelLabel} on {run.trainDatasetName} ({formatCount(run.featureCount)} windows) · {run.importedFrom ?? run.backend} · lr {formatMetric(run.setup.hyperparameters.learningRate)} · batch {run.setup.hyperparameters.batchSize}
           {run.setup.hyperparameters.gradAccumSteps > 1 ? ` × ${run.setup.hyperparameters.gradAccumSteps}` : ''} · L {run.setup.maxLength}
         </span>
         {run.status === 'running' ? (

@@ -41,7 +41,7 @@ interface RunExtras extends KeyedRecord {
   evals: EvalPoint[];
 }
 
-const chunkId = (runId: string, index: number) => `${runId}/${String(index).padStart(6, '0')}`;
+export const chunkId = (runId: string, index: number) => `${runId}/${String(index).padStart(6, '0')}`;
 const asRecord = <T extends object>(r: T) => r as unknown as KeyedRecord;
 
 // Events for watchers: a bounded log with sequence numbers, so a watcher that falls behind learns it.
@@ -130,7 +130,7 @@ async function loadFeatures(info: FeatureSetInfo): Promise<TrainFeatures> {
   return out;
 }
 
-async function squadFileOf(dataset: DatasetInfo): Promise<SquadFile> {
+export async function squadFileOf(dataset: DatasetInfo): Promise<SquadFile> {
   const s = await store();
   const shards = [];
   for (let i = 0; i < dataset.shardCount; i++) shards.push(await s.readShard(dataset.id, i));
