@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -65,9 +65,25 @@ export async function installNodeWebGpu(): Promise<string | null> {
   return adapter ? null : `no WebGPU adapter found; ${SWIFTSHADER_HINT}`;
 }
 
+/**
+ * On Linux, Dawn reaches a GPU only through a Vulkan driver (an ICD manifest); without one, probing
+ * would only print Dawn's "Couldn't load Vulkan" warning on every command.
+ */
+function mayHaveGpu(): boolean {
+  if (process.platform !== 'linux' || process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return true;
+  const dirs = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
+  return dirs.some((d) => {
+    try {
+      return readdirSync(d).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The Node WebGPU adapter's description, or null when there is none. */
 async function nodeAdapter(): Promise<AdapterFacts | null> {
-  if (await installNodeWebGpu()) return null;
+  if (!mayHaveGpu() || (await installNodeWebGpu())) return null;
   const adapter = await (globalThis as unknown as { navigator: { gpu: NodeGpu } }).navigator.gpu.requestAdapter();
   if (!adapter) return null;
   const i = adapter.info;
