@@ -545,6 +545,8 @@ async function startRun(setup: RunSetup, label: string | undefined, ctx: Handler
     throw new StudioError('invalid-input', message(err));
   }
   const refused = await probeOrRefuse(model, data.features, setup, ctx);
+  // A cancel sent during the step (which holds the thread) is delivered once the worker yields.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   if (refused || ctx.signal.aborted) {
     trainer.dispose();
     model.dispose();
@@ -643,6 +645,8 @@ async function resumeRun(runId: string, backend: BackendName | undefined, ctx: H
     throw new StudioError('invalid-input', `The checkpoint does not fit the data any more: ${message(err)}`);
   }
   const refused = await probeOrRefuse(model, data.features, setup, ctx);
+  // A cancel sent during the step (which holds the thread) is delivered once the worker yields.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   if (refused || ctx.signal.aborted) {
     trainer.dispose();
     model.dispose();
