@@ -119,7 +119,7 @@ async function chooseTokenizer(p: ParsedArgs, modelDir: string): Promise<Tokeniz
 }
 
 export async function run(args: string[]): Promise<number> {
-  const p = parseArgs(args, ['lowercase', 'cased', 'no-dropout', 'no-shuffle']);
+  const p = parseArgs(args, ['lowercase', 'cased', 'no-dropout', 'no-shuffle', 'gradient-checkpointing']);
   const modelDir = required(p, 'model');
   const trainPath = required(p, 'train');
   const evalPath = p.values.get('eval');
@@ -165,6 +165,7 @@ export async function run(args: string[]): Promise<number> {
   else overrides.epochs = epochs!;
   if (p.flags.has('no-dropout')) overrides.dropout = false;
   if (p.flags.has('no-shuffle')) overrides.shuffle = false;
+  if (p.flags.has('gradient-checkpointing')) overrides.gradientCheckpointing = true;
 
   await setupBackend(backend);
   const model = new BertForQuestionAnswering(config, loaded.params);

@@ -60,6 +60,11 @@ function embeddingLookup(table: tf.Tensor, ids: tf.Tensor1D, paddingIdx?: number
   return lookup(table) as tf.Tensor2D;
 }
 
+/** Variables and kept tensors survive the forward pass's tidy, so a gradient may read them directly. */
+function outlivesPass(t: tf.Tensor): boolean {
+  return t instanceof tf.Variable || (t as { kept?: boolean }).kept === true;
+}
+
 /** Swaps the last two axes of a 2-D or 4-D tensor. */
 function swapLast<T extends tf.Tensor>(t: T): T {
   return (t.rank === 2 ? tf.transpose(t) : tf.transpose(t, [0, 1, 3, 2])) as T;
@@ -73,14 +78,17 @@ function swapLast<T extends tf.Tensor>(t: T): T {
  */
 function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
   if (tf.getBackend() === 'webgpu') return tf.matMul(a as tf.Tensor, b as tf.Tensor, transposeA, transposeB) as T;
-  // Saves the operands as given and builds each gradient from them with at most activation-sized
-  // transposes, each product in its own tidy: no weight-sized copy outlives the op that made it.
+  // Saves the operands as given (parameters, which outlive the pass, are not cloned: a clone is a
+  // copy on wasm) and builds each gradient from them with at most activation-sized transposes, each
+  // product in its own tidy: no weight-sized copy outlives the op that made it.
   const product = tf.customGrad((x, y, save) => {
-    (save as tf.GradSaveFunc)([x as tf.Tensor, y as tf.Tensor]);
+    const operands = [x as tf.Tensor, y as tf.Tensor];
+    (save as tf.GradSaveFunc)(operands.filter((t) => !outlivesPass(t)));
     return {
-      value: tf.tidy(() => tf.matMul(transposeA ? swapLast(x as tf.Tensor) : (x as tf.Tensor), transposeB ? swapLast(y as tf.Tensor) : (y as tf.Tensor))),
+      value: tf.tidy(() => tf.matMul(transposeA ? swapLast(operands[0]) : operands[0], transposeB ? swapLast(operands[1]) : operands[1])),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [x0, y0] = saved;
+        let next = 0;
+        const [x0, y0] = operands.map((t) => (outlivesPass(t) ? t : saved[next++]));
         // d(left) = dy @ right^T and d(right) = left^T @ dy, with right^T = y0 when transposeB, left^T = x0 when transposeA.
         const dx = tf.tidy(() =>
           transposeA ? tf.matMul(transposeB ? swapLast(y0) : y0, swapLast(dy)) : tf.matMul(dy, transposeB ? y0 : swapLast(y0)),

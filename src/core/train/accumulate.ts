@@ -36,15 +36,20 @@ export function accumulateGrads(
   running?: Map<string, tf.Tensor>,
 ): AccumulatedGrads {
   const vars = [...params.values()];
+  // Kept, so that gradients may read them as they read the variables, without saving clones.
+  const taps: tf.Tensor[] = [];
   const { value, grads } = tf.variableGrads(() => {
     if (!running) return lossOf(params);
     const tapped = new Map<string, tf.Tensor>();
     for (const [name, p] of params) {
       const prev = running.get(name);
-      tapped.set(name, prev ? addingInto(p, prev) : p);
+      const t = prev ? tf.keep(addingInto(p, prev)) : p;
+      if (prev) taps.push(t);
+      tapped.set(name, t);
     }
     return lossOf(tapped);
   }, vars);
+  tf.dispose(taps);
   const byName = new Map<string, tf.Tensor>();
   for (const [name, v] of params) {
     const g = grads[v.name];
