@@ -194,8 +194,8 @@ function SetupCard() {
         <NumberField label="Seed" value={h.seed} onChange={hyper('seed')} step={1} />
         <NumberField label="Eval every" value={form.evalEvery} onChange={(v) => st.setForm({ evalEvery: v })} step={1} min={0} title="optimizer steps between evaluations; 0: at the end of each epoch" />
         <label className="field" title="recompute each encoder layer in the backward pass instead of keeping its activations: far less memory for about a third more compute">
-          Gradient checkpointing
-          <span className="row small">
+          Grad checkpointing
+          <span className="check-line small">
             <input type="checkbox" aria-label="Gradient checkpointing" checked={h.gradientCheckpointing} onChange={(e) => st.setHyper({ gradientCheckpointing: e.target.checked })} /> recompute layers
           </span>
         </label>
