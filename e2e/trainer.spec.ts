@@ -48,7 +48,7 @@ test('exports the run setup as a Trainer project zip with the data the studio to
   const entries = unzipSync(new Uint8Array(fs.readFileSync(zipPath)));
   const root = 'tiny_random_seed_42_-trainer/';
   expect(Object.keys(entries).map((k) => k.slice(root.length)).sort()).toEqual([
-    'README.md', 'data/eval.safetensors', 'data/eval_examples.json', 'data/train.safetensors', 'launch.sh',
+    'README.md', 'data/eval.safetensors', 'data/eval_examples.json', 'data/train.safetensors', 'data/train_order.safetensors', 'launch.sh',
     'model/config.json', 'model/model.safetensors', 'model/special_tokens_map.json', 'model/tokenizer_config.json', 'model/vocab.txt',
     'requirements.txt', 'run_config.json', 'task.py', 'train.py',
   ]);
