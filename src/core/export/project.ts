@@ -127,7 +127,7 @@ Training data: ${rows(task.train)}.${task.eval ? ` Evaluation data: ${rows(task.
 | setting | value |
 |---|---|
 | model | ${spec.modelSource} |
-| learning rate | ${o.learningRate}, linear warmup (ratio ${o.warmupRatio}: ${studio.warmup_steps} steps on one device) then linear decay to 0 |
+| learning rate | ${o.learningRate}, linear warmup (ratio ${o.warmupRatio}: ${studio.warmup_steps} step${studio.warmup_steps === 1 ? '' : 's'} on one device) then linear decay to 0 |
 | batch | ${o.batchSize} per device x ${o.gradAccumSteps} accumulation steps |
 | length | ${steps} (${studio.total_steps} steps on one device) |
 | AdamW | betas ${o.beta1}, ${o.beta2}, eps ${o.eps}, weight decay ${o.weightDecay} (not on biases and LayerNorm) |
@@ -148,8 +148,7 @@ torchrun --nproc_per_node 4 train.py --output_dir out            # 4 GPUs with t
 python3 train.py --output_dir out --cpu      # force the CPU
 torchrun --nproc_per_node 2 train.py --output_dir out --cpu      # 2 CPU processes (gloo)
 \`\`\`
-With N devices each takes ${o.batchSize} rows per micro-batch, so a step sees N x ${o.batchSize} x ${o.gradAccumSteps} rows and
-there are about N times fewer steps; divide \`per_device_train_batch_size\` or \`gradient_accumulation_steps\` in
+With N devices each takes ${o.batchSize} rows per micro-batch, so a step sees N x ${o.batchSize} x ${o.gradAccumSteps} rows${o.maxSteps > 0 ? '' : ' and there are about N times fewer steps'}; divide \`per_device_train_batch_size\` or \`gradient_accumulation_steps\` in
 \`run_config.json\` by N to keep the studio's effective batch. \`--bf16\` / \`--fp16\` use mixed precision on GPUs
 (faster, slightly different numbers); \`--max_steps N\` stops early; \`--model PATH_OR_HUB_ID\` starts from other weights.
 
