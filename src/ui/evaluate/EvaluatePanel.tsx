@@ -6,10 +6,10 @@ import { useStudio } from '../../state/studio.js';
 import type { EvalRow, EvalRun, EvalRunInfo } from '../../workers/eval-api.js';
 import { modelWorker } from '../../workers/clients.js';
 import { ProgressBar } from '../common/Progress.js';
-import { formatCount } from '../format.js';
+import { countOf, formatCount, formatDate, formatPercent } from '../format.js';
 import './evaluate.css';
 
-const pct = (v: number) => v.toFixed(2);
+const pct = (v: number) => formatPercent(v);
 
 function download(name: string, blob: Blob) {
   const link = document.createElement('a');
@@ -107,7 +107,7 @@ function RunCard() {
           <select className="input" aria-label="Dataset to evaluate on" value={datasetId ?? ''} onChange={(e) => st.choose({ datasetId: e.target.value })}>
             {datasets.map((d) => (
               <option key={d.id} value={d.id}>
-                {d.name} ({formatCount(d.questions)} questions)
+                {d.name} ({countOf(d.questions, 'question')})
               </option>
             ))}
           </select>
@@ -173,7 +173,7 @@ function RunsList() {
           <tbody>
             {runs.map((r) => (
               <tr key={r.id} className={r.id === current ? 'selected' : ''} onClick={() => void openRun(r.id)} data-testid="eval-run-row">
-                <td className="small">{new Date(r.createdAt).toLocaleString()}</td>
+                <td className="small">{formatDate(r.createdAt)}</td>
                 <td>
                   <b>{r.modelLabel}</b>
                 </td>
@@ -248,11 +248,15 @@ function RunResult({ run }: { run: EvalRun }) {
       <div className="eval-top">
         <div className="counts eval-metrics" data-testid="eval-metrics">
           <div className="count big">
-            <b data-testid="eval-em">{pct(m.exact_match)}</b>
+            <b>
+              <span data-testid="eval-em">{m.exact_match.toFixed(2)}</span>%
+            </b>
             <span>exact match</span>
           </div>
           <div className="count big">
-            <b data-testid="eval-f1">{pct(m.f1)}</b>
+            <b>
+              <span data-testid="eval-f1">{m.f1.toFixed(2)}</span>%
+            </b>
             <span>F1</span>
           </div>
           <div className="count">

@@ -6,7 +6,7 @@ import type { TrainHyperparameters } from '../../core/train/index.js';
 import type { BackendName } from '../../workers/model-api.js';
 import { checkBatchAgainstAdapter, type RunInfo } from '../../workers/train-api.js';
 import { ProgressBar } from '../common/Progress.js';
-import { formatBytes, formatCount } from '../format.js';
+import { formatBytes, formatCount, formatPercent } from '../format.js';
 import { RunsTable } from './RunsTable.js';
 import { TrainCharts } from './TrainCharts.js';
 import { chartColumns, etaSeconds, formatDuration, formatMetric, statusText } from './charts.js';
@@ -364,7 +364,7 @@ function RunCard({ run }: { run: RunInfo }) {
           <span>tf memory</span>
         </div>
         <div className="count">
-          <b>{lastEval ? `${formatMetric(lastEval.exact_match, 3)} / ${formatMetric(lastEval.f1, 3)}` : '–'}</b>
+          <b>{lastEval && lastEval.exact_match !== null && lastEval.f1 !== null ? `${formatPercent(lastEval.exact_match)} / ${formatPercent(lastEval.f1)}` : '–'}</b>
           <span>EM / F1</span>
         </div>
         <div className="count">
