@@ -87,7 +87,7 @@ function NumberField({ label, value, onChange, step, min, title, testId }: { lab
   // Local text so a half-typed number ("0.", "3e-") is not clobbered on every keystroke.
   const [text, setText] = useState(String(value));
   useEffect(() => {
-    setText((t) => (Number(t) === value && t.trim() !== '' ? t : String(value)));
+    setText((t) => (Number.isNaN(value) || (Number(t) === value && t.trim() !== '') ? t : String(value)));
   }, [value]);
   return (
     <label className="field" title={title}>
@@ -102,8 +102,9 @@ function NumberField({ label, value, onChange, step, min, title, testId }: { lab
         value={text}
         onChange={(e) => {
           setText(e.target.value);
-          const v = Number(e.target.value);
-          if (e.target.value.trim() !== '' && Number.isFinite(v)) onChange(v);
+          // An emptied or unreadable field is NaN in the form, so the setup check names it and Start stays disabled.
+          const v = e.target.value.trim() === '' ? Number.NaN : Number(e.target.value);
+          onChange(Number.isFinite(v) ? v : Number.NaN);
         }}
       />
     </label>
