@@ -141,6 +141,9 @@ interface PlaygroundState {
   openLink(hash: string, models: ModelInfo[]): boolean;
 }
 
+/** The most alternatives the Playground lists (the top-k field's maximum). */
+export const MAX_TOP_K = 20;
+
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export const usePlayground = create<PlaygroundState>((set, get) => ({
@@ -166,7 +169,8 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   },
 
   setCompare: (compare) => set({ compare }),
-  setSettings: (s) => set(s),
+  // The list shows at most MAX_TOP_K alternatives, as the field says; a larger number is brought back to it.
+  setSettings: (s) => set(s.topK === undefined ? s : { ...s, topK: Math.min(MAX_TOP_K, Math.max(1, Math.trunc(s.topK) || 1)) }),
 
   async ask(models) {
     const { context, question, maxLength, stride, topK, compare } = get();
