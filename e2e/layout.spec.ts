@@ -101,6 +101,12 @@ test('every panel fits 1280x800 and 1440x900 with long model, dataset and vocabu
   await page.getByRole('button', { name: 'Ask', exact: true }).click();
   await expect(page.getByTestId('pg-answer').first()).toBeVisible({ timeout: 60_000 });
 
+  // Windows made for training name their tokenizer in words, not by an internal key.
+  await page.getByRole('navigation').getByRole('button', { name: 'Feature Inspector' }).click();
+  const stored = page.getByTestId('stored-feature-sets');
+  await expect(stored).toContainText("the model's vocabulary (30,522 tokens)");
+  await expect(stored).not.toContainText(/vocab:\d+:/);
+
   const problems: string[] = [];
   for (const size of SIZES) {
     await page.setViewportSize(size);

@@ -95,7 +95,7 @@ export function FeaturesPanel() {
           </div>
         ) : null}
         {stored.length > 0 ? (
-          <div className="muted small" style={{ marginTop: 10 }}>
+          <div className="muted small" style={{ marginTop: 10 }} data-testid="stored-feature-sets">
             Stored for this dataset:{' '}
             {stored.map((f) => `${f.tokenizer} (${f.lowercase ? 'uncased' : 'cased'}) ${f.maxLength}/${f.stride}: ${formatCount(f.features)} windows`).join(' · ')}
           </div>

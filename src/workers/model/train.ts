@@ -75,6 +75,12 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** How the stored windows name the tokenizer to people: the key above is for lookups only. */
+function vocabLabel(vocab: string): string {
+  const tokens = vocab.split('\n').filter((line) => line.trim() !== '').length;
+  return `the model's vocabulary (${tokens.toLocaleString('en-US')} tokens)`;
+}
+
 function vocabKey(vocab: string): string {
   return `vocab:${vocab.length}:${hashString(vocab).toString(16)}`;
 }
@@ -93,7 +99,7 @@ async function featureSet(dataset: DatasetInfo, tokenizer: BertTokenizer, vocab:
       await store(),
       dataset,
       tokenizer,
-      { key, tokenizerLabel: `${vocabKey(vocab)} (model vocabulary)`, lowercase, maxLength: setup.maxLength, stride: setup.stride, maxPositionEmbeddings: maxPositions },
+      { key, tokenizerLabel: vocabLabel(vocab), lowercase, maxLength: setup.maxLength, stride: setup.stride, maxPositionEmbeddings: maxPositions },
       ctx,
     );
     return info;
