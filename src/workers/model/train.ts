@@ -392,7 +392,7 @@ async function finish(run: ActiveRun, status: 'completed' | 'stopped'): Promise<
   const saved = await saveModel(
     {
       label: `${info.modelLabel} · ${info.label} (step ${trainer.stepsTaken})`,
-      source: { kind: 'run', runId: info.id, step: trainer.stepsTaken },
+      source: { kind: 'run', runId: info.id, step: trainer.stepsTaken, maxLength: info.setup.maxLength, stride: info.setup.stride },
       config: info.config,
       vocab: run.extras.vocab,
       lowercase: run.extras.lowercase,
@@ -778,7 +778,7 @@ export const trainHandlers: Handlers<TrainApi> = {
       const saved = await saveModel(
         {
           label: `${info.modelLabel} · ${info.label} (step ${state.step})`,
-          source: { kind: 'run', runId, step: state.step },
+          source: { kind: 'run', runId, step: state.step, maxLength: info.setup.maxLength, stride: info.setup.stride },
           config: info.config,
           vocab: extras.vocab,
           lowercase: extras.lowercase,
