@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { DEMO_DATASET } from '../src/core/squad/demo.js';
+
+const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true }).click();
+
+test('the Data panel: storage after a reload, one article in the singular, histogram counts, the split preview, a URL that is not one', async ({ page }, testInfo) => {
+  const one = { version: '1.1', data: [DEMO_DATASET.data[0]] };
+  const file = testInfo.outputPath('one-article.json');
+  fs.writeFileSync(file, JSON.stringify(one));
+  await page.goto('/#/data');
+  await page.getByRole('region', { name: 'Import' }).locator('input[type=file]').setInputFiles(file);
+  const stats = page.getByRole('region', { name: 'Statistics' });
+  await expect(stats).toContainText('one-article');
+  await expect(stats.locator('.count').first()).toHaveText(/^1\s*article$/);
+  // Each bar of the context-length histogram carries its count.
+  const counts = await page.getByTestId('context-histogram').locator('.hist-count').allTextContents();
+  expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(one.data[0].paragraphs.length);
+
+  // One article cannot be split, and the preview says so as the split would.
+  await expect(page.getByTestId('split-preview')).toContainText('Cannot split: a split needs at least 2 articles');
+  await page.getByRole('table').getByText('BERT Studio demo', { exact: true }).click();
+  await page.getByLabel('eval share').fill('0');
+  await expect(page.getByTestId('split-preview')).toContainText('Cannot split: the eval share must be between 0 and 1');
+  await expect(page.getByRole('button', { name: 'Split' })).toBeDisabled();
+  await page.getByLabel('eval share').fill('0.2');
+  await expect(page.getByTestId('split-preview')).toHaveText('4 articles for training, 1 article for evaluation; no article on both sides.');
+
+  await page.getByLabel('Dataset URL').fill('not a url');
+  await page.getByLabel('Dataset URL').press('Enter');
+  await expect(page.getByTestId('import-error')).toContainText('“not a url” is not a web address');
+
+  // After a reload the meter shows what is stored, not 0 B.
+  await page.reload();
+  await expect(page.getByTestId('storage-meter')).toBeVisible();
+  await expect(page.getByTestId('storage-meter')).not.toContainText(/Storage 0 B/);
+  await expect(page.getByTestId('storage-meter')).toContainText(/Storage [\d.]+ [KMG]iB of/);
+});
+
+test('settings are checked where they are typed: Inspector max_length, Train fields, Playground top-k', async ({ page }) => {
+  await page.goto('/#/features');
+  await page.getByLabel('max_length').fill('100000');
+  await page.getByRole('button', { name: 'Tokenize', exact: true }).click();
+  await expect(page.getByTestId('features-error')).toContainText('max_length 100000 exceeds');
+  await expect(page.getByTestId('features-error')).toContainText('use max_length <= 512');
+
+  await nav(page, 'Train');
+  const lr = page.getByLabel('Learning rate', { exact: true });
+  await lr.fill('');
+  await expect(page.getByText(/To start: .*Learning rate is empty: it must be a positive number/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start training' })).toBeDisabled();
+  await page.getByLabel('Grad accumulation', { exact: true }).fill('0');
+  await expect(page.getByText(/Grad accumulation is 0: it must be a whole number, 1 or more/)).toBeVisible();
+  await expect(page.getByText(/learningRate|gradAccumSteps/)).toHaveCount(0);
+
+  await nav(page, 'QA Playground');
+  await page.getByLabel('Top-k').fill('500');
+  await expect(page.getByLabel('Top-k')).toHaveValue('20');
+});
