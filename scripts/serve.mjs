@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assetsMiddleware } from './assets.mjs';
+import { ISOLATION_HEADERS } from './isolation.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const TYPES = {
@@ -34,6 +35,7 @@ function reply(res, status, text) {
 export function createServer(assetsDir = process.env.STUDIO_ASSETS_DIR, { distDir = root } = {}) {
   const assets = assetsMiddleware(assetsDir);
   return http.createServer((req, res) => {
+    for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
     let pathname;
     try {
       pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);

@@ -4,6 +4,7 @@ import type { Progress } from '../workers/protocol.js';
 import { WorkerError } from '../workers/protocol.js';
 import type { ImportSource, StagedImport } from '../workers/data-api.js';
 import { dataWorker, onWorkerFailure, restartWorker, type WorkerName } from '../workers/clients.js';
+import type { TextEncodingName } from '../core/util/text-decode.js';
 
 export type PanelId = 'data' | 'features' | 'model' | 'train' | 'evaluate' | 'playground';
 
@@ -14,7 +15,7 @@ export type ImportJob =
   | { phase: 'review'; label: string; staged: StagedImport }
   | { phase: 'writing'; label: string; staged: StagedImport; controller: AbortController }
   | { phase: 'done'; label: string; dataset: DatasetInfo; skipped: number }
-  | { phase: 'failed'; label: string; message: string };
+  | { phase: 'failed'; label: string; message: string; retry?: { source: ImportSource; encoding: TextEncodingName } };
 
 export interface StorageEstimate {
   usage: number;
@@ -45,7 +46,8 @@ interface StudioState {
   /** On the very first open, stores the built-in demo set so the studio works offline from the start. */
   seedDemoOnFirstOpen(): Promise<void>;
   refreshStorage(): Promise<void>;
-  startImport(source: ImportSource, label: string): Promise<void>;
+  /** `encoding` overrides the byte-order mark (UTF-8 when there is none). */
+  startImport(source: ImportSource, label: string, encoding?: TextEncodingName): Promise<void>;
   commitImport(name: string): Promise<void>;
   discardImport(): Promise<void>;
   cancelImport(): void;
@@ -120,13 +122,13 @@ export const useStudio = create<StudioState>((set, get) => ({
     set({ storage: { usage: est.usage ?? 0, quota: est.quota ?? 0, persisted } });
   },
 
-  async startImport(source, label) {
+  async startImport(source, label, encoding) {
     const controller = new AbortController();
     set({ importJob: { phase: 'reading', label, progress: null, controller } });
     try {
       const staged = await dataWorker().call(
         'import-parse',
-        { source },
+        { source, encoding },
         {
           signal: controller.signal,
           onProgress: (progress) => {
@@ -144,7 +146,9 @@ export const useStudio = create<StudioState>((set, get) => ({
       const fatal = staged.report.fatal;
       if (fatal) {
         await dataWorker().call('import-discard', { stagingId: staged.stagingId });
-        set({ importJob: { phase: 'failed', label, message: fatal.message } });
+        // Bytes that are not UTF-8 are often Windows-1252 (Latin-1): offer to read them as that.
+        const retry = staged.decodeError?.encoding === 'utf-8' ? { source, encoding: 'windows-1252' as const } : undefined;
+        set({ importJob: { phase: 'failed', label, message: fatal.message, retry } });
         return;
       }
       if (staged.report.errors === 0) {

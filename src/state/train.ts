@@ -47,12 +47,20 @@ interface TrainState {
   data: Map<string, RunData>;
   /** Bumped whenever metric data changes; charts redraw on the next animation frame. */
   dataVersion: number;
-  starting: { label: string; progress: Progress | null } | null;
+  /** Preparing or resuming a run: the stage under way (e.g. the probe step), since when, and how to cancel it. */
+  starting: { label: string; progress: Progress | null; stageStartedAt: number; controller: AbortController } | null;
+  /** True once the run's backend came from a link or the Train panel's picker; otherwise it follows the studio's default. */
+  backendPinned: boolean;
   /** A choice the user has to make before the run can start (another backend, a smaller batch). */
   choice: { result: Exclude<StartResult, { kind: 'started' }>; resumeRunId: string | null } | null;
   notices: Notice[];
   smoothing: number;
   setForm(patch: Partial<SetupForm>): void;
+  /** The user picks the run's backend in the Train panel. */
+  pickBackend(b: BackendName): void;
+  /** The studio's backend changed (default, calibration, Model panel): an unpinned run setup follows it. */
+  followBackend(b: BackendName): void;
+  cancelStart(): void;
   setHyper(patch: Partial<TrainHyperparameters>): void;
   /** Picks a model and applies its size's default hyperparameters. */
   chooseModel(model: ModelInfo): void;
@@ -126,9 +134,9 @@ export function setupToHash(form: SetupForm, models: ModelInfo[], datasets: Data
   return `#/train?${p.toString()}`;
 }
 
-function formFromHash(hash: string): { form: SetupForm; names: TrainState['pendingNames'] } {
+function formFromHash(hash: string): { form: SetupForm; names: TrainState['pendingNames']; backendPinned: boolean } {
   const [path, query] = hash.replace(/^#\/?/, '').split('?');
-  if (path !== 'train' || !query) return { form: DEFAULT_FORM, names: null };
+  if (path !== 'train' || !query) return { form: DEFAULT_FORM, names: null, backendPinned: false };
   const p = new URLSearchParams(query);
   const num = (short: string, fallback: number) => {
     const v = p.get(short);
@@ -142,7 +150,7 @@ function formFromHash(hash: string): { form: SetupForm; names: TrainState['pendi
   const backend = p.get('backend');
   if (backend === 'webgpu' || backend === 'wasm' || backend === 'cpu') form.backend = backend;
   const names = { model: p.get('model') ?? undefined, train: p.get('train') ?? undefined, eval: p.get('eval') ?? undefined };
-  return { form, names: names.model || names.train || names.eval ? names : null };
+  return { form, names: names.model || names.train || names.eval ? names : null, backendPinned: form.backend === backend };
 }
 
 /** Problems that keep Start disabled, in words. */
@@ -159,7 +167,7 @@ export function setupProblems(form: SetupForm, config: BertConfig | null): strin
   return problems;
 }
 
-function runSetup(form: SetupForm): RunSetup {
+export function runSetup(form: SetupForm): RunSetup {
   return {
     trainDatasetId: form.trainDatasetId!,
     evalDatasetId: form.evalDatasetId,
@@ -173,7 +181,7 @@ function runSetup(form: SetupForm): RunSetup {
   };
 }
 
-const initial = typeof location === 'undefined' ? { form: DEFAULT_FORM, names: null } : formFromHash(location.hash);
+const initial = typeof location === 'undefined' ? { form: DEFAULT_FORM, names: null, backendPinned: false } : formFromHash(location.hash);
 let watching = false;
 let pageListeners = false;
 
@@ -222,6 +230,13 @@ export const useTrain = create<TrainState>((set, get) => {
     if (changed) set({ dataVersion: get().dataVersion + 1 });
   };
 
+  // Each new stage label restarts the clock, so the probe step shows its own time.
+  const stageProgress = (fallback: string, controller: AbortController) => (progress: Progress) => {
+    const label = progress.label ?? fallback;
+    const prev = get().starting;
+    set({ starting: { label, progress, stageStartedAt: prev && prev.label === label ? prev.stageStartedAt : performance.now(), controller } });
+  };
+
   return {
     form: initial.form,
     pendingNames: initial.names,
@@ -232,11 +247,17 @@ export const useTrain = create<TrainState>((set, get) => {
     data: new Map(),
     dataVersion: 0,
     starting: null,
+    backendPinned: initial.backendPinned,
     choice: null,
     notices: [],
     smoothing: 0.6,
 
     setForm: (patch) => set({ form: { ...get().form, ...patch } }),
+    pickBackend: (b) => set({ form: { ...get().form, backend: b }, backendPinned: true }),
+    followBackend(b) {
+      if (!get().backendPinned && get().form.backend !== b) set({ form: { ...get().form, backend: b } });
+    },
+    cancelStart: () => get().starting?.controller.abort(),
     setHyper: (patch) => set({ form: { ...get().form, hyperparameters: { ...get().form.hyperparameters, ...patch } } }),
 
     chooseModel(model) {
@@ -302,16 +323,18 @@ export const useTrain = create<TrainState>((set, get) => {
 
     async start() {
       const form = get().form;
-      set({ starting: { label: 'Preparing the run', progress: null }, choice: null });
+      const controller = new AbortController();
+      set({ starting: { label: 'Preparing the run', progress: null, stageStartedAt: performance.now(), controller }, choice: null });
       try {
-        const result = await modelWorker().call('train-start', { setup: runSetup(form) }, { onProgress: (progress) => set({ starting: { label: progress.label ?? 'Preparing the run', progress } }) });
+        const result = await modelWorker().call('train-start', { setup: runSetup(form) }, { signal: controller.signal, onProgress: stageProgress('Preparing the run', controller) });
         if (result.kind === 'started') {
           void get().loadRunData(result.run.id);
           upsertRun(result.run);
           set({ selectedRunId: result.run.id, dataVersion: get().dataVersion + 1 });
         } else set({ choice: { result, resumeRunId: null } });
       } catch (err) {
-        addNotice(null, 'error', message(err));
+        if (err instanceof WorkerError && err.cancelled) addNotice(null, 'info', 'Cancelled: no run was started.');
+        else addNotice(null, 'error', message(err));
       } finally {
         set({ starting: null });
         // A run may have switched the worker's backend; the Model panel shows the current one.
@@ -328,10 +351,11 @@ export const useTrain = create<TrainState>((set, get) => {
     },
 
     async resume(runId, backend) {
-      set({ starting: { label: 'Resuming from the checkpoint', progress: null }, choice: null, selectedRunId: runId });
+      const controller = new AbortController();
+      set({ starting: { label: 'Resuming from the checkpoint', progress: null, stageStartedAt: performance.now(), controller }, choice: null, selectedRunId: runId });
       try {
         await get().loadRunData(runId);
-        const result = await modelWorker().call('train-resume', { runId, backend }, { onProgress: (progress) => set({ starting: { label: progress.label ?? 'Resuming', progress } }) });
+        const result = await modelWorker().call('train-resume', { runId, backend }, { signal: controller.signal, onProgress: stageProgress('Resuming', controller) });
         if (result.kind === 'started') upsertRun(result.run);
         else set({ choice: { result, resumeRunId: runId } });
       } catch (err) {
