@@ -21,6 +21,7 @@ import {
   type TrainEvent,
 } from '../train-api.js';
 import { backendInfo, setBackend, tf } from './backend.js';
+import { refuseDuringModelJob } from './jobs.js';
 import { getModelInfo, newModelId, readParams, releaseAll, saveModel, store } from './registry.js';
 import { checkpointBytes, deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './train-checkpoint.js';
 import { METRIC_CHUNK, MetricSeries, metricsToCsv, metricsToJson } from './train-metrics.js';
@@ -531,6 +532,8 @@ function releaseHeld(): void {
 
 async function startRun(setup: RunSetup, label: string | undefined, ctx: HandlerContext): Promise<StartResult> {
   refuseWhileRunning();
+  // Starting may switch the backend, which frees the tensors of the models an evaluation is using.
+  refuseDuringModelJob('start a run');
   releaseHeld();
   const modelInfo = await getModelInfo(setup.modelId);
   if (!modelInfo.vocab) throw new StudioError('invalid-input', `The model “${modelInfo.label}” has no vocabulary (vocab.txt); load one with it to train.`);
@@ -619,6 +622,7 @@ async function resumeRun(runId: string, backend: BackendName | undefined, ctx: H
     return { kind: 'started', run: { ...active.info } };
   }
   refuseWhileRunning();
+  refuseDuringModelJob('resume a run');
   const lostDevice = active?.info.id === runId && !!active.deviceLost;
   releaseHeld();
   const s = await store();
