@@ -57,3 +57,45 @@ test('settings are checked where they are typed: Inspector max_length, Train fie
   await page.getByLabel('Top-k').fill('500');
   await expect(page.getByLabel('Top-k')).toHaveValue('20');
 });
+
+test('while an evaluation runs, a backend switch is refused and deleting its model waits for it', async ({ page }) => {
+  await page.goto('/#/data');
+  const asset = page.getByTestId('local-assets').locator('.asset', { hasText: 'squad/dev-v1.1.json' });
+  await asset.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByText(/Imported “dev-v1\.1”/)).toBeVisible({ timeout: 120_000 });
+
+  await nav(page, 'Model');
+  await expect(page.getByTestId('current-backend')).toBeVisible();
+  await page.getByRole('group', { name: 'Backend' }).getByRole('button', { name: 'wasm' }).click();
+  await expect(page.getByTestId('current-backend')).toContainText('wasm');
+  await page.getByLabel('Config preset').selectOption('tiny');
+  await page.getByLabel('Vocabulary for the new model').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
+  await page.getByRole('button', { name: 'Initialise' }).click();
+  await expect(page.getByTestId('model-notice')).toContainText('Added “tiny (random, seed 42)”');
+
+  await nav(page, 'Evaluate');
+  await page.getByLabel('Dataset to evaluate on').selectOption({ label: 'dev-v1.1 (10,570 questions)' });
+  await page.getByRole('region', { name: 'Evaluate' }).getByRole('button', { name: 'Evaluate', exact: true }).click();
+  const caption = page.getByTestId('eval-job-caption');
+  await expect(caption).toContainText('windows', { timeout: 60_000 });
+  // Progress carries its rate and the time left.
+  await expect(caption).toContainText(/windows\/s · .+ left/);
+
+  await nav(page, 'Model');
+  await page.getByRole('group', { name: 'Backend' }).getByRole('button', { name: 'cpu' }).click();
+  await expect(page.getByText('Cannot switch the backend while an evaluation is running: wait for it to finish or cancel it.')).toBeVisible();
+  await expect(page.getByTestId('current-backend')).toContainText('wasm');
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('model-row').filter({ hasText: 'tiny (random, seed 42)' }).getByRole('button', { name: 'Delete' }).click();
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('model-row').filter({ hasText: 'tiny (random, seed 42)' })).toHaveCount(1);
+
+  // The evaluation kept going with its tensors; cancelling it lets the queued delete through.
+  await nav(page, 'Evaluate');
+  const before = await caption.textContent();
+  await expect.poll(() => caption.textContent()).not.toBe(before);
+  await page.getByTestId('eval-job').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('eval-error')).toContainText('cancelled');
+  await nav(page, 'Model');
+  await expect(page.getByTestId('model-row').filter({ hasText: 'tiny (random, seed 42)' })).toHaveCount(0, { timeout: 30_000 });
+});
