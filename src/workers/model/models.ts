@@ -2,6 +2,7 @@ import {
   BertConfigError,
   HubError,
   WeightsLoadError,
+  checkWeightsFit,
   hfFolderFiles,
   initBertParams,
   loadHubModel,
@@ -168,6 +169,7 @@ export const modelHandlers: Handlers<ModelApi> = {
     const sized = { ...config, vocab_size: size };
     let params;
     try {
+      checkWeightsFit(sized);
       params = initBertParams(sized, seed);
     } catch (err) {
       loadError(err, 'Could not initialise the model');
