@@ -99,3 +99,42 @@ test('while an evaluation runs, a backend switch is refused and deleting its mod
   await nav(page, 'Model');
   await expect(page.getByTestId('model-row').filter({ hasText: 'tiny (random, seed 42)' })).toHaveCount(0, { timeout: 30_000 });
 });
+
+test('a run stopped and its tab closed a few seconds later keeps its logged steps', async ({ page, context }) => {
+  await page.goto('/#/data');
+  const asset = page.getByTestId('local-assets').locator('.asset', { hasText: 'squad/dev-v1.1.json' });
+  await asset.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByText(/Imported “dev-v1\.1”/)).toBeVisible({ timeout: 120_000 });
+  await nav(page, 'Model');
+  await expect(page.getByTestId('current-backend')).toBeVisible();
+  await page.getByLabel('Config preset').selectOption('tiny');
+  await page.getByLabel('Vocabulary for the new model').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
+  await page.getByRole('button', { name: 'Initialise' }).click();
+  await expect(page.getByTestId('model-notice')).toContainText('Added “tiny (random, seed 42)”');
+
+  await nav(page, 'Train');
+  await page.getByLabel('Train dataset').selectOption({ label: 'BERT Studio demo (42 q)' });
+  // Stopping evaluates on dev (10,570 questions) before saving the model: the tab closes during that.
+  await page.getByLabel('Eval dataset').selectOption({ label: 'dev-v1.1 (10,570 q)' });
+  for (const [label, value] of [['Max length', '64'], ['Stride', '16'], ['Batch size', '2'], ['Max steps', '400'], ['Eval every', '1000'], ['Checkpoint every', '0']])
+    await page.getByLabel(label, { exact: true }).fill(value);
+  await page.getByRole('group', { name: 'Training backend' }).getByRole('button', { name: 'wasm' }).click();
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect.poll(async () => Number(((await page.getByTestId('run-step').textContent()) ?? '0').split('/')[0].replace(/[^\d]/g, '')), { timeout: 180_000 }).toBeGreaterThanOrEqual(4);
+  await page.getByTestId('run-card').getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('run-reason')).toContainText(/Stopping at step \d+: a last evaluation, then saving the model/);
+  const stoppedAt = Number((await page.getByTestId('run-reason').textContent())!.match(/step (\d+)/)![1]);
+  await page.waitForTimeout(2000);
+  await page.close();
+
+  const again = await context.newPage();
+  await again.goto('/#/train');
+  const row = again.getByTestId('run-row').first();
+  await expect(row).toContainText(`${stoppedAt} / 400`);
+  await expect(row.getByTestId('run-row-status')).not.toHaveText(/0\/400/);
+  const download = again.waitForEvent('download');
+  await again.getByRole('button', { name: 'Export CSV' }).click();
+  const csv = fs.readFileSync(await (await download).path(), 'utf8').trim().split('\n');
+  // A header and one row per logged step.
+  expect(csv.length - 1).toBe(stoppedAt);
+});

@@ -187,6 +187,8 @@ interface ActiveRun {
   metrics: MetricSeries;
   /** Metric chunks before this index are stored and final. */
   storedChunks: number;
+  /** When the metrics were last written (Date.now()). */
+  flushedAt: number;
   evals: EvalPoint[];
   extras: RunExtras;
   evalData: { squad: SquadFile; features: TrainFeatures | null } | null;
@@ -200,6 +202,7 @@ interface ActiveRun {
 }
 
 let active: ActiveRun | null = null;
+const METRIC_FLUSH_MS = 5000;
 
 async function putRun(info: RunInfo): Promise<void> {
   info.updatedAt = Date.now();
@@ -218,6 +221,7 @@ async function flushMetrics(run: ActiveRun): Promise<void> {
   }
   // Only full chunks are final; the last partial one is rewritten on the next flush.
   run.storedChunks = Math.floor(total / METRIC_CHUNK);
+  run.flushedAt = Date.now();
   run.extras.evals = run.evals;
   await s.putRecord(run.extras);
 }
@@ -388,6 +392,11 @@ function disposeRun(run: ActiveRun): void {
 
 async function finish(run: ActiveRun, status: 'completed' | 'stopped'): Promise<void> {
   const { trainer, info } = run;
+  // The last evaluation and the model save can take a while: the logged steps and the step count are
+  // stored first, so a page closed meanwhile keeps them (the run then reads as interrupted, not empty).
+  info.reason = `${status === 'stopped' ? 'Stopping' : 'Finishing'} at step ${trainer.stepsTaken}: ${run.evalData && run.lastEvalStep !== trainer.stepsTaken ? 'a last evaluation, then ' : ''}saving the model…`;
+  await flushMetrics(run);
+  await putRun(info);
   if (run.evalData && run.lastEvalStep !== trainer.stepsTaken && trainer.stepsTaken > 0) await evaluateRun(run);
   const modelInfo = await getModelInfo(info.setup.modelId).catch(() => null);
   const saved = await saveModel(
@@ -449,7 +458,8 @@ async function loop(run: ActiveRun): Promise<void> {
       lastEpoch = epoch;
       if (evalDue && !trainer.done) await evaluateRun(run);
       if ((setup.checkpointEvery > 0 && m.step % setup.checkpointEvery === 0) || run.checkpointWaiters.length > 0) await checkpoint(run);
-      else if (m.step % 500 === 0) await flushMetrics(run);
+      // Logged steps reach storage every few seconds, so a closed page loses little of the curves.
+      else if (m.step % 500 === 0 || Date.now() - run.flushedAt > METRIC_FLUSH_MS) await flushMetrics(run);
       await yieldToMessages();
     }
     await finish(run, 'completed');
@@ -595,6 +605,7 @@ async function startRun(setup: RunSetup, label: string | undefined, ctx: Handler
     tokenizer: data.tokenizer,
     metrics: new MetricSeries(),
     storedChunks: 0,
+    flushedAt: Date.now(),
     evals: [],
     extras,
     evalData: data.evalData,
@@ -671,6 +682,7 @@ async function resumeRun(runId: string, backend: BackendName | undefined, ctx: H
     tokenizer: data.tokenizer,
     metrics: series,
     storedChunks: Math.floor(series.count / METRIC_CHUNK),
+    flushedAt: Date.now(),
     evals: evals.filter((e) => e.step <= state.step),
     extras,
     evalData: data.evalData,
