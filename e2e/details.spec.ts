@@ -138,3 +138,20 @@ test('a run stopped and its tab closed a few seconds later keeps its logged step
   // A header and one row per logged step.
   expect(csv.length - 1).toBe(stoppedAt);
 });
+
+test('the reference model comes only from pinned transformers.js files whose hashes match, never from a moving CDN tag', async ({ page }) => {
+  const requested: string[] = [];
+  // A CDN that serves something else than the pinned release (a compromised or changed file).
+  await page.route('https://cdn.jsdelivr.net/**', (route) => {
+    requested.push(route.request().url());
+    return route.fulfill({ status: 200, contentType: 'text/javascript', headers: { 'access-control-allow-origin': '*' }, body: 'globalThis.__tampered = true; export const env = {}; export async function pipeline() {}' });
+  });
+  await page.goto('/#/playground');
+  await page.getByLabel('Question').fill('Who kept the lamp?');
+  await page.getByRole('button', { name: 'Add reference model' }).click();
+  const status = page.getByTestId('reference-status');
+  await expect(status).toContainText('does not match the pinned transformers.js 3.8.1 (integrity check), so it was not run');
+  expect(await page.evaluate(() => (globalThis as { __tampered?: boolean }).__tampered)).toBeUndefined();
+  expect(requested.length).toBeGreaterThan(0);
+  for (const url of requested) expect(url).toMatch(/^https:\/\/cdn\.jsdelivr\.net\/npm\/@huggingface\/transformers@3\.8\.1\/dist\//);
+});
