@@ -716,7 +716,7 @@ async function listRuns(): Promise<RunInfo[]> {
       r.reason =
         r.checkpointStep !== null
           ? `The page closed while training at step ${r.step}; resume continues from the checkpoint of step ${r.checkpointStep}.`
-          : 'The page closed before the first checkpoint; start the run again.';
+          : `The page closed at step ${r.step}, before the first checkpoint: its logged steps are kept, its weights are not; start the run again.`;
       await (await store()).putRecord(asRecord(r));
     }
   }
