@@ -10,6 +10,7 @@ import {
   type BertConfig,
   type BertPresetName,
   BertForQuestionAnswering,
+  checkWeightsFit,
   modelFiles,
   parseBertConfig,
 } from '../../src/core/model/index.js';
@@ -32,6 +33,8 @@ export async function run(args: string[]): Promise<number> {
   const out = required(p, 'out');
   const { backend, why: backendWhy } = await chooseBackend(p.values.get('backend'));
   const threads = parseThreads(p.values.get('threads'));
+  // Refused before any allocation: a config that cannot fit would otherwise run silently until killed.
+  checkWeightsFit(config);
   await setupBackend(backend, { threads });
   console.error(await backendReport(backend, backendWhy));
   // Built on the chosen backend and read back, so the file holds exactly what that backend trains from.
