@@ -108,7 +108,7 @@ export function App() {
             {p.label}
           </button>
         ))}
-        <div className="nav-foot">Data stays in this browser (IndexedDB). Nothing is uploaded.</div>
+        <div className="nav-foot">Data stays in this browser (IndexedDB). Nothing leaves it unless you push a model to the Hub.</div>
       </nav>
       <main className="main">
         <WorkerFailures />
