@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { type BertConfig, BertConfigError, validateBertConfig } from './config.js';
-import { type HostParams, bertParamSpecs, initBertParams, layerPrefix, shapeSize } from './params.js';
+import type { BertConfig } from './config.js';
+import { type HostParams, bertParamSpecs, initBertParams, layerPrefix } from './params.js';
+import { BertVariables } from './variables.js';
 import { mixSeeds } from '../util/prng.js';
 
 /** One fixed-shape batch: int32 tensors [B, L]. */
@@ -106,16 +107,22 @@ function gelu(x: tf.Tensor2D, act: BertConfig['hidden_act']): tf.Tensor2D {
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
 }
 
+/** The encoder's last hidden states [B * L, H], and the dropout a head applies after them (same seed stream). */
+export interface EncoderOutput {
+  hidden: tf.Tensor2D;
+  dropout: <T extends tf.Tensor>(x: T, rate: number) => T;
+}
+
 /**
- * BertForQuestionAnswering forward pass: start and end logits [B, L]. Pure tfjs ops, so tf.grads
- * and tf.variableGrads differentiate it; call inside tf.tidy (or through the class) to free intermediates.
+ * BertModel's encoder (embeddings and every layer). Pure tfjs ops, so tf.grads and tf.variableGrads
+ * differentiate it; call inside tf.tidy (or through a model class) to free intermediates.
  */
-export function bertQaForward(
+export function bertEncoderForward(
   params: ParamTensors,
   config: BertConfig,
   batch: BertBatch,
   options: ForwardOptions = {},
-): QaLogits {
+): EncoderOutput {
   const [B, L] = batch.inputIds.shape;
   if (batch.inputIds.dtype !== 'int32' || batch.tokenTypeIds.dtype !== 'int32') {
     throw new Error('input_ids and token_type_ids must be int32 tensors');
@@ -166,10 +173,39 @@ export function bertQaForward(
     const out = dropout(linear(inter, params, `${p}.output.dense`), config.hidden_dropout_prob);
     hidden = layerNorm(tf.add(out, attn), params, `${p}.output.LayerNorm`, eps);
   }
+  return { hidden, dropout };
+}
 
+/** BertForQuestionAnswering forward pass: start and end logits [B, L]. */
+export function bertQaForward(
+  params: ParamTensors,
+  config: BertConfig,
+  batch: BertBatch,
+  options: ForwardOptions = {},
+): QaLogits {
+  const [B, L] = batch.inputIds.shape;
+  const { hidden } = bertEncoderForward(params, config, batch, options);
   const logits = tf.reshape(linear(hidden, params, 'qa_outputs'), [B, L, 2]);
   const [start, end] = tf.unstack(logits, 2) as tf.Tensor2D[];
   return { startLogits: start, endLogits: end };
+}
+
+/**
+ * BertForSequenceClassification forward pass: logits [B, num_labels]. The pooler is tanh of a dense
+ * layer on the [CLS] hidden state; dropout (hidden_dropout_prob) then the classifier.
+ */
+export function bertClassificationForward(
+  params: ParamTensors,
+  config: BertConfig,
+  batch: BertBatch,
+  options: ForwardOptions = {},
+): tf.Tensor2D {
+  const [B, L] = batch.inputIds.shape;
+  const H = config.hidden_size;
+  const { hidden, dropout } = bertEncoderForward(params, config, batch, options);
+  const cls = tf.reshape(tf.slice(tf.reshape(hidden, [B, L, H]), [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
+  const pooled = tf.tanh(linear(cls, params, 'bert.pooler.dense'));
+  return linear(dropout(pooled, config.hidden_dropout_prob), params, 'classifier');
 }
 
 /** Mean cross-entropy over the batch of logits [B, L] against int positions [B], clamped to [0, L). */
@@ -195,37 +231,10 @@ export interface LossAndGrads {
   grads: Map<string, tf.Tensor>;
 }
 
-let nextModelId = 0;
-
-/**
- * The model's parameters as tf.Variables in Hugging Face layout, with forward, loss and gradients.
- * Variables get a per-instance name scope because tfjs requires globally unique variable names.
- */
-export class BertForQuestionAnswering {
-  readonly config: BertConfig;
-  readonly params: ReadonlyMap<string, tf.Variable>;
-  private readonly scope: string;
-  private disposed = false;
-
+/** BertForQuestionAnswering: the encoder's parameters plus `qa_outputs`, with forward, loss and gradients. */
+export class BertForQuestionAnswering extends BertVariables {
   constructor(config: BertConfig, host: HostParams) {
-    const problems = validateBertConfig(config);
-    if (problems.length > 0) throw new BertConfigError(problems);
-    this.config = { ...config };
-    this.scope = `bert_qa_${nextModelId++}`;
-    const vars = new Map<string, tf.Variable>();
-    const specs = bertParamSpecs(config);
-    for (const spec of specs) {
-      const t = host.get(spec.name);
-      if (!t) throw new Error(`parameter ${spec.name} is missing`);
-      if (t.shape.length !== spec.shape.length || t.shape.some((d, i) => d !== spec.shape[i]) || t.data.length !== shapeSize(spec.shape)) {
-        throw new Error(`parameter ${spec.name} has shape [${t.shape}], expected [${spec.shape}]`);
-      }
-    }
-    for (const spec of specs) {
-      const t = host.get(spec.name)!;
-      vars.set(spec.name, tf.tidy(() => tf.variable(tf.tensor(t.data, spec.shape, 'float32'), true, `${this.scope}/${spec.name}`)));
-    }
-    this.params = vars;
+    super(config, host, bertParamSpecs(config), 'bert_qa');
   }
 
   /** A freshly initialised model, reproducible for a given seed on any backend. */
@@ -263,38 +272,6 @@ export class BertForQuestionAnswering {
       else byName.set(name, tf.zerosLike(v));
     }
     return { loss: value, grads: byName };
-  }
-
-  /** Overwrites parameters from host arrays (e.g. a loaded checkpoint); shapes must match. */
-  setParams(host: HostParams): void {
-    this.assertAlive();
-    for (const [name, v] of this.params) {
-      const t = host.get(name);
-      if (!t) continue;
-      if (t.data.length !== v.size) throw new Error(`parameter ${name} has ${t.data.length} values, expected ${v.size}`);
-      tf.tidy(() => v.assign(tf.tensor(t.data, v.shape, 'float32')));
-    }
-  }
-
-  /** Copies every parameter back to the host, in Hugging Face names and layout. */
-  async toHostParams(): Promise<HostParams> {
-    this.assertAlive();
-    const out: HostParams = new Map();
-    for (const [name, v] of this.params) {
-      const data = (await v.data()) as Float32Array;
-      out.set(name, { shape: [...v.shape], data: new Float32Array(data) });
-    }
-    return out;
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const v of this.params.values()) v.dispose();
-  }
-
-  private assertAlive(): void {
-    if (this.disposed) throw new Error('model was disposed');
   }
 }
 
