@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ModelFiles } from '../src/core/model/index.js';
 
 /** The files of a Hugging Face model folder that the core reads, when present. */
@@ -30,6 +30,7 @@ export async function writeModelDir(dir: string, files: ModelFiles): Promise<str
   const written: string[] = [];
   for (const [name, bytes] of files) {
     const path = join(dir, name);
+    if (name.includes('/')) await mkdir(dirname(path), { recursive: true });
     await writeFile(path, bytes);
     written.push(path);
   }

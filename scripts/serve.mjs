@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assetsMiddleware } from './assets.mjs';
+import { ISOLATION_HEADERS } from './isolation.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const TYPES = {
@@ -16,17 +17,40 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-export function createServer(assetsDir = process.env.STUDIO_ASSETS_DIR) {
+/** True for a browser loading a page (not a script, worker, fetch or asset): only those get index.html. */
+function isPageNavigation(req, pathname) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (pathname.startsWith('/assets/') || pathname.startsWith('/static/')) return false;
+  const mode = req.headers['sec-fetch-mode'];
+  if (mode) return mode === 'navigate';
+  return String(req.headers.accept ?? '').includes('text/html');
+}
+
+function reply(res, status, text) {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(text);
+}
+
+export function createServer(assetsDir = process.env.STUDIO_ASSETS_DIR, { distDir = root } = {}) {
   const assets = assetsMiddleware(assetsDir);
   return http.createServer((req, res) => {
+    for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    } catch {
+      // A malformed URL (bad percent-encoding) is the client's mistake: answer it, never crash the server.
+      return reply(res, 400, `malformed URL: ${req.url}`);
+    }
     assets(req, res, () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      let file = path.resolve(root, '.' + decodeURIComponent(url.pathname));
-      if (!file.startsWith(root)) {
-        res.statusCode = 403;
-        return res.end('forbidden');
+      let file = path.resolve(distDir, '.' + pathname);
+      if (file !== distDir && !file.startsWith(distDir + path.sep)) return reply(res, 403, 'forbidden');
+      if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(distDir, 'index.html');
+      else if (!fs.existsSync(file)) {
+        if (!isPageNavigation(req, pathname)) return reply(res, 404, `not found: ${pathname}`);
+        file = path.join(distDir, 'index.html');
       }
-      if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(root, 'index.html');
       res.setHeader('Content-Type', TYPES[path.extname(file)] ?? 'application/octet-stream');
       if (file.includes(`${path.sep}static${path.sep}`)) res.setHeader('Cache-Control', 'max-age=31536000, immutable');
       fs.createReadStream(file).pipe(res);

@@ -6,6 +6,7 @@ import { evaluate } from '../../src/core/squad/metric.js';
 import { formatIssue } from '../../src/core/squad/parse.js';
 import type { SquadArticle } from '../../src/core/squad/types.js';
 import { readSquadFile } from './validate.js';
+import { encodingOption } from '../read-text.js';
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args);
@@ -14,7 +15,7 @@ export async function run(args: string[]): Promise<number> {
   const output = p.values.get('output');
 
   const articles: SquadArticle[] = [];
-  const { report } = await readSquadFile(dataPath, (a) => articles.push(a));
+  const { report } = await readSquadFile(dataPath, (a) => articles.push(a), encodingOption(p));
   if (report.fatal) {
     console.error(`error: ${dataPath}: ${report.fatal.message}`);
     return 1;

@@ -1,19 +1,18 @@
 // `features`: SQuAD JSON -> one JSON line per window (Hugging Face run_qa layout), offsets in code points.
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { intOption, parseArgs, required } from '../args.js';
+import { encodingOption, readTextFile } from '../read-text.js';
+import type { TextEncodingName } from '../../src/core/util/text-decode.js';
 import { FeatureBuilder, squadParagraphs, type FeatureBatch, type FeatureMode } from '../../src/core/features/index.js';
 import type { SquadFile } from '../../src/core/squad/types.js';
 import { tokenizerFromFileText } from '../../src/core/tokenizer/index.js';
 import { indexMap, type IndexMap } from '../../src/core/util/codepoints.js';
 
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read ${what} ${path}${code === 'ENOENT' ? ': no such file' : `: ${String(e)}`}`);
-  }
+/** Set from --encoding before any file is read. */
+let encoding: TextEncodingName | undefined;
+
+function readText(path: string, what: string): Promise<string> {
+  return readTextFile(path, what, encoding);
 }
 
 function parseSquad(text: string, path: string): SquadFile {
@@ -57,6 +56,7 @@ function windowLine(batch: FeatureBatch, w: number, maps: IndexMap[], questionMa
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, ['lowercase', 'cased']);
+  encoding = encodingOption(p);
   const dataPath = required(p, 'data');
   const vocabPath = required(p, 'vocab');
   const out = required(p, 'out');

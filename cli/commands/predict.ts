@@ -6,6 +6,7 @@ import { intOption, parseArgs, required } from '../args.js';
 import { parseBackendName, setupBackend } from '../backend.js';
 import { readModelDir } from '../model-io.js';
 import { readSquadFile } from './validate.js';
+import { encodingOption } from '../read-text.js';
 import { predictDataset } from '../../src/core/eval/index.js';
 import { BertForQuestionAnswering, formatLoadReport, loadModelFiles } from '../../src/core/model/index.js';
 import { formatIssue } from '../../src/core/squad/parse.js';
@@ -100,7 +101,7 @@ export async function run(args: string[]): Promise<number> {
   const { tokenizer, source } = await loadTokenizer(modelDir, p.values.get('vocab'), flag);
 
   const articles: SquadArticle[] = [];
-  const { report } = await readSquadFile(dataPath, (a) => articles.push(a));
+  const { report } = await readSquadFile(dataPath, (a) => articles.push(a), encodingOption(p));
   if (report.fatal) throw new Error(`${dataPath}: ${report.fatal.message}`);
   if (report.errors > 0) {
     console.error(

@@ -1,8 +1,9 @@
 // `validate FILE`: streams a SQuAD file through the same parser the import Worker uses and prints
 // a report; the last stdout line is a JSON summary for scripts.
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseArgs, intOption } from '../args.js';
+import { encodingOption, readTextChunks } from '../read-text.js';
+import type { TextEncodingName } from '../../src/core/util/text-decode.js';
 import { formatIssue, isValidReport, parseSquadStream, type SquadParserOptions } from '../../src/core/squad/parse.js';
 import type { ValidationReport } from '../../src/core/squad/types.js';
 
@@ -11,13 +12,13 @@ const n = (x: number) => x.toLocaleString('en-US');
 export async function readSquadFile(
   path: string,
   onArticle?: SquadParserOptions['onArticle'],
+  encoding?: TextEncodingName,
 ): Promise<{ report: ValidationReport; bytes: number; ms: number }> {
-  const { size } = await stat(path);
+  const { size } = await stat(path).catch(() => {
+    throw new Error(`cannot read ${path}: no such file`);
+  });
   const t0 = performance.now();
-  // The utf8 decoder keeps multi-byte characters whole across chunk edges.
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const report = await parseSquadStream(stream as AsyncIterable<string>, { onArticle });
-  stream.destroy();
+  const report = await parseSquadStream(readTextChunks(path, 'data file', encoding), { onArticle });
   return { report, bytes: size, ms: performance.now() - t0 };
 }
 
@@ -29,7 +30,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const show = intOption(p, 'show', 20);
-  const { report, bytes, ms } = await readSquadFile(file);
+  const { report, bytes, ms } = await readSquadFile(file, undefined, encodingOption(p));
 
   console.log(`${file}: ${n(bytes)} bytes, read in ${ms.toFixed(0)} ms`);
   if (report.fatal) {

@@ -2,7 +2,9 @@ import { create } from 'zustand';
 import type { FeatureSetInfo } from '../core/storage/types.js';
 import type { Progress } from '../workers/protocol.js';
 import { WorkerError } from '../workers/protocol.js';
-import type { AuditResult, FeatureJob, InspectedExample, VocabSource } from '../workers/features-api.js';
+import type { AuditResult, FeatureJob, InspectedExample, TrainedVocabInfo, VocabSource } from '../workers/features-api.js';
+import { DEMO_VOCAB_SIZE, DEMO_VOCAB_TEXT } from '../core/tokenizer/demo-vocab.js';
+import { hashString } from '../core/util/prng.js';
 import type { LabelRule } from '../core/features/types.js';
 import { featuresWorker } from '../workers/clients.js';
 import type { ExampleWindowLogits } from '../workers/eval-api.js';
@@ -11,7 +13,19 @@ export interface VocabOption {
   id: string;
   source: VocabSource;
   lowercase: boolean;
-  origin: 'local asset' | 'Hugging Face Hub' | 'your file' | 'model';
+  origin: 'built in' | 'trained' | 'local asset' | 'Hugging Face Hub' | 'your file' | 'model';
+}
+
+/** The vocabulary that ships with the studio (trained from the demo dataset): works offline, the default without local assets. */
+export const DEMO_VOCAB: VocabOption = {
+  id: 'builtin:demo',
+  source: { kind: 'text', text: DEMO_VOCAB_TEXT, key: `builtin:demo:${hashString(DEMO_VOCAB_TEXT).toString(16)}`, label: `BERT Studio demo (${DEMO_VOCAB_SIZE} tokens)` },
+  lowercase: true,
+  origin: 'built in',
+};
+
+export function trainedVocabOption(v: TrainedVocabInfo): VocabOption {
+  return { id: `trained:${v.id}`, source: { kind: 'text', text: v.text, key: `trained:${v.id}`, label: v.name }, lowercase: v.lowercase, origin: 'trained' };
 }
 
 /** Vocabularies on the Hub, downloaded when chosen (needs internet). */
@@ -86,7 +100,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 let openSeq = 0;
 
 export const useInspector = create<InspectorState>((set, get) => ({
-  vocabs: HUB_VOCABS,
+  vocabs: [DEMO_VOCAB, ...HUB_VOCABS],
   vocabId: null,
   lowercase: true,
   maxLength: 384,
@@ -121,9 +135,16 @@ export const useInspector = create<InspectorState>((set, get) => ({
     } catch {
       local = [];
     }
-    const vocabs = [...local, ...HUB_VOCABS, ...get().vocabs.filter((v) => v.origin === 'your file' || v.origin === 'model')];
+    let trained: VocabOption[] = [];
+    try {
+      trained = (await featuresWorker().call('vocabularies', null)).map(trainedVocabOption);
+    } catch {
+      trained = [];
+    }
+    const vocabs = [...local, DEMO_VOCAB, ...trained, ...HUB_VOCABS, ...get().vocabs.filter((v) => v.origin === 'your file' || v.origin === 'model')];
     const keep = vocabs.find((v) => v.id === get().vocabId);
-    const first = keep ?? local.find((v) => v.lowercase) ?? vocabs[0];
+    // Without local assets the shipped vocabulary is the default: nothing has to be downloaded.
+    const first = keep ?? local.find((v) => v.lowercase) ?? DEMO_VOCAB;
     set({ vocabs, vocabId: first.id, lowercase: keep ? get().lowercase : first.lowercase });
   },
 

@@ -1,12 +1,18 @@
 import { create } from 'zustand';
 import type { Progress } from '../workers/protocol.js';
 import { WorkerError } from '../workers/protocol.js';
-import type { BackendInfo, BackendName, ModelInfo } from '../workers/model-api.js';
+import type { BackendInfo, BackendName, CalibrationResult, ModelInfo } from '../workers/model-api.js';
 import { modelWorker } from '../workers/clients.js';
+import { candidateBackends, defaultBackend, softwareAdapterReason } from '../core/backend/index.js';
+import { loadCalibration, loadChoice, saveCalibration, saveChoice } from './backend-prefs.js';
 
 interface ModelsState {
   backend: BackendInfo | null;
   backendError: string | null;
+  /** The backend the user picked (remembered per browser), or null to follow the default rules. */
+  backendChoice: BackendName | null;
+  calibration: CalibrationResult | null;
+  calibrating: { label: string; progress: Progress | null; startedAt: number; controller: AbortController } | null;
   models: ModelInfo[];
   selectedModelId: string | null;
   job: { label: string; progress: Progress | null; controller: AbortController } | null;
@@ -14,7 +20,14 @@ interface ModelsState {
   notice: string | null;
   refresh(): Promise<void>;
   loadBackend(): Promise<void>;
+  /** The user's pick: remembered, and the backend Evaluate and the Playground run on. */
   setBackend(name: BackendName): Promise<void>;
+  /**
+   * Times the model on the candidate backends (with `everyBackend`, on every available one but a
+   * software WebGPU adapter) and switches to the fastest candidate; it replaces an earlier pick.
+   */
+  calibrate(modelId: string | null, everyBackend?: boolean): Promise<void>;
+  cancelCalibration(): void;
   select(id: string | null): void;
   /** Runs one model-adding job with progress and cancel; the new model becomes the selection. */
   run(label: string, start: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<ModelInfo>): Promise<void>;
@@ -24,9 +37,15 @@ interface ModelsState {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+// The remembered pick is applied once per page; later loads only report what the worker uses.
+let preferenceApplied = false;
+
 export const useModels = create<ModelsState>((set, get) => ({
   backend: null,
   backendError: null,
+  backendChoice: loadChoice(),
+  calibration: loadCalibration(),
+  calibrating: null,
   models: [],
   selectedModelId: null,
   job: null,
@@ -41,19 +60,57 @@ export const useModels = create<ModelsState>((set, get) => ({
 
   async loadBackend() {
     try {
-      set({ backend: await modelWorker().call('backend-info', null), backendError: null });
+      let info = await modelWorker().call('backend-info', null);
+      if (!preferenceApplied) {
+        preferenceApplied = true;
+        const wanted = defaultBackend({ available: info.available, adapter: info.adapter, userChoice: get().backendChoice, calibration: get().calibration });
+        if (wanted !== info.current) info = await modelWorker().call('set-backend', { backend: wanted });
+        set({ backend: info, backendError: null });
+        // With two real candidates (a hardware GPU and wasm) and nothing remembered, measure once.
+        if (!get().backendChoice && !get().calibration && candidateBackends(info.available, info.adapter).length > 1) void get().calibrate(get().selectedModelId);
+        return;
+      }
+      set({ backend: info, backendError: null });
     } catch (err) {
       set({ backendError: message(err) });
     }
   },
 
   async setBackend(name) {
+    saveChoice(name);
+    set({ backendChoice: name });
     try {
       set({ backend: await modelWorker().call('set-backend', { backend: name }), backendError: null });
     } catch (err) {
       set({ backendError: message(err) });
     }
   },
+
+  async calibrate(modelId, everyBackend = false) {
+    const info = get().backend;
+    if (!info || get().calibrating) return;
+    const software = softwareAdapterReason(info.adapter) !== null;
+    const backends = everyBackend ? info.available.filter((b) => b !== 'webgpu' || !software) : candidateBackends(info.available, info.adapter);
+    const controller = new AbortController();
+    const startedAt = performance.now();
+    set({ calibrating: { label: 'Measuring backends', progress: null, startedAt, controller }, backendError: null });
+    try {
+      const result = await modelWorker().call('calibrate-backends', { modelId, backends }, {
+        signal: controller.signal,
+        onProgress: (progress) => set({ calibrating: { label: progress.label ?? 'Measuring backends', progress, startedAt, controller } }),
+      });
+      saveCalibration(result);
+      // Measuring asks for the fastest: it replaces an earlier pick.
+      saveChoice(null);
+      set({ calibration: result, backendChoice: null, calibrating: null });
+      const fastest = defaultBackend({ available: info.available, adapter: info.adapter, calibration: result });
+      set({ backend: await modelWorker().call('set-backend', { backend: fastest }) });
+    } catch (err) {
+      set({ calibrating: null, backendError: err instanceof WorkerError && err.cancelled ? null : message(err) });
+    }
+  },
+
+  cancelCalibration: () => get().calibrating?.controller.abort(),
 
   select: (id) => set({ selectedModelId: id }),
 

@@ -3,7 +3,8 @@ import type { DatasetInfo } from '../core/storage/types.js';
 import type { Progress } from '../workers/protocol.js';
 import { WorkerError } from '../workers/protocol.js';
 import type { ImportSource, StagedImport } from '../workers/data-api.js';
-import { dataWorker } from '../workers/clients.js';
+import { dataWorker, onWorkerFailure, restartWorker, type WorkerName } from '../workers/clients.js';
+import type { TextEncodingName } from '../core/util/text-decode.js';
 
 export type PanelId = 'data' | 'features' | 'model' | 'train' | 'evaluate' | 'playground';
 
@@ -14,7 +15,7 @@ export type ImportJob =
   | { phase: 'review'; label: string; staged: StagedImport }
   | { phase: 'writing'; label: string; staged: StagedImport; controller: AbortController }
   | { phase: 'done'; label: string; dataset: DatasetInfo; skipped: number }
-  | { phase: 'failed'; label: string; message: string };
+  | { phase: 'failed'; label: string; message: string; retry?: { source: ImportSource; encoding: TextEncodingName } };
 
 export interface StorageEstimate {
   usage: number;
@@ -22,8 +23,18 @@ export interface StorageEstimate {
   persisted: boolean;
 }
 
+export interface WorkerFailure {
+  name: WorkerName;
+  message: string;
+}
+
 interface StudioState {
   panel: PanelId;
+  /** Workers that failed to load or crashed, offered for a restart. */
+  workerFailures: WorkerFailure[];
+  restartWorker(name: WorkerName): void;
+  /** Follows the address bar (Back/Forward, a typed hash) without adding a history entry. */
+  followLocation(): void;
   datasets: DatasetInfo[];
   datasetsLoaded: boolean;
   selectedDatasetId: string | null;
@@ -35,7 +46,8 @@ interface StudioState {
   /** On the very first open, stores the built-in demo set so the studio works offline from the start. */
   seedDemoOnFirstOpen(): Promise<void>;
   refreshStorage(): Promise<void>;
-  startImport(source: ImportSource, label: string): Promise<void>;
+  /** `encoding` overrides the byte-order mark (UTF-8 when there is none). */
+  startImport(source: ImportSource, label: string, encoding?: TextEncodingName): Promise<void>;
   commitImport(name: string): Promise<void>;
   discardImport(): Promise<void>;
   cancelImport(): void;
@@ -46,13 +58,17 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function panelFromHash(): PanelId {
-  const h = typeof location === 'undefined' ? '' : location.hash.replace(/^#\/?/, '').split('?')[0];
+export function panelFromHash(hash: string): PanelId {
+  const h = hash.replace(/^#\/?/, '').split('?')[0];
   return PANEL_IDS.find((p) => p === h) ?? 'data';
 }
 
+/** The last address each panel had (its query carries its setup), so going back to a panel restores it. */
+const lastHash = new Map<PanelId, string>();
+
 export const useStudio = create<StudioState>((set, get) => ({
-  panel: panelFromHash(),
+  panel: typeof location === 'undefined' ? 'data' : panelFromHash(location.hash),
+  workerFailures: [],
   datasets: [],
   datasetsLoaded: false,
   selectedDatasetId: null,
@@ -60,8 +76,22 @@ export const useStudio = create<StudioState>((set, get) => ({
   importJob: null,
 
   setPanel(panel) {
-    if (location.hash !== `#/${panel}`) history.replaceState(null, '', `#/${panel}`);
+    const current = get().panel;
+    if (panel === current) return;
+    lastHash.set(current, location.hash);
+    // One history entry per panel change, so Back returns to the previous panel as it was.
+    history.pushState(null, '', lastHash.get(panel) ?? `#/${panel}`);
     set({ panel });
+  },
+
+  followLocation() {
+    const panel = panelFromHash(location.hash);
+    if (panel !== get().panel) set({ panel });
+  },
+
+  restartWorker(name) {
+    set({ workerFailures: get().workerFailures.filter((f) => f.name !== name) });
+    restartWorker(name);
   },
 
   selectDataset(id) {
@@ -91,13 +121,13 @@ export const useStudio = create<StudioState>((set, get) => ({
     set({ storage: { usage: est.usage ?? 0, quota: est.quota ?? 0, persisted } });
   },
 
-  async startImport(source, label) {
+  async startImport(source, label, encoding) {
     const controller = new AbortController();
     set({ importJob: { phase: 'reading', label, progress: null, controller } });
     try {
       const staged = await dataWorker().call(
         'import-parse',
-        { source },
+        { source, encoding },
         {
           signal: controller.signal,
           onProgress: (progress) => {
@@ -115,7 +145,9 @@ export const useStudio = create<StudioState>((set, get) => ({
       const fatal = staged.report.fatal;
       if (fatal) {
         await dataWorker().call('import-discard', { stagingId: staged.stagingId });
-        set({ importJob: { phase: 'failed', label, message: fatal.message } });
+        // Bytes that are not UTF-8 are often Windows-1252 (Latin-1): offer to read them as that.
+        const retry = staged.decodeError?.encoding === 'utf-8' ? { source, encoding: 'windows-1252' as const } : undefined;
+        set({ importJob: { phase: 'failed', label, message: fatal.message, retry } });
         return;
       }
       if (staged.report.errors === 0) {
@@ -164,3 +196,8 @@ export const useStudio = create<StudioState>((set, get) => ({
     set({ importJob: null });
   },
 }));
+
+onWorkerFailure((name, err) => {
+  const rest = useStudio.getState().workerFailures.filter((f) => f.name !== name);
+  useStudio.setState({ workerFailures: [...rest, { name, message: err.message }] });
+});

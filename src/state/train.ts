@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { BertConfig } from '../core/model/index.js';
 import { defaultHyperparameters, validateHyperparameters, type TrainHyperparameters } from '../core/train/index.js';
-import { modelWorker } from '../workers/clients.js';
+import { modelWorker, onWorkerRestart } from '../workers/clients.js';
 import { useModels } from './models.js';
 import { useStudio } from './studio.js';
 import type { BackendName, ModelInfo } from '../workers/model-api.js';
@@ -47,16 +47,26 @@ interface TrainState {
   data: Map<string, RunData>;
   /** Bumped whenever metric data changes; charts redraw on the next animation frame. */
   dataVersion: number;
-  starting: { label: string; progress: Progress | null } | null;
+  /** Preparing or resuming a run: the stage under way (e.g. the probe step), since when, and how to cancel it. */
+  starting: { label: string; progress: Progress | null; stageStartedAt: number; controller: AbortController } | null;
+  /** True once the run's backend came from a link or the Train panel's picker; otherwise it follows the studio's default. */
+  backendPinned: boolean;
   /** A choice the user has to make before the run can start (another backend, a smaller batch). */
   choice: { result: Exclude<StartResult, { kind: 'started' }>; resumeRunId: string | null } | null;
   notices: Notice[];
   smoothing: number;
   setForm(patch: Partial<SetupForm>): void;
+  /** The user picks the run's backend in the Train panel. */
+  pickBackend(b: BackendName): void;
+  /** The studio's backend changed (default, calibration, Model panel): an unpinned run setup follows it. */
+  followBackend(b: BackendName): void;
+  cancelStart(): void;
   setHyper(patch: Partial<TrainHyperparameters>): void;
   /** Picks a model and applies its size's default hyperparameters. */
   chooseModel(model: ModelInfo): void;
   resolveNames(models: ModelInfo[], datasets: DatasetInfo[]): void;
+  /** Applies a `#/train?...` address typed or reached by Back/Forward while the studio is open. */
+  openLink(hash: string): void;
   refreshRuns(): Promise<void>;
   start(): Promise<void>;
   pause(runId: string): Promise<void>;
@@ -124,9 +134,9 @@ export function setupToHash(form: SetupForm, models: ModelInfo[], datasets: Data
   return `#/train?${p.toString()}`;
 }
 
-function formFromHash(hash: string): { form: SetupForm; names: TrainState['pendingNames'] } {
+function formFromHash(hash: string): { form: SetupForm; names: TrainState['pendingNames']; backendPinned: boolean } {
   const [path, query] = hash.replace(/^#\/?/, '').split('?');
-  if (path !== 'train' || !query) return { form: DEFAULT_FORM, names: null };
+  if (path !== 'train' || !query) return { form: DEFAULT_FORM, names: null, backendPinned: false };
   const p = new URLSearchParams(query);
   const num = (short: string, fallback: number) => {
     const v = p.get(short);
@@ -140,7 +150,7 @@ function formFromHash(hash: string): { form: SetupForm; names: TrainState['pendi
   const backend = p.get('backend');
   if (backend === 'webgpu' || backend === 'wasm' || backend === 'cpu') form.backend = backend;
   const names = { model: p.get('model') ?? undefined, train: p.get('train') ?? undefined, eval: p.get('eval') ?? undefined };
-  return { form, names: names.model || names.train || names.eval ? names : null };
+  return { form, names: names.model || names.train || names.eval ? names : null, backendPinned: form.backend === backend };
 }
 
 /** Problems that keep Start disabled, in words. */
@@ -157,7 +167,7 @@ export function setupProblems(form: SetupForm, config: BertConfig | null): strin
   return problems;
 }
 
-function runSetup(form: SetupForm): RunSetup {
+export function runSetup(form: SetupForm): RunSetup {
   return {
     trainDatasetId: form.trainDatasetId!,
     evalDatasetId: form.evalDatasetId,
@@ -171,8 +181,9 @@ function runSetup(form: SetupForm): RunSetup {
   };
 }
 
-const initial = typeof location === 'undefined' ? { form: DEFAULT_FORM, names: null } : formFromHash(location.hash);
+const initial = typeof location === 'undefined' ? { form: DEFAULT_FORM, names: null, backendPinned: false } : formFromHash(location.hash);
 let watching = false;
+let pageListeners = false;
 
 export const useTrain = create<TrainState>((set, get) => {
   const addNotice = (runId: string | null, level: Notice['level'], text: string) =>
@@ -219,6 +230,13 @@ export const useTrain = create<TrainState>((set, get) => {
     if (changed) set({ dataVersion: get().dataVersion + 1 });
   };
 
+  // Each new stage label restarts the clock, so the probe step shows its own time.
+  const stageProgress = (fallback: string, controller: AbortController) => (progress: Progress) => {
+    const label = progress.label ?? fallback;
+    const prev = get().starting;
+    set({ starting: { label, progress, stageStartedAt: prev && prev.label === label ? prev.stageStartedAt : performance.now(), controller } });
+  };
+
   return {
     form: initial.form,
     pendingNames: initial.names,
@@ -229,11 +247,17 @@ export const useTrain = create<TrainState>((set, get) => {
     data: new Map(),
     dataVersion: 0,
     starting: null,
+    backendPinned: initial.backendPinned,
     choice: null,
     notices: [],
     smoothing: 0.6,
 
     setForm: (patch) => set({ form: { ...get().form, ...patch } }),
+    pickBackend: (b) => set({ form: { ...get().form, backend: b }, backendPinned: true }),
+    followBackend(b) {
+      if (!get().backendPinned && get().form.backend !== b) set({ form: { ...get().form, backend: b } });
+    },
+    cancelStart: () => get().starting?.controller.abort(),
     setHyper: (patch) => set({ form: { ...get().form, hyperparameters: { ...get().form.hyperparameters, ...patch } } }),
 
     chooseModel(model) {
@@ -248,6 +272,13 @@ export const useTrain = create<TrainState>((set, get) => {
           hyperparameters: { ...h, learningRate: d.learningRate, batchSize: d.batchSize, epochs: d.epochs },
         },
       });
+    },
+
+    openLink(hash) {
+      if (!hash.includes('?')) return;
+      const { form, names } = formFromHash(hash);
+      const cur = get().form;
+      set({ form: { ...form, modelId: cur.modelId, trainDatasetId: cur.trainDatasetId, evalDatasetId: cur.evalDatasetId }, pendingNames: names });
     },
 
     resolveNames(models, datasets) {
@@ -292,16 +323,18 @@ export const useTrain = create<TrainState>((set, get) => {
 
     async start() {
       const form = get().form;
-      set({ starting: { label: 'Preparing the run', progress: null }, choice: null });
+      const controller = new AbortController();
+      set({ starting: { label: 'Preparing the run', progress: null, stageStartedAt: performance.now(), controller }, choice: null });
       try {
-        const result = await modelWorker().call('train-start', { setup: runSetup(form) }, { onProgress: (progress) => set({ starting: { label: progress.label ?? 'Preparing the run', progress } }) });
+        const result = await modelWorker().call('train-start', { setup: runSetup(form) }, { signal: controller.signal, onProgress: stageProgress('Preparing the run', controller) });
         if (result.kind === 'started') {
           void get().loadRunData(result.run.id);
           upsertRun(result.run);
           set({ selectedRunId: result.run.id, dataVersion: get().dataVersion + 1 });
         } else set({ choice: { result, resumeRunId: null } });
       } catch (err) {
-        addNotice(null, 'error', message(err));
+        if (err instanceof WorkerError && err.cancelled) addNotice(null, 'info', 'Cancelled: no run was started.');
+        else addNotice(null, 'error', message(err));
       } finally {
         set({ starting: null });
         // A run may have switched the worker's backend; the Model panel shows the current one.
@@ -318,10 +351,11 @@ export const useTrain = create<TrainState>((set, get) => {
     },
 
     async resume(runId, backend) {
-      set({ starting: { label: 'Resuming from the checkpoint', progress: null }, choice: null, selectedRunId: runId });
+      const controller = new AbortController();
+      set({ starting: { label: 'Resuming from the checkpoint', progress: null, stageStartedAt: performance.now(), controller }, choice: null, selectedRunId: runId });
       try {
         await get().loadRunData(runId);
-        const result = await modelWorker().call('train-resume', { runId, backend }, { onProgress: (progress) => set({ starting: { label: progress.label ?? 'Resuming', progress } }) });
+        const result = await modelWorker().call('train-resume', { runId, backend }, { signal: controller.signal, onProgress: stageProgress('Resuming', controller) });
         if (result.kind === 'started') upsertRun(result.run);
         else set({ choice: { result, resumeRunId: runId } });
       } catch (err) {
@@ -417,12 +451,15 @@ export const useTrain = create<TrainState>((set, get) => {
     watch() {
       if (watching) return;
       watching = true;
-      // Leaving or reloading the page: ask the worker for a checkpoint while it may still run. A tab
-      // put in the background gets one too: a worker there keeps running, so that one completes.
-      addEventListener('pagehide', () => get().checkpointNow());
-      document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'hidden') get().checkpointNow();
-      });
+      if (!pageListeners) {
+        pageListeners = true;
+        // Leaving or reloading the page: ask the worker for a checkpoint while it may still run. A tab
+        // put in the background gets one too: a worker there keeps running, so that one completes.
+        addEventListener('pagehide', () => get().checkpointNow());
+        document.addEventListener('visibilitychange', () => {
+          if (document.visibilityState === 'hidden') get().checkpointNow();
+        });
+      }
       let after = 0;
       // A long poll: the worker answers as soon as it has events, so no timer runs on this thread.
       const next = async (): Promise<void> => {
@@ -443,4 +480,12 @@ export const useTrain = create<TrainState>((set, get) => {
       void next();
     },
   };
+});
+
+// A fresh model worker after a crash: the event stream is renewed and the runs re-read from storage.
+onWorkerRestart((name) => {
+  if (name !== 'model' || !pageListeners) return;
+  useTrain.setState({ data: new Map() });
+  useTrain.getState().watch();
+  void useTrain.getState().refreshRuns();
 });

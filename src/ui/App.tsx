@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
 import { useStudio, type PanelId } from '../state/studio.js';
+import { useTrain } from '../state/train.js';
+import { useModels } from '../state/models.js';
 import { DataPanel } from './data/DataPanel.js';
 import { FeaturesPanel } from './features/FeaturesPanel.js';
 import { ModelPanel } from './model/ModelPanel.js';
@@ -32,6 +34,32 @@ function StorageMeter() {
   );
 }
 
+const WORKER_ROLES = { data: 'importing and browsing datasets', features: 'tokenizing', model: 'models, training and evaluation' };
+
+/** A worker that failed to load or crashed: what was lost, and a way to carry on without reloading. */
+function WorkerFailures() {
+  const failures = useStudio((s) => s.workerFailures);
+  const restart = useStudio((s) => s.restartWorker);
+  return failures.map((f) => (
+    <div key={f.name} className="job error" role="alert" data-testid="worker-failure">
+      <div className="row">
+        <span className="grow error-text">
+          {f.message} (The {f.name} worker does {WORKER_ROLES[f.name]}; stored datasets, models and runs are kept.)
+        </span>
+        <button
+          className="btn primary small"
+          onClick={() => {
+            restart(f.name);
+            if (f.name === 'model') void useModels.getState().refresh().then(() => useModels.getState().loadBackend());
+          }}
+        >
+          Restart the {f.name} worker
+        </button>
+      </div>
+    </div>
+  ));
+}
+
 export function App() {
   const panel = useStudio((s) => s.panel);
   const setPanel = useStudio((s) => s.setPanel);
@@ -43,6 +71,20 @@ export function App() {
     void refreshDatasets().then(seedDemo);
     void refreshStorage();
   }, [refreshDatasets, refreshStorage, seedDemo]);
+
+  // Back/Forward and a hash typed into the address bar switch panels; a train link also applies its setup.
+  useEffect(() => {
+    const follow = () => {
+      useStudio.getState().followLocation();
+      if (useStudio.getState().panel === 'train') useTrain.getState().openLink(location.hash);
+    };
+    addEventListener('popstate', follow);
+    addEventListener('hashchange', follow);
+    return () => {
+      removeEventListener('popstate', follow);
+      removeEventListener('hashchange', follow);
+    };
+  }, []);
 
   return (
     <div className="app">
@@ -64,7 +106,10 @@ export function App() {
         ))}
         <div className="nav-foot">Data stays in this browser (IndexedDB). Nothing is uploaded.</div>
       </nav>
-      <main className="main">{PANELS.map(({ id, Component }) => (id === panel ? <Component key={id} /> : null))}</main>
+      <main className="main">
+        <WorkerFailures />
+        {PANELS.map(({ id, Component }) => (id === panel ? <Component key={id} /> : null))}
+      </main>
     </div>
   );
 }

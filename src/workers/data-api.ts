@@ -1,4 +1,5 @@
 import type { ValidationReport } from '../core/squad/types.js';
+import type { TextEncodingName } from '../core/util/text-decode.js';
 import type { DatasetInfo, ParagraphRecord, QuestionRow } from '../core/storage/types.js';
 
 export type ImportSource =
@@ -12,11 +13,16 @@ export interface StagedImport {
   suggestedName: string;
   sourceLabel: string;
   bytesRead: number;
+  /** The encoding the bytes were read in (from the byte-order mark, or the one asked for). */
+  encoding: TextEncodingName | null;
+  /** Set when the bytes are not valid in that encoding: nothing was parsed past `offset`. */
+  decodeError?: { encoding: TextEncodingName; offset: number };
 }
 
 /** Requests the data worker answers: importing, listing and browsing datasets. */
 export type DataApi = {
-  'import-parse': { payload: { source: ImportSource }; result: StagedImport };
+  /** `encoding` overrides the byte-order mark (UTF-8 when there is none). */
+  'import-parse': { payload: { source: ImportSource; encoding?: TextEncodingName }; result: StagedImport };
   'import-commit': { payload: { stagingId: string; name: string }; result: DatasetInfo };
   'import-discard': { payload: { stagingId: string }; result: null };
   list: { payload: null; result: DatasetInfo[] };

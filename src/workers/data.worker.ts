@@ -3,6 +3,7 @@ import { serve, StudioError, type HandlerContext } from './protocol.js';
 import type { DataApi, ImportSource, StagedImport } from './data-api.js';
 import type { SquadArticle, ValidationReport } from '../core/squad/types.js';
 import { SquadParser } from '../core/squad/parse.js';
+import { StrictTextDecoder, TextDecodeError, label as encodingLabel, type TextEncodingName } from '../core/util/text-decode.js';
 import { DEMO_DATASET } from '../core/squad/demo.js';
 import {
   IdbDatasetStore,
@@ -36,10 +37,12 @@ async function parseStream(
   stream: ReadableStream<Uint8Array>,
   totalBytes: number,
   ctx: HandlerContext,
-): Promise<{ articles: SquadArticle[]; report: ValidationReport; bytes: number }> {
+  encoding: TextEncodingName | undefined,
+  label: string,
+): Promise<{ articles: SquadArticle[]; report: ValidationReport; bytes: number; encoding: TextEncodingName | null; decodeError?: TextDecodeError }> {
   const articles: SquadArticle[] = [];
   const validator = new SquadParser({ onArticle: (a) => articles.push(a) });
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new StrictTextDecoder(encoding);
   const reader = stream.getReader();
   let bytes = 0;
   try {
@@ -48,14 +51,20 @@ async function parseStream(
       const { done, value } = await reader.read();
       if (done) break;
       bytes += value.byteLength;
-      validator.push(decoder.decode(value, { stream: true }));
-      ctx.progress(bytes, totalBytes, 'parsing and validating');
+      validator.push(decoder.push(value));
+      ctx.progress(bytes, totalBytes, `parsing and validating${decoder.encoding ? ` (${encodingLabel(decoder.encoding)})` : ''}`);
     }
-    validator.push(decoder.decode());
+    validator.push(decoder.end());
+  } catch (err) {
+    if (!(err instanceof TextDecodeError)) throw err;
+    // Nothing is parsed from bytes that cannot be read: the report says where and why.
+    const report = validator.end();
+    report.fatal = { message: `${label} is ${err.message}`, byteOffset: err.offset };
+    return { articles: [], report, bytes, encoding: err.encoding, decodeError: err };
   } finally {
     reader.releaseLock();
   }
-  return { articles, report: validator.end(), bytes };
+  return { articles, report: validator.end(), bytes, encoding: decoder.encoding };
 }
 
 async function openSource(source: ImportSource, signal: AbortSignal): Promise<{ stream: ReadableStream<Uint8Array>; total: number; label: string; name: string; src: DatasetSource }> {
@@ -78,7 +87,7 @@ async function openSource(source: ImportSource, signal: AbortSignal): Promise<{ 
       throw new StudioError(
         'unavailable',
         `Could not download ${source.url}: ${host} cannot be reached (${err instanceof Error ? err.message : String(err)}). ` +
-          'Check your internet connection, or download the file yourself and import it from disk.',
+          'Check your internet connection, or download the file yourself and import it from disk; offline, the built-in demo dataset and local files work.',
       );
     }
     if (!res.ok || !res.body) throw new StudioError('unavailable', `Could not download ${source.url}: the server answered ${res.status} ${res.statusText}.`);
@@ -122,12 +131,20 @@ function matches(query: string, id: string, question: string): boolean {
 }
 
 serve<DataApi>(self, {
-  async 'import-parse'({ source }, ctx) {
+  async 'import-parse'({ source, encoding }, ctx) {
     const opened = await openSource(source, ctx.signal);
-    const { articles, report, bytes } = await parseStream(opened.stream, opened.total, ctx);
+    const { articles, report, bytes, encoding: used, decodeError } = await parseStream(opened.stream, opened.total, ctx, encoding, opened.label);
     const stagingId = newId();
     staging.set(stagingId, { articles, report, source: opened.src, isDemo: source.kind === 'demo' });
-    const staged: StagedImport = { stagingId, report, suggestedName: opened.name, sourceLabel: opened.label, bytesRead: bytes };
+    const staged: StagedImport = {
+      stagingId,
+      report,
+      suggestedName: opened.name,
+      sourceLabel: opened.label,
+      bytesRead: bytes,
+      encoding: used,
+      ...(decodeError ? { decodeError: { encoding: decodeError.encoding, offset: decodeError.offset } } : {}),
+    };
     return staged;
   },
 

@@ -3,6 +3,8 @@ import { serve, StudioError, type HandlerContext } from './protocol.js';
 import type { FeatureJob, FeaturesApi, InspectedExample, InspectedWindow, VocabSource } from './features-api.js';
 import { tokenizerFromFileText, type BertTokenizer } from '../core/tokenizer/index.js';
 import { FeatureBuilder, auditFeatures, getWindow, contextRange, type FeatureAudit } from '../core/features/index.js';
+import { vocabSourceKey, vocabSourceText } from './vocab-source.js';
+import { datasetCoverage, deleteVocabulary, listVocabularies, trainVocabulary } from './vocab-jobs.js';
 import { ensureFeatureSet, paragraphInput } from './feature-sets.js';
 import { IdbDatasetStore, featureSetKey, type DatasetInfo, type FeatureSetInfo } from '../core/storage/index.js';
 import { indexMap } from '../core/util/codepoints.js';
@@ -11,26 +13,11 @@ let storePromise: Promise<IdbDatasetStore> | null = null;
 const store = () => (storePromise ??= IdbDatasetStore.open());
 const tokenizers = new Map<string, BertTokenizer>();
 
-function vocabKey(v: VocabSource): string {
-  return v.kind === 'url' ? v.url : `file:${v.file.name}:${v.file.size}:${v.file.lastModified}`;
-}
-
 async function loadTokenizer(v: VocabSource, lowercase: boolean): Promise<BertTokenizer> {
-  const key = `${vocabKey(v)}|${lowercase}`;
+  const key = `${vocabSourceKey(v)}|${lowercase}`;
   const cached = tokenizers.get(key);
   if (cached) return cached;
-  let text: string;
-  if (v.kind === 'file') text = await v.file.text();
-  else {
-    let res: Response;
-    try {
-      res = await fetch(v.url);
-    } catch (err) {
-      throw new StudioError('unavailable', `Could not download the vocabulary ${v.label} from ${v.url}: ${err instanceof Error ? err.message : String(err)}.`);
-    }
-    if (!res.ok) throw new StudioError('unavailable', `Could not download the vocabulary ${v.label}: the server answered ${res.status}.`);
-    text = await res.text();
-  }
+  const text = await vocabSourceText(v);
   let tok: BertTokenizer;
   try {
     tok = tokenizerFromFileText(text, { lowercase });
@@ -52,7 +39,7 @@ function settingsError(err: unknown): never {
 }
 
 function jobKey(job: FeatureJob): string {
-  return featureSetKey(job.datasetId, vocabKey(job.vocab), job.lowercase, job.maxLength, job.stride);
+  return featureSetKey(job.datasetId, vocabSourceKey(job.vocab), job.lowercase, job.maxLength, job.stride);
 }
 
 async function featurize(job: FeatureJob, ctx: HandlerContext): Promise<{ info: FeatureSetInfo; reused: boolean }> {
@@ -178,4 +165,17 @@ serve<FeaturesApi>(self, {
   },
   inspect: ({ job, exampleId, position }) => inspect(job, exampleId, position),
   audit: ({ job }, ctx) => audit(job, ctx),
+  async 'train-vocab'({ datasetId, name, settings }, ctx) {
+    return trainVocabulary(await store(), await requireDataset(datasetId), name, settings, ctx);
+  },
+  vocabularies: async () => listVocabularies(await store()),
+  async 'delete-vocabulary'({ id }) {
+    await deleteVocabulary(await store(), id);
+    return null;
+  },
+  async 'vocab-coverage'({ datasetId, vocabs }, ctx) {
+    const info = await requireDataset(datasetId);
+    const toks = await Promise.all(vocabs.map((v) => loadTokenizer(v.source, v.lowercase)));
+    return datasetCoverage(await store(), info, toks, ctx);
+  },
 });

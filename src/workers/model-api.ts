@@ -1,12 +1,16 @@
 import type { BertConfig, BertPresetName, LoadReport } from '../core/model/index.js';
 import type { VocabSource } from './features-api.js';
 
-export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+import type { BackendName, Calibration } from '../core/backend/index.js';
+
+export type { BackendName, Calibration };
 
 export interface AdapterInfo {
   vendor: string;
   architecture: string;
   description: string;
+  device: string;
+  isFallbackAdapter: boolean;
   limits: { maxBufferSize: number; maxStorageBufferBindingSize: number; maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number };
   features: string[];
 }
@@ -18,6 +22,18 @@ export interface BackendInfo {
   /** Why a backend is missing, for the user. */
   unavailable: Partial<Record<BackendName, string>>;
   adapter: AdapterInfo | null;
+  /** What a job runs on unless the user picks otherwise (see core/backend's rules). */
+  recommended: BackendName;
+  /** Why the WebGPU adapter is a CPU emulation (never picked by default), or null. */
+  softwareAdapter: string | null;
+  /** Threads of the wasm backend's pool (1 without cross-origin isolation), or null without wasm. */
+  wasmThreads: number | null;
+  crossOriginIsolated: boolean;
+}
+
+/** Milliseconds per forward + backward pass of a model on each backend measured, or why one failed. */
+export interface CalibrationResult extends Calibration {
+  failed: Partial<Record<BackendName, string>>;
 }
 
 export type ModelSource =
@@ -48,6 +64,8 @@ export type ModelFileInput = { name: string; file: File };
 export type ModelApi = {
   'backend-info': { payload: null; result: BackendInfo };
   'set-backend': { payload: { backend: BackendName }; result: BackendInfo };
+  /** Times a forward + backward pass of the model (a random tiny one when null) on each backend, then restores the current one. */
+  'calibrate-backends': { payload: { modelId: string | null; backends: BackendName[] }; result: CalibrationResult };
   models: { payload: null; result: ModelInfo[] };
   'load-hub': { payload: { repo: string; revision: string; baseUrl?: string }; result: ModelInfo };
   'load-files': { payload: { files: ModelFileInput[]; label: string }; result: ModelInfo };

@@ -4,6 +4,7 @@ import type { ModelWorkerApi } from './model-worker-api.js';
 import { modelHandlers } from './model/models.js';
 import { trainHandlers } from './model/train.js';
 import { evalHandlers } from './model/evaluate.js';
+import { exportHandlers } from './model/trainer-export.js';
 
 // One worker holds tfjs and the models: loading, training and evaluation share the GPU device.
-serve<ModelWorkerApi>(self, { ...modelHandlers, ...evalHandlers, ...trainHandlers });
+serve<ModelWorkerApi>(self, { ...modelHandlers, ...evalHandlers, ...trainHandlers, ...exportHandlers });

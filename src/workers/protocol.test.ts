@@ -76,3 +76,59 @@ describe('worker protocol', () => {
     expect(crash.message).toBe('x is undefined');
   });
 });
+
+describe('a worker that fails', () => {
+  // The calling side of a channel whose far end is a worker that can fail like a real one: 'error' and 'messageerror' events.
+  function failing() {
+    const { client, worker } = channel();
+    const target = new EventTarget();
+    const endpoint: Endpoint = {
+      postMessage: client.postMessage,
+      addEventListener: (type: string, listener: (ev: never) => void) => {
+        if (type === 'message') client.addEventListener('message', listener as never);
+        else target.addEventListener(type, listener as unknown as EventListener);
+      },
+    };
+    serve<TestApi>(worker, {
+      add: async ({ a, b }) => a + b,
+      count: () => new Promise(() => undefined),
+      fail: async () => null,
+      crash: async () => null,
+    });
+    return { c: connect<TestApi>(endpoint, 'model'), target };
+  }
+
+  it('rejects pending and later calls with a clear error when it crashes or fails to load', async () => {
+    const { c, target } = failing();
+    const failures: WorkerError[] = [];
+    c.onFailure((e) => failures.push(e));
+    expect(await c.call('add', { a: 1, b: 1 })).toBe(2);
+    const stuck = c.call('count', { to: 1 }).catch((e: unknown) => e);
+    target.dispatchEvent(new Event('error'));
+    const err = (await stuck) as WorkerError;
+    expect(err).toBeInstanceOf(WorkerError);
+    expect(err.error.code).toBe('worker-failed');
+    expect(err.message).toMatch(/^The model worker stopped \(it failed to load or crashed\).*Restart it/);
+    expect(failures).toEqual([err]);
+    expect(c.failure).toBe(err);
+    const later = (await c.call('add', { a: 1, b: 1 }).catch((e: unknown) => e)) as WorkerError;
+    expect(later.error.code).toBe('worker-failed');
+  });
+
+  it('names the uncaught error when there is one', async () => {
+    const { c, target } = failing();
+    const stuck = c.call('count', { to: 1 }).catch((e: unknown) => e);
+    const ev = Object.assign(new Event('error'), { message: 'Uncaught RangeError: Array buffer allocation failed' });
+    target.dispatchEvent(ev);
+    expect(((await stuck) as WorkerError).message).toContain('Array buffer allocation failed');
+  });
+
+  it('rejects pending calls when a reply cannot be read, and keeps working', async () => {
+    const { c, target } = failing();
+    const stuck = c.call('count', { to: 1 }).catch((e: unknown) => e);
+    target.dispatchEvent(new Event('messageerror'));
+    expect(((await stuck) as WorkerError).message).toContain('could not be read');
+    expect(c.failure).toBeNull();
+    expect(await c.call('add', { a: 2, b: 3 })).toBe(5);
+  });
+});

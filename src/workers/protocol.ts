@@ -11,7 +11,7 @@ export interface Progress {
   label?: string;
 }
 
-export type ErrorCode = 'cancelled' | 'invalid-input' | 'quota-exceeded' | 'not-found' | 'unavailable' | 'internal';
+export type ErrorCode = 'cancelled' | 'invalid-input' | 'quota-exceeded' | 'not-found' | 'unavailable' | 'busy' | 'worker-failed' | 'internal';
 
 export interface ErrorValue {
   code: ErrorCode;
@@ -63,7 +63,9 @@ export type Handlers<A extends Api> = {
 
 export interface Endpoint {
   postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
+  addEventListener(type: 'message' | 'messageerror', listener: (ev: MessageEvent) => void): void;
+  /** A Worker fires 'error' when its script fails to load or throws outside any request. */
+  addEventListener(type: 'error', listener: (ev: Event) => void): void;
 }
 
 /** Worker side: answers requests with the given handlers. */
@@ -124,12 +126,29 @@ export interface CallOptions {
 
 export interface Client<A extends Api> {
   call<K extends keyof A & string>(kind: K, payload: A[K]['payload'], options?: CallOptions): Promise<A[K]['result']>;
+  /** Set once the worker has failed: every pending and later call rejects with this error. */
+  readonly failure: WorkerError | null;
+  /** Called once when the worker fails (to load, or by crashing). */
+  onFailure(listener: (err: WorkerError) => void): () => void;
+}
+
+function failureMessage(name: string, ev: Event): string {
+  // An ErrorEvent carries the uncaught error's message; a script that failed to load gives a bare Event.
+  const msg = (ev as Partial<ErrorEvent>).message;
+  const detail = typeof msg === 'string' && msg ? msg : 'it failed to load or crashed';
+  return `The ${name} worker stopped (${detail}); its work in progress is lost. Restart it to continue.`;
 }
 
 /** Calling side: typed requests with progress and cancellation through an AbortSignal. */
-export function connect<A extends Api>(endpoint: Endpoint): Client<A> {
+export function connect<A extends Api>(endpoint: Endpoint, name = 'background'): Client<A> {
   let nextId = 1;
+  let failure: WorkerError | null = null;
+  const failureListeners = new Set<(err: WorkerError) => void>();
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void; onProgress?: (p: Progress) => void }>();
+  const rejectAll = (err: WorkerError) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
   endpoint.addEventListener('message', (ev: MessageEvent) => {
     const msg = ev.data as ResponseMessage;
     const p = pending.get(msg.id);
@@ -141,10 +160,30 @@ export function connect<A extends Api>(endpoint: Endpoint): Client<A> {
       else p.reject(new WorkerError(msg.error));
     }
   });
+  // A reply that cannot be deserialised names no request: every pending one may be the lost one.
+  endpoint.addEventListener('messageerror', () =>
+    rejectAll(new WorkerError({ code: 'internal', message: `A reply from the ${name} worker could not be read; try again.` })),
+  );
+  // After an uncaught error the worker's state is unknown: it is treated as dead rather than trusted.
+  endpoint.addEventListener('error', (ev: Event) => {
+    ev.preventDefault?.();
+    if (failure) return;
+    failure = new WorkerError({ code: 'worker-failed', message: failureMessage(name, ev) });
+    rejectAll(failure);
+    for (const l of failureListeners) l(failure);
+  });
   return {
+    get failure() {
+      return failure;
+    },
+    onFailure(listener) {
+      failureListeners.add(listener);
+      return () => failureListeners.delete(listener);
+    },
     call(kind, payload, options = {}) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
+        if (failure) return reject(failure);
         if (options.signal?.aborted) return reject(new WorkerError({ code: 'cancelled', message: 'Cancelled.' }));
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress });
         options.signal?.addEventListener('abort', () => endpoint.postMessage({ type: 'cancel', id } satisfies RequestMessage), { once: true });

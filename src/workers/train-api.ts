@@ -45,6 +45,8 @@ export interface RunInfo {
   bestF1: number | null;
   lastEval: EvalPoint | null;
   backend: BackendName;
+  /** Set for a run trained elsewhere and imported (e.g. "Hugging Face Trainer"): it has curves and a model, no checkpoint. */
+  importedFrom?: string;
   createdAt: number;
   updatedAt: number;
 }

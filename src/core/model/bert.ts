@@ -3,6 +3,7 @@ import type { BertConfig } from './config.js';
 import { type HostParams, bertParamSpecs, initBertParams, layerPrefix } from './params.js';
 import { BertVariables } from './variables.js';
 import { mixSeeds } from '../util/prng.js';
+import { type LayerContext, checkpointedLayer } from './checkpoint.js';
 
 /** One fixed-shape batch: int32 tensors [B, L]. */
 export interface BertBatch {
@@ -16,6 +17,8 @@ export interface ForwardOptions {
   training?: boolean;
   /** Seeds the dropout masks (a trainer passes a new one each step); same seed, same masks on every backend. */
   seed?: number;
+  /** Recompute each encoder layer in the backward pass instead of keeping its activations. */
+  gradientCheckpointing?: boolean;
 }
 
 export interface QaLogits {
@@ -71,17 +74,22 @@ function swapLast<T extends tf.Tensor>(t: T): T {
  */
 function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
   if (tf.getBackend() === 'webgpu') return tf.matMul(a as tf.Tensor, b as tf.Tensor, transposeA, transposeB) as T;
+  // Saves the operands as given and builds each gradient from them with at most activation-sized
+  // transposes, each product in its own tidy: no weight-sized copy outlives the op that made it.
   const product = tf.customGrad((x, y, save) => {
-    const left = transposeA ? swapLast(x as tf.Tensor) : (x as tf.Tensor);
-    const right = transposeB ? swapLast(y as tf.Tensor) : (y as tf.Tensor);
-    (save as tf.GradSaveFunc)([left, right]);
+    (save as tf.GradSaveFunc)([x as tf.Tensor, y as tf.Tensor]);
     return {
-      value: tf.matMul(left, right),
+      value: tf.tidy(() => tf.matMul(transposeA ? swapLast(x as tf.Tensor) : (x as tf.Tensor), transposeB ? swapLast(y as tf.Tensor) : (y as tf.Tensor))),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [l, r] = saved;
-        const dLeft = tf.matMul(dy, swapLast(r));
-        const dRight = tf.matMul(swapLast(l), dy);
-        return [transposeA ? swapLast(dLeft) : dLeft, transposeB ? swapLast(dRight) : dRight];
+        const [x0, y0] = saved;
+        // d(left) = dy @ right^T and d(right) = left^T @ dy, with right^T = y0 when transposeB, left^T = x0 when transposeA.
+        const dx = tf.tidy(() =>
+          transposeA ? tf.matMul(transposeB ? swapLast(y0) : y0, swapLast(dy)) : tf.matMul(dy, transposeB ? y0 : swapLast(y0)),
+        );
+        const dyArg = tf.tidy(() =>
+          transposeB ? tf.matMul(swapLast(dy), transposeA ? swapLast(x0) : x0) : tf.matMul(transposeA ? x0 : swapLast(x0), dy),
+        );
+        return [dx, dyArg];
       },
     };
   });
@@ -138,10 +146,8 @@ export function bertEncoderForward(
   const training = options.training ?? false;
   const baseSeed = options.seed ?? 0;
   let site = 0;
-  const dropout = <T extends tf.Tensor>(x: T, rate: number): T => {
-    const s = mixSeeds(baseSeed, site++);
-    return training && rate > 0 ? (tf.dropout(x, rate, undefined, s) as T) : x;
-  };
+  const dropoutAt = <T extends tf.Tensor>(x: T, rate: number, s: number): T => (training && rate > 0 ? (tf.dropout(x, rate, undefined, s) as T) : x);
+  const dropout = <T extends tf.Tensor>(x: T, rate: number): T => dropoutAt(x, rate, mixSeeds(baseSeed, site++));
 
   const ids = tf.reshape(batch.inputIds, [N]) as tf.Tensor1D;
   const types = tf.reshape(batch.tokenTypeIds, [N]) as tf.Tensor1D;
@@ -159,19 +165,24 @@ export function bertEncoderForward(
   const heads = (x: tf.Tensor2D): tf.Tensor4D => tf.transpose(tf.reshape(x, [B, L, A, D]), [0, 2, 1, 3]);
   const scale = 1 / Math.sqrt(D);
 
-  for (let i = 0; i < config.num_hidden_layers; i++) {
+  const ctx: LayerContext = { maskAdd, nextSeed: () => mixSeeds(baseSeed, site++) };
+  const encoderLayer = (hidden: tf.Tensor2D, params: ParamTensors, i: number, ctx: LayerContext): tf.Tensor2D => {
+    const drop = <T extends tf.Tensor>(x: T, rate: number): T => dropoutAt(x, rate, ctx.nextSeed());
     const p = layerPrefix(i);
     const q = heads(linear(hidden, params, `${p}.attention.self.query`));
     const k = heads(linear(hidden, params, `${p}.attention.self.key`));
     const v = heads(linear(hidden, params, `${p}.attention.self.value`));
-    const scores = tf.add(tf.mul(matMul(q, k, false, true), scale), maskAdd);
-    const probs = dropout(tf.softmax(scores, -1), config.attention_probs_dropout_prob);
+    const scores = tf.add(tf.mul(matMul(q, k, false, true), scale), ctx.maskAdd);
+    const probs = drop(tf.softmax(scores, -1), config.attention_probs_dropout_prob);
     const context = tf.reshape(tf.transpose(matMul(probs, v), [0, 2, 1, 3]), [N, H]) as tf.Tensor2D;
-    const attnOut = dropout(linear(context, params, `${p}.attention.output.dense`), config.hidden_dropout_prob);
+    const attnOut = drop(linear(context, params, `${p}.attention.output.dense`), config.hidden_dropout_prob);
     const attn = layerNorm(tf.add(attnOut, hidden), params, `${p}.attention.output.LayerNorm`, eps);
     const inter = gelu(linear(attn, params, `${p}.intermediate.dense`), config.hidden_act);
-    const out = dropout(linear(inter, params, `${p}.output.dense`), config.hidden_dropout_prob);
-    hidden = layerNorm(tf.add(out, attn), params, `${p}.output.LayerNorm`, eps);
+    const out = drop(linear(inter, params, `${p}.output.dense`), config.hidden_dropout_prob);
+    return layerNorm(tf.add(out, attn), params, `${p}.output.LayerNorm`, eps);
+  };
+  for (let i = 0; i < config.num_hidden_layers; i++) {
+    hidden = options.gradientCheckpointing ? checkpointedLayer(encoderLayer, hidden, params, i, ctx) : encoderLayer(hidden, params, i, ctx);
   }
   return { hidden, dropout };
 }

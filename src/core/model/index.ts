@@ -55,7 +55,7 @@ export {
 } from './classification.js';
 export { estimateModel, type ModelEstimate } from './estimate.js';
 export { decodeToFloat32, halfToFloat, type StoredTensor, type TensorDtype } from './dtypes.js';
-export { SafetensorsError, readSafetensors, writeSafetensors, type SafetensorsFile } from './safetensors.js';
+export { SafetensorsError, readSafetensors, writeSafetensors, writeSafetensorsTyped, type SafetensorsFile, type TypedTensor } from './safetensors.js';
 export { PickleError, unpickle } from './pickle.js';
 export { readPytorchCheckpoint } from './pytorch.js';
 export {

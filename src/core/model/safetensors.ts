@@ -97,19 +97,29 @@ export function readSafetensors(buffer: ArrayBuffer | Uint8Array): SafetensorsFi
   return { tensors, metadata };
 }
 
+/** A tensor to write with its element type; `data`'s typed array must match the dtype. */
+export interface TypedTensor {
+  dtype: 'F32' | 'I32' | 'I8' | 'U8';
+  shape: number[];
+  data: Float32Array | Int32Array | Int8Array | Uint8Array;
+}
+
+const TYPED_ARRAY_OF: Record<TypedTensor['dtype'], Function> = { F32: Float32Array, I32: Int32Array, I8: Int8Array, U8: Uint8Array };
+
 /**
- * Writes float32 tensors as safetensors, names sorted, header space-padded to 8 bytes so the data
- * section is aligned. `format: "pt"` metadata is what transformers checks before loading.
+ * Writes tensors as safetensors, names sorted, header space-padded to 8 bytes so the data section
+ * is aligned. `format: "pt"` metadata is what transformers checks before loading.
  */
-export function writeSafetensors(tensors: ReadonlyMap<string, HostTensor>, metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
+export function writeSafetensorsTyped(tensors: ReadonlyMap<string, TypedTensor>, metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
   const names = [...tensors.keys()].sort();
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const name of names) {
     const t = tensors.get(name)!;
+    if (!(t.data instanceof TYPED_ARRAY_OF[t.dtype])) throw new Error(`tensor ${name}: a ${t.data.constructor.name} cannot be written as ${t.dtype}`);
     if (t.data.length !== shapeSize(t.shape)) throw new Error(`tensor ${name}: ${t.data.length} values for shape [${t.shape}]`);
-    const size = t.data.length * 4;
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + size] };
+    const size = t.data.byteLength;
+    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + size] };
     offset += size;
   }
   let json = JSON.stringify(header);
@@ -126,12 +136,23 @@ export function writeSafetensors(tensors: ReadonlyMap<string, HostTensor>, metad
   let pos = 8 + headerBytes.byteLength;
   for (const name of names) {
     const { data } = tensors.get(name)!;
-    if (LITTLE_ENDIAN) out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
+    const width = data.BYTES_PER_ELEMENT;
+    if (LITTLE_ENDIAN || width === 1) out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
     else {
-      const dv = new DataView(out.buffer, pos, data.length * 4);
-      for (let i = 0; i < data.length; i++) dv.setFloat32(i * 4, data[i], true);
+      const dv = new DataView(out.buffer, pos, data.byteLength);
+      for (let i = 0; i < data.length; i++) {
+        if (data instanceof Float32Array) dv.setFloat32(i * 4, data[i], true);
+        else dv.setInt32(i * 4, data[i], true);
+      }
     }
-    pos += data.length * 4;
+    pos += data.byteLength;
   }
   return out;
+}
+
+/** Float32 parameters as safetensors (what model.safetensors holds). */
+export function writeSafetensors(tensors: ReadonlyMap<string, HostTensor>, metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
+  const typed = new Map<string, TypedTensor>();
+  for (const [name, t] of tensors) typed.set(name, { dtype: 'F32', shape: t.shape, data: t.data });
+  return writeSafetensorsTyped(typed, metadata);
 }

@@ -42,6 +42,8 @@ export class BertTokenizer {
   private outStarts = new Int32Array(1024);
   private outEnds = new Int32Array(1024);
   private outLen = 0;
+  /** Set while `words` runs: pre-tokenized words go here instead of through WordPiece. */
+  private wordSink: ((word: string) => void) | null = null;
 
   constructor(
     vocab: Map<string, number>,
@@ -130,6 +132,19 @@ export class BertTokenizer {
     const norm: CharNorm = { out, kinds, isolate, same: out === input };
     this.charCache.set(cp, norm);
     return norm;
+  }
+
+  /**
+   * Calls `onWord` with each normalized, pre-tokenized word of `text` (what Hugging Face's trainers
+   * count), using the same single pass as `encode`.
+   */
+  words(text: string, onWord: (word: string) => void): void {
+    this.wordSink = onWord;
+    try {
+      this.encode(text);
+    } finally {
+      this.wordSink = null;
+    }
   }
 
   /** Tokens of `text` without special tokens, offsets as UTF-16 spans of `text`. */
@@ -247,6 +262,7 @@ export class BertTokenizer {
   }
 
   private emitSingle(ch: string, start: number, end: number): void {
+    if (this.wordSink) return this.wordSink(ch);
     this.emit(this.model.pieces(ch)[0], start, end);
   }
 
@@ -257,6 +273,7 @@ export class BertTokenizer {
       // Sliceable words differ from the original only by ASCII case, so toLowerCase is exact here.
       if (upper) word = word.toLowerCase();
     } else word = decodeUnits(this.wordUnits, wLen);
+    if (this.wordSink) return this.wordSink(word);
     const pieces = this.model.pieces(word);
     const aS = this.alignStart;
     const aE = this.alignEnd;

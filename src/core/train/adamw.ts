@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HostParams } from '../model/index.js';
+import { type AdamWStepAttrs, fusedAdamW, hasFusedOptimizer } from './fused.js';
 
 export interface AdamWOptions {
   beta1: number;
@@ -60,30 +61,34 @@ export class AdamW {
 
   /**
    * One update with learning rate lr; every gradient is first multiplied by gradScale (the clipping
-   * coefficient), which saves materialising clipped copies.
+   * coefficient), which saves materialising clipped copies. Parameters are updated one at a time,
+   * smallest first, each in its own tidy, so at most one parameter's temporaries exist at once; with
+   * disposeGrads each gradient is freed as soon as it is applied, the largest ones last.
    */
-  apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number, gradScale = 1): void {
+  apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number, gradScale = 1, options: { disposeGrads?: boolean } = {}): void {
     this.assertAlive();
+    for (const name of this.params.keys()) {
+      if (!grads.has(name)) throw new Error(`no gradient for parameter ${name}`);
+    }
     const { beta1, beta2, eps, weightDecay } = this.options;
     const t = this.t + 1;
-    const stepSize = lr / (1 - beta1 ** t);
-    const sqrtBc2 = Math.sqrt(1 - beta2 ** t);
-    tf.tidy(() => {
-      for (const [name, p] of this.params) {
-        const raw = grads.get(name);
-        if (!raw) throw new Error(`no gradient for parameter ${name}`);
-        const g = gradScale === 1 ? raw : tf.mul(raw, gradScale);
+    const base = { beta1, beta2, eps, stepSize: lr / (1 - beta1 ** t), sqrtBc2: Math.sqrt(1 - beta2 ** t), gradScale };
+    const step = hasFusedOptimizer() ? fusedAdamW : adamwComposite;
+    const order = [...this.params.keys()].sort((a, b) => this.params.get(a)!.size - this.params.get(b)!.size);
+    for (const name of order) {
+      const p = this.params.get(name)!;
+      const g = grads.get(name)!;
+      const attrs: AdamWStepAttrs = { ...base, decay: weightDecay !== 0 && decaysWeight(name) ? 1 - lr * weightDecay : 1 };
+      tf.tidy(() => {
         const m = this.expAvg.get(name)!;
         const v = this.expAvgSq.get(name)!;
-        const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
-        const denom = tf.add(tf.div(tf.sqrt(vNew), sqrtBc2), eps);
-        const decayed = weightDecay !== 0 && decaysWeight(name) ? tf.mul(p, 1 - lr * weightDecay) : p;
-        p.assign(tf.sub(decayed, tf.mul(tf.div(mNew, denom), stepSize)));
+        const [pNew, mNew, vNew] = step(p, m, v, g, attrs);
+        p.assign(pNew);
         m.assign(mNew);
         v.assign(vNew);
-      }
-    });
+      });
+      if (options.disposeGrads) g.dispose();
+    }
     this.t = t;
   }
 
@@ -128,4 +133,19 @@ export class AdamW {
   private assertAlive(): void {
     if (this.disposed) throw new Error('optimizer was disposed');
   }
+}
+
+/**
+ * The same update as tfjs ops, one small op each: the reference the fused kernel is tested against,
+ * and the path on backends without it.
+ */
+export function adamwComposite(p: tf.Tensor, m: tf.Tensor, v: tf.Tensor, grad: tf.Tensor, a: AdamWStepAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => {
+    const g = a.gradScale === 1 ? grad : tf.mul(grad, a.gradScale);
+    const mNew = tf.add(tf.mul(m, a.beta1), tf.mul(g, 1 - a.beta1));
+    const vNew = tf.add(tf.mul(v, a.beta2), tf.mul(tf.square(g), 1 - a.beta2));
+    const denom = tf.add(tf.div(tf.sqrt(vNew), a.sqrtBc2), a.eps);
+    const decayed = a.decay === 1 ? p : tf.mul(p, a.decay);
+    return [tf.sub(decayed, tf.mul(tf.div(mNew, denom), a.stepSize)), mNew, vNew];
+  });
 }

@@ -1,14 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
+import { sumOfSquares } from './fused.js';
 
-/** sqrt of the sum of squares of every gradient element: torch.nn.utils.clip_grad_norm_'s total_norm (p = 2). */
+/** Most inputs per AddN: WebGPU binds one storage buffer per input, and SwiftShader allows 8 per stage. */
+const ADDN_CHUNK = 7;
+
+/** Sum of scalars in ceil(n / 6) AddN kernels instead of n - 1 pairwise adds. */
+function sumScalars(parts: tf.Tensor[]): tf.Tensor {
+  let level = parts;
+  while (level.length > 1) {
+    const next: tf.Tensor[] = [];
+    for (let i = 0; i < level.length; i += ADDN_CHUNK) {
+      const chunk = level.slice(i, i + ADDN_CHUNK);
+      next.push(chunk.length === 1 ? chunk[0] : tf.addN(chunk));
+    }
+    level = next;
+  }
+  return level[0] ?? tf.scalar(0);
+}
+
+/**
+ * sqrt of the sum of squares of every gradient element: torch.nn.utils.clip_grad_norm_'s total_norm
+ * (p = 2). One fused sum-of-squares kernel per gradient where the backend has it, then chunked AddNs.
+ */
 export function globalNorm(grads: Iterable<tf.Tensor>): tf.Scalar {
-  // Summed pairwise, not with tf.addN: WebGPU's AddN binds one storage buffer per input, and a
-  // model's ~40 gradients exceed the per-stage limit (8 on SwiftShader), which fails validation.
-  return tf.tidy(() => {
-    let total: tf.Tensor = tf.scalar(0);
-    for (const g of grads) total = tf.add(total, tf.sum(tf.square(g)));
-    return tf.sqrt(total) as tf.Scalar;
-  });
+  return tf.tidy(() => tf.sqrt(sumScalars([...grads].map((g) => sumOfSquares(g)))) as tf.Scalar);
 }
 
 /**

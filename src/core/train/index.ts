@@ -24,3 +24,4 @@ export {
   type TrainOptions,
   type TrainerState,
 } from './trainer.js';
+export { profileTrainStep, type TrainStepProfile } from './profile.js';

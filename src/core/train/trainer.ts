@@ -5,9 +5,10 @@ import { AdamW, type AdamWState } from './adamw.js';
 import { clipCoefficient, globalNorm } from './clip.js';
 import { type TrainHyperparameters, defaultHyperparameters, validateHyperparameters } from './defaults.js';
 import { weightedQaLoss } from './loss.js';
+import { accumulateGrads } from './accumulate.js';
 import { SeededRng } from './rng.js';
 import { scheduledLearningRate, warmupSteps } from './schedule.js';
-import { type TrainBatch, type TrainData, type TrainableModel, evaluateDataLoss, lossAndGrads } from './task-data.js';
+import { type TrainBatch, type TrainData, type TrainableModel, evaluateDataLoss } from './task-data.js';
 import { lengthGroupedOrder } from '../features/batcher.js';
 
 /** Labelled windows as flat row-major arrays; a FeatureBatch from the featurizer fits as is. */
@@ -280,41 +281,35 @@ export class Trainer {
       micro.push(rows);
     }
     const samples = micro.reduce((s, r) => s + r.length, 0);
-    let accGrads = new Map<string, tf.Tensor>();
+    let grads: Map<string, tf.Tensor> | undefined;
     let accLoss: tf.Scalar = tf.scalar(0);
     for (let i = 0; i < micro.length; i++) {
       const rows = micro[i];
       const mb = this.features.batch(rows, B, 1 / (rows.length * micro.length));
       const forward = { training: this.opts.dropout, seed: mixSeeds(mixSeeds(seed, this.globalStep), i) };
-      const out = lossAndGrads(this.model, () => mb.loss(this.model.params, this.model.config, forward));
+      const out = accumulateGrads(this.model.params, (params) => mb.loss(params, this.model.config, forward), grads);
       mb.dispose();
+      grads = out.grads;
       const prevLoss = accLoss;
       accLoss = tf.add(prevLoss, out.loss) as tf.Scalar;
       tf.dispose([prevLoss, out.loss]);
-      if (i === 0) {
-        accGrads = out.grads;
-        continue;
-      }
-      for (const [name, g] of out.grads) {
-        const prev = accGrads.get(name)!;
-        accGrads.set(name, tf.add(prev, g));
-        tf.dispose([prev, g]);
-      }
     }
+    const accGrads = grads!;
     const normT = globalNorm(accGrads.values());
     const both = tf.stack([accLoss, normT]);
     const [loss, norm] = await both.data();
-    both.dispose();
+    tf.dispose([both, accLoss, normT]);
     const lr = this.learningRate;
     const finite = Number.isFinite(loss) && Number.isFinite(norm);
     if (finite) {
+      // Clipping is the AdamW kernel's gradient scale; each gradient is freed once applied.
       const scale = this.opts.maxGradNorm > 0 ? clipCoefficient(norm, this.opts.maxGradNorm) : 1;
-      this.optimizer.apply(accGrads, lr, scale);
+      this.optimizer.apply(accGrads, lr, scale, { disposeGrads: true });
       this.consecutiveNonFinite = 0;
     } else {
+      tf.dispose([...accGrads.values()]);
       this.consecutiveNonFinite++;
     }
-    tf.dispose([accLoss, normT, ...accGrads.values()]);
     this.globalStep++;
     const stepMs = performance.now() - t0;
     const metrics: StepMetrics = {

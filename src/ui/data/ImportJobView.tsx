@@ -4,6 +4,7 @@ import { JobBanner } from '../common/JobBanner.js';
 import { Count } from '../common/Count.js';
 import { formatBytes, formatCount } from '../format.js';
 import type { IssueKind } from '../../core/squad/types.js';
+import { label as encodingLabel } from '../../core/util/text-decode.js';
 
 const KIND_LABEL: Record<IssueKind, string> = {
   syntax: 'JSON syntax',
@@ -20,6 +21,7 @@ export function ImportJobView() {
   const commit = useStudio((s) => s.commitImport);
   const discard = useStudio((s) => s.discardImport);
   const dismiss = useStudio((s) => s.dismissImport);
+  const startImport = useStudio((s) => s.startImport);
   const [name, setName] = useState<string | null>(null);
   if (!job) return null;
 
@@ -46,6 +48,13 @@ export function ImportJobView() {
           </button>
         </div>
         <div className="error-text">{job.message}</div>
+        {job.retry ? (
+          <div className="row" style={{ marginTop: 6 }}>
+            <button className="btn small" onClick={() => job.retry && void startImport(job.retry.source, job.label, job.retry.encoding)}>
+              Decode as {encodingLabel(job.retry.encoding)}
+            </button>
+          </div>
+        ) : null}
         <div className="muted small">Nothing was stored; your other datasets are unchanged.</div>
       </div>
     );

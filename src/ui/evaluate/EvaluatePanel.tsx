@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { filterRows, useEvaluate, type Outcome } from '../../state/evaluate.js';
 import { useModels } from '../../state/models.js';
+import { WorkerBackendPicker } from '../common/BackendPicker.js';
 import { useStudio } from '../../state/studio.js';
 import type { EvalRow, EvalRun, EvalRunInfo } from '../../workers/eval-api.js';
 import { modelWorker } from '../../workers/clients.js';
@@ -115,6 +116,7 @@ function RunCard() {
         {number('maxLength', 'max_length', 16, maxPos)}
         {number('stride', 'stride', 0)}
         {number('batchSize', 'batch size', 1)}
+        <WorkerBackendPicker label="Evaluation backend" testId="eval-backend" disabled={!!st.job} />
         <button className="btn primary" disabled={!modelId || !datasetId || !!st.job} onClick={() => void st.evaluate()}>
           Evaluate
         </button>

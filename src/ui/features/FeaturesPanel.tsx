@@ -6,6 +6,7 @@ import { Count } from '../common/Count.js';
 import { formatCount } from '../format.js';
 import { ExampleView } from './ExampleView.js';
 import { AuditView } from './AuditView.js';
+import { VocabTool } from '../vocab/VocabTool.js';
 
 export function FeaturesPanel() {
   const datasets = useStudio((s) => s.datasets);
@@ -73,7 +74,7 @@ export function FeaturesPanel() {
             Tokenize
           </button>
         </div>
-        {vocab?.origin === 'Hugging Face Hub' ? <div className="muted small" style={{ marginTop: 8 }}>Downloads {vocab.source.kind === 'url' ? vocab.source.url : ''} (needs internet).</div> : null}
+        {vocab?.origin === 'Hugging Face Hub' ? <div className="muted small" style={{ marginTop: 8 }}>Downloads {vocab.source.kind === 'url' ? vocab.source.url : ''} (needs internet; offline, the BERT Studio demo vocabulary ships with the studio).</div> : null}
         {st.job ? (
           <div style={{ marginTop: 12 }}>
             <JobBanner testId="featurize-job" title={`Tokenizing ${dataset?.name ?? ''}`} caption={st.job.progress?.label ?? 'loading the vocabulary…'} progress={st.job.progress} onCancel={st.cancel} />
@@ -103,6 +104,7 @@ export function FeaturesPanel() {
       </section>
       {dataset && st.result ? <ExampleView dataset={dataset} /> : null}
       {dataset && st.result ? <AuditView dataset={dataset} /> : null}
+      <VocabTool />
     </>
   );
 }

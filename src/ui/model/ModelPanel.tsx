@@ -5,9 +5,11 @@ import { useInspector } from '../../state/inspector.js';
 import { modelWorker } from '../../workers/clients.js';
 import type { ModelInfo } from '../../workers/model-api.js';
 import { JobBanner } from '../common/JobBanner.js';
+import { BackendCard } from './BackendCard.js';
 import { Count } from '../common/Count.js';
 import { download } from '../common/download.js';
 import { formatBytes, formatCount } from '../format.js';
+import { TrainerImportCard } from './TrainerImportCard.js';
 
 const PRESET_LABEL: Record<BertPresetName, string> = { tiny: 'tiny (L2 H128)', mini: 'mini (L4 H256)', small: 'small (L4 H512)', base: 'base (L12 H768)' };
 
@@ -48,6 +50,7 @@ export function ModelPanel() {
     <>
       <BackendCard />
       <AddModelCard />
+      <TrainerImportCard />
       {st.job ? (
         <JobBanner
           testId="model-job"
@@ -80,75 +83,6 @@ export function ModelPanel() {
       <ModelTable />
       {selected ? <ModelDetails model={selected} /> : null}
     </>
-  );
-}
-
-function BackendCard() {
-  const { backend, backendError, setBackend } = useModels();
-  const a = backend?.adapter;
-  return (
-    <section className="card" aria-label="Backend">
-      <div className="card-head">
-        <h2>Compute backend</h2>
-        <span className="muted small">TensorFlow.js in a worker: WebGPU first, then WebAssembly, then plain JavaScript</span>
-      </div>
-      {backendError ? <div className="error-text">{backendError}</div> : null}
-      {!backend ? (
-        <div className="muted">Probing backends…</div>
-      ) : (
-        <div className="stats-grid">
-          <div className="col-gap">
-            <div className="row">
-              <span className="segmented" role="group" aria-label="Backend">
-                {(['webgpu', 'wasm', 'cpu'] as const).map((b) => (
-                  <button key={b} className={backend.current === b ? 'on' : ''} disabled={!backend.available.includes(b)} onClick={() => void setBackend(b)} title={backend.unavailable[b] ?? ''}>
-                    {b}
-                  </button>
-                ))}
-              </span>
-              <span data-testid="current-backend" className="pill ok">
-                using {backend.current}
-              </span>
-            </div>
-            {Object.entries(backend.unavailable).map(([b, why]) => (
-              <div key={b} className="muted small">
-                {b}: {why}
-              </div>
-            ))}
-          </div>
-          <div className="small" data-testid="adapter-info">
-            {a ? (
-              <table className="grid">
-                <tbody>
-                  <tr>
-                    <td className="muted">GPU adapter</td>
-                    <td>
-                      {a.vendor || 'unknown vendor'} · {a.architecture || 'unknown architecture'} {a.description ? `· ${a.description}` : ''}
-                    </td>
-                  </tr>
-                  <tr>
-                    <td className="muted">maxBufferSize</td>
-                    <td>{formatBytes(a.limits.maxBufferSize)}</td>
-                  </tr>
-                  <tr>
-                    <td className="muted">maxStorageBufferBindingSize</td>
-                    <td>{formatBytes(a.limits.maxStorageBufferBindingSize)}</td>
-                  </tr>
-                  <tr>
-                    <td className="muted">workgroup storage / invocations</td>
-                    <td>
-                      {formatBytes(a.limits.maxComputeWorkgroupStorageSize)} / {a.limits.maxComputeInvocationsPerWorkgroup}
-                    </td>
-                  </tr>
-                </tbody>
-              </table>
-            ) : (
-              <span className="muted">No WebGPU adapter in this browser.</span>
-            )}
-          </div>
-        </div>
-      )}
-    </section>
   );
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { QuestionRow } from '../../core/storage/types.js';
 import { REFERENCE_MODEL, usePlayground, type Column, type ReferenceAnswer } from '../../state/playground.js';
 import { useModels } from '../../state/models.js';
+import { WorkerBackendPicker } from '../common/BackendPicker.js';
 import { useStudio } from '../../state/studio.js';
 import type { ModelInfo } from '../../workers/model-api.js';
 import { dataWorker } from '../../workers/clients.js';
@@ -78,6 +79,7 @@ export function PlaygroundPanel() {
             top-k
             <input className="input pg-num" type="number" min={1} max={20} aria-label="Top-k" value={st.topK} onChange={(e) => st.setSettings({ topK: Math.max(1, Math.trunc(Number(e.target.value))) })} />
           </label>
+          <WorkerBackendPicker label="Playground backend" testId="playground-backend" disabled={busy} />
           <div className="grow" />
           <button className="btn primary" disabled={!canAsk} onClick={() => void st.ask(models)}>
             {busy ? 'Answering…' : 'Ask'}

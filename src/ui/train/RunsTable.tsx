@@ -53,8 +53,8 @@ export function RunsTable() {
                     <td>
                       <b>{r.label}</b>
                     </td>
-                    <td className="small">{r.modelLabel}</td>
-                    <td className="small">
+                    <td className="small names">{r.modelLabel}</td>
+                    <td className="small names">
                       {r.trainDatasetName}
                       {r.evalDatasetName ? <span className="muted"> · eval {r.evalDatasetName}</span> : null}
                     </td>

@@ -3,12 +3,15 @@ import { useModels } from '../../state/models.js';
 import { useStudio } from '../../state/studio.js';
 import { setupProblems, setupToHash, useTrain } from '../../state/train.js';
 import type { TrainHyperparameters } from '../../core/train/index.js';
-import type { BackendName } from '../../workers/model-api.js';
 import { checkBatchAgainstAdapter, type RunInfo } from '../../workers/train-api.js';
+import { BackendPicker } from '../common/BackendPicker.js';
+import { JobBanner } from '../common/JobBanner.js';
 import { ProgressBar } from '../common/Progress.js';
+import { useElapsed } from '../common/useElapsed.js';
 import { formatBytes, formatCount } from '../format.js';
 import { RunsTable } from './RunsTable.js';
 import { TrainCharts } from './TrainCharts.js';
+import { TrainerExportButton } from './TrainerExportButton.js';
 import { chartColumns, etaSeconds, formatDuration, formatMetric, statusText } from './charts.js';
 import './train.css';
 
@@ -29,7 +32,7 @@ export function TrainPanel() {
 
   useEffect(() => {
     resolveNames(models, datasets);
-  }, [models, datasets, resolveNames]);
+  }, [models, datasets, resolveNames, st.pendingNames]);
 
   // The URL carries the setup, so a link reproduces it; not rewritten until the link's names are matched.
   useEffect(() => {
@@ -44,19 +47,7 @@ export function TrainPanel() {
   return (
     <>
       <SetupCard />
-      {st.starting ? (
-        <div className="job" data-testid="train-starting">
-          <div className="row">
-            <b className="grow">{st.starting.label}</b>
-            {st.starting.progress && st.starting.progress.total > 1 ? (
-              <span className="muted small">
-                {st.starting.progress.done} / {st.starting.progress.total}
-              </span>
-            ) : null}
-          </div>
-          <ProgressBar progress={st.starting.progress} />
-        </div>
-      ) : null}
+      {st.starting ? <StartingBanner /> : null}
       <ChoiceCard />
       {st.notices.map((n) => (
         <div key={n.id} className={`job ${n.level === 'error' ? 'error' : n.level === 'warn' ? 'warn' : 'ok'}`} role={n.level === 'error' ? 'alert' : undefined} data-testid="train-notice">
@@ -110,10 +101,24 @@ function NumberField({ label, value, onChange, step, min, title, testId }: { lab
   );
 }
 
+function StartingBanner() {
+  const starting = useTrain((s) => s.starting);
+  const cancelStart = useTrain((s) => s.cancelStart);
+  const elapsed = useElapsed(starting?.stageStartedAt ?? null);
+  if (!starting) return null;
+  const p = starting.progress;
+  return <JobBanner title={starting.label} caption={`${p && p.total > 1 ? `${p.done} / ${p.total} · ` : ''}${elapsed.toFixed(1)} s`} progress={p} onCancel={cancelStart} testId="train-starting" />;
+}
+
 function SetupCard() {
   const st = useTrain();
   const models = useModels((s) => s.models);
   const backend = useModels((s) => s.backend);
+  const { followBackend } = st;
+  const current = backend?.current;
+  useEffect(() => {
+    if (current) followBackend(current);
+  }, [current, followBackend]);
   const datasets = useStudio((s) => s.datasets);
   const { form } = st;
   const model = models.find((m) => m.id === form.modelId) ?? null;
@@ -173,16 +178,7 @@ function SetupCard() {
             ))}
           </select>
         </label>
-        <div className="field">
-          Backend
-          <span className="segmented" role="group" aria-label="Training backend">
-            {(['webgpu', 'wasm', 'cpu'] as BackendName[]).map((b) => (
-              <button key={b} className={form.backend === b ? 'on' : ''} disabled={!!backend && !backend.available.includes(b)} title={backend?.unavailable[b] ?? ''} onClick={() => st.setForm({ backend: b })}>
-                {b}
-              </button>
-            ))}
-          </span>
-        </div>
+        <BackendPicker info={backend} value={form.backend} onChange={st.pickBackend} label="Training backend" testId="train-backend" disabled={!!st.starting} />
       </div>
       <div className="train-hyper">
         <NumberField label="Learning rate" value={h.learningRate} onChange={hyper('learningRate')} title="peak rate after warmup; small models want larger rates" />
@@ -202,6 +198,7 @@ function SetupCard() {
         <button className="btn primary" disabled={problems.length > 0 || running || !!st.starting} onClick={() => void st.start()} title={running ? 'one run trains at a time: pause or stop it first' : ''}>
           Start training
         </button>
+        <TrainerExportButton />
         <button
           className="btn"
           onClick={() => {
@@ -303,7 +300,7 @@ function RunCard({ run }: { run: RunInfo }) {
           {statusText(run)}
         </span>
         <span className="muted small grow">
-          {run.modelLabel} on {run.trainDatasetName} ({formatCount(run.featureCount)} windows) · {run.backend} · lr {formatMetric(run.setup.hyperparameters.learningRate)} · batch {run.setup.hyperparameters.batchSize}
+          {run.modelLabel} on {run.trainDatasetName} ({formatCount(run.featureCount)} windows) · {run.importedFrom ?? run.backend} · lr {formatMetric(run.setup.hyperparameters.learningRate)} · batch {run.setup.hyperparameters.batchSize}
           {run.setup.hyperparameters.gradAccumSteps > 1 ? ` × ${run.setup.hyperparameters.gradAccumSteps}` : ''} · L {run.setup.maxLength}
         </span>
         {run.status === 'running' ? (

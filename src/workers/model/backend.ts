@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { defaultBackend, softwareAdapterReason, wasmThreadPlan } from '../../core/backend/index.js';
 import type { AdapterInfo, BackendInfo, BackendName } from '../model-api.js';
 import { StudioError } from '../protocol.js';
 
@@ -12,8 +13,10 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
 });
+const threadPlan = wasmThreadPlan(self.navigator.hardwareConcurrency);
+setThreadsCount(threadPlan.threads);
 
-const PREFERENCE: BackendName[] = ['webgpu', 'wasm', 'cpu'];
+const ORDER: BackendName[] = ['webgpu', 'wasm', 'cpu'];
 let info: BackendInfo | null = null;
 
 async function adapterInfo(): Promise<AdapterInfo | null> {
@@ -21,11 +24,14 @@ async function adapterInfo(): Promise<AdapterInfo | null> {
   if (!gpu) return null;
   const adapter = await gpu.requestAdapter();
   if (!adapter) return null;
-  const i = adapter.info;
+  const i = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const fallback = i?.isFallbackAdapter ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
   return {
     vendor: i?.vendor ?? '',
     architecture: i?.architecture ?? '',
     description: i?.description ?? '',
+    device: i?.device ?? '',
+    isFallbackAdapter: fallback,
     limits: {
       maxBufferSize: adapter.limits.maxBufferSize,
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
@@ -36,10 +42,24 @@ async function adapterInfo(): Promise<AdapterInfo | null> {
   };
 }
 
+/**
+ * tfjs-backend-wasm sizes its thread pool from half of navigator.hardwareConcurrency, read once when its
+ * module starts; it sees the doubled count for that moment so every core gets a thread.
+ */
+async function initialiseWasm(): Promise<boolean> {
+  const nav = self.navigator as Navigator & { hardwareConcurrency: number };
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: threadPlan.reportedCores, configurable: true });
+  try {
+    return await tf.setBackend('wasm');
+  } finally {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+
 /** Tries a backend with a tiny computation, so "available" means it really ran here. */
 async function tryBackend(name: BackendName): Promise<string | null> {
   try {
-    if (!(await tf.setBackend(name))) return 'it did not initialise';
+    if (!(await (name === 'wasm' ? initialiseWasm() : tf.setBackend(name)))) return 'it did not initialise';
     await tf.ready();
     const sum = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).sum());
     const v = (await sum.data())[0];
@@ -50,13 +70,13 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   }
 }
 
-/** Finds what works (webgpu first, then wasm, then cpu) and leaves the best one selected. */
+/** Finds what works and leaves the default selected: hardware WebGPU, then wasm, then cpu; never a software adapter. */
 export async function backendInfo(): Promise<BackendInfo> {
   if (info) return info;
   const available: BackendName[] = [];
   const unavailable: BackendInfo['unavailable'] = {};
   const adapter = await adapterInfo().catch(() => null);
-  for (const name of PREFERENCE) {
+  for (const name of ORDER) {
     if (name === 'webgpu' && !adapter) {
       unavailable.webgpu = 'this browser offers no WebGPU adapter (in Chrome, WebGPU needs a supported GPU or the --enable-unsafe-webgpu flag)';
       continue;
@@ -65,9 +85,18 @@ export async function backendInfo(): Promise<BackendInfo> {
     if (why) unavailable[name] = why;
     else available.push(name);
   }
-  const current = available[0] ?? 'cpu';
-  await tf.setBackend(current);
-  info = { current, available, unavailable, adapter };
+  const recommended = defaultBackend({ available, adapter });
+  await tf.setBackend(recommended);
+  info = {
+    current: recommended,
+    recommended,
+    available,
+    unavailable,
+    adapter,
+    softwareAdapter: softwareAdapterReason(adapter),
+    wasmThreads: available.includes('wasm') ? getThreadsCount() : null,
+    crossOriginIsolated: self.crossOriginIsolated === true,
+  };
   return info;
 }
 

@@ -15,8 +15,9 @@ import { parseVocabText } from '../../core/tokenizer/index.js';
 import type { Handlers, HandlerContext } from '../protocol.js';
 import { StudioError } from '../protocol.js';
 import type { ModelApi, ModelSource } from '../model-api.js';
-import type { VocabSource } from '../features-api.js';
+import { vocabSourceText } from '../vocab-source.js';
 import { backendInfo, setBackend } from './backend.js';
+import { calibrateBackends } from './calibrate.js';
 import { refuseWhileRunning } from './train.js';
 import { deleteModel, getModelInfo, listModels, readParams, releaseAll, saveModel, store } from './registry.js';
 
@@ -54,21 +55,12 @@ function loadError(err: unknown, what: string): never {
   if (err instanceof WeightsLoadError || err instanceof BertConfigError) throw new StudioError('invalid-input', `${what}: ${err.message}`);
   if (err instanceof DOMException && err.name === 'AbortError') throw new StudioError('cancelled', 'Cancelled.');
   if (err instanceof TypeError && /fetch/i.test(err.message))
-    throw new StudioError('unavailable', `${what}: the Hugging Face Hub cannot be reached (${err.message}). Models downloaded before still load offline.`);
+    throw new StudioError('unavailable', `${what}: the Hugging Face Hub cannot be reached (${err.message}). Models downloaded before still load offline; so do model folders from disk, and a random initialisation with the shipped demo vocabulary.`);
   throw new StudioError('invalid-input', `${what}: ${err instanceof Error ? err.message : String(err)}`);
 }
 
-async function vocabText(v: VocabSource): Promise<string> {
-  if (v.kind === 'file') return v.file.text();
-  const res = await fetch(v.url).catch((err: unknown) => {
-    throw new StudioError('unavailable', `Could not download the vocabulary ${v.label}: ${err instanceof Error ? err.message : String(err)}.`);
-  });
-  if (!res.ok) throw new StudioError('unavailable', `Could not download the vocabulary ${v.label}: the server answered ${res.status}.`);
-  return res.text();
-}
-
 /** Loads a folder's files (config, weights, tokenizer) and stores the model. */
-function saveFolder(map: ModelFiles, label: string, source: ModelSource) {
+export function saveFolder(map: ModelFiles, label: string, source: ModelSource) {
   let loaded;
   try {
     loaded = loadModelFiles(map);
@@ -89,6 +81,12 @@ function progressOf(ctx: HandlerContext) {
 
 export const modelHandlers: Handlers<ModelApi> = {
   'backend-info': () => backendInfo(),
+
+  async 'calibrate-backends'({ modelId, backends }, ctx) {
+    refuseWhileRunning();
+    releaseAll();
+    return calibrateBackends(modelId, backends, ctx);
+  },
 
   async 'set-backend'({ backend }) {
     // A run's tensors live on the backend it started on.
@@ -119,7 +117,7 @@ export const modelHandlers: Handlers<ModelApi> = {
       loaded = await loadHubModel({ id, revision: revision || 'main', baseUrl }, { cache: cacheStorage, signal: ctx.signal, onProgress: progressOf(ctx), fetch: offlineAware });
     } catch (err) {
       if (offline && !ctx.signal.aborted)
-        throw new StudioError('unavailable', `Could not load ${id}: the Hugging Face Hub cannot be reached and this model is not in the browser cache. Models downloaded before still load offline.`);
+        throw new StudioError('unavailable', `Could not load ${id}: the Hugging Face Hub cannot be reached and this model is not in the browser cache. Models downloaded before still load offline; so do model folders from disk, and a random initialisation with the shipped demo vocabulary.`);
       loadError(err, `Could not load ${id}`);
     }
     const vocab = loaded.files.get('vocab.txt');
@@ -162,7 +160,7 @@ export const modelHandlers: Handlers<ModelApi> = {
   },
 
   async 'init-random'({ config, preset, seed, vocab, lowercase, label }) {
-    const text = await vocabText(vocab);
+    const text = await vocabSourceText(vocab);
     const size = parseVocabText(text).size;
     const sized = { ...config, vocab_size: size };
     let params;

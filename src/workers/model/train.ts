@@ -41,7 +41,7 @@ interface RunExtras extends KeyedRecord {
   evals: EvalPoint[];
 }
 
-const chunkId = (runId: string, index: number) => `${runId}/${String(index).padStart(6, '0')}`;
+export const chunkId = (runId: string, index: number) => `${runId}/${String(index).padStart(6, '0')}`;
 const asRecord = <T extends object>(r: T) => r as unknown as KeyedRecord;
 
 // Events for watchers: a bounded log with sequence numbers, so a watcher that falls behind learns it.
@@ -130,7 +130,7 @@ async function loadFeatures(info: FeatureSetInfo): Promise<TrainFeatures> {
   return out;
 }
 
-async function squadFileOf(dataset: DatasetInfo): Promise<SquadFile> {
+export async function squadFileOf(dataset: DatasetInfo): Promise<SquadFile> {
   const s = await store();
   const shards = [];
   for (let i = 0; i < dataset.shardCount; i++) shards.push(await s.readShard(dataset.id, i));
@@ -545,10 +545,11 @@ async function startRun(setup: RunSetup, label: string | undefined, ctx: Handler
     throw new StudioError('invalid-input', message(err));
   }
   const refused = await probeOrRefuse(model, data.features, setup, ctx);
-  if (refused) {
+  if (refused || ctx.signal.aborted) {
     trainer.dispose();
     model.dispose();
-    return refused;
+    ctx.checkCancelled();
+    return refused!;
   }
   const runs = await listRunRecords();
   const now = Date.now();
@@ -642,10 +643,11 @@ async function resumeRun(runId: string, backend: BackendName | undefined, ctx: H
     throw new StudioError('invalid-input', `The checkpoint does not fit the data any more: ${message(err)}`);
   }
   const refused = await probeOrRefuse(model, data.features, setup, ctx);
-  if (refused) {
+  if (refused || ctx.signal.aborted) {
     trainer.dispose();
     model.dispose();
-    return refused;
+    ctx.checkCancelled();
+    return refused!;
   }
   const { series, evals } = await readMetrics(runId, info.step);
   series.truncate(state.step);

@@ -1,0 +1,121 @@
+// The training benchmark's measurement, free of Node and DOM APIs: the same code runs in Node, in a
+// browser worker and in the GPU pack's bundle, on whichever tfjs backend is active.
+import * as tf from '@tensorflow/tfjs';
+import { BERT_PRESETS, type BertPresetName, BertForQuestionAnswering, estimateModel } from '../../src/core/model/index.js';
+import { SeededRng, Trainer, type TrainFeatures } from '../../src/core/train/index.js';
+import { profileTrainStep } from './profile-step.js';
+
+export const SEQ_LENGTH = 384;
+export const PRESET_NAMES: BertPresetName[] = ['tiny', 'mini', 'small', 'base'];
+
+export interface TrainConfig {
+  preset: BertPresetName;
+  batch: number;
+  /** Timed steps, after one warm-up step and one profiled step. */
+  steps: number;
+}
+
+export interface TrainResult extends TrainConfig {
+  samplesPerS: number;
+  stepMs: number;
+  /** Model FLOPs (estimateModel) per second of the timed steps, in TFLOP/s. */
+  tflops: number;
+  kernels: number;
+  peakBytes: number;
+  /** Kernels launched per kernel name in the profiled step, most frequent first. */
+  kernelsByName: Record<string, number>;
+}
+
+/** Parses `tiny:8,base:16` (batch after the colon, else `defaultBatch`) into configs; throws naming the bad item. */
+export function parseConfigs(spec: string, defaultBatch: number, steps: number): TrainConfig[] {
+  return spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [name, batchText] = item.split(':');
+      if (!(PRESET_NAMES as string[]).includes(name)) throw new Error(`bench config "${item}": unknown preset "${name}" (one of ${PRESET_NAMES.join(', ')})`);
+      const batch = batchText === undefined ? defaultBatch : Number(batchText);
+      if (!Number.isInteger(batch) || batch < 1) throw new Error(`bench config "${item}": batch must be a positive integer`);
+      return { preset: name as BertPresetName, batch, steps };
+    });
+}
+
+export function positiveInt(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${text}"`);
+  return n;
+}
+
+/** Random SQuAD-shaped windows: question in the first 32 tokens, answers inside the context. */
+export function randomFeatures(count: number, vocab: number, seed: number): TrainFeatures {
+  const L = SEQ_LENGTH;
+  const rng = new SeededRng(seed);
+  const inputIds = Int32Array.from({ length: count * L }, () => Math.floor(rng.next() * vocab));
+  const tokenTypeIds = Int32Array.from({ length: count * L }, (_, i) => (i % L >= 32 ? 1 : 0));
+  const startPositions = Int32Array.from({ length: count }, () => 32 + Math.floor(rng.next() * 300));
+  return {
+    count,
+    length: L,
+    inputIds,
+    tokenTypeIds,
+    attentionMask: new Int32Array(count * L).fill(1),
+    startPositions,
+    endPositions: startPositions.map((s) => s + 3),
+  };
+}
+
+export function trainingFlops(preset: BertPresetName, batch: number): number {
+  return estimateModel(BERT_PRESETS[preset], batch, SEQ_LENGTH).trainingStepFlops;
+}
+
+/**
+ * One config through the core Trainer (dropout on, AdamW, clipping): a warm-up step (shader
+ * compilation, first allocations), a step under tf.profile for kernels and peak bytes, then timed steps.
+ */
+export async function measureTraining(config: TrainConfig): Promise<TrainResult> {
+  const model = BertForQuestionAnswering.init({ ...BERT_PRESETS[config.preset] }, 0);
+  const total = config.steps + 2;
+  const trainer = new Trainer(model, randomFeatures(config.batch * total, model.config.vocab_size, 1), {
+    batchSize: config.batch,
+    maxSteps: total,
+    shuffle: false,
+  });
+  try {
+    await trainer.step();
+    const profile = await profileTrainStep(trainer);
+    let ms = 0;
+    for (let i = 0; i < config.steps; i++) ms += (await trainer.step()).step_ms;
+    const stepMs = ms / config.steps;
+    return {
+      ...config,
+      samplesPerS: (config.batch * 1000) / stepMs,
+      stepMs,
+      tflops: trainingFlops(config.preset, config.batch) / stepMs / 1e9,
+      kernels: profile.kernelCount,
+      peakBytes: profile.peakBytes,
+      kernelsByName: profile.kernelsByName,
+    };
+  } finally {
+    trainer.dispose();
+    model.dispose();
+  }
+}
+
+/** The active backend's plain 1024^3 matmul rate: the ceiling a step's matmuls could reach. */
+export async function matmulGflops(): Promise<number> {
+  const a = tf.randomNormal([1024, 1024]);
+  const run = async () => {
+    const r = tf.matMul(a, a);
+    await r.data();
+    r.dispose();
+  };
+  await run();
+  const n = tf.getBackend() === 'webgpu' ? 2 : 4;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await run();
+  const ms = (performance.now() - t0) / n;
+  a.dispose();
+  return (2 * 1024 ** 3) / ms / 1e6;
+}

@@ -1,0 +1,60 @@
+// `npm run bench -- train`: training throughput per backend and BERT preset at sequence 384 in Node,
+// next to PyTorch (CPU, same thread count) when python3 has torch and transformers.
+//   BENCH_BACKENDS=wasm,cpu,webgpu   backends to run (default: all three; webgpu needs an adapter)
+//   BENCH_CONFIGS=tiny:8,mini:8      preset[:batch] list for every backend (default: per backend, below)
+//   BENCH_STEPS=2                    timed steps per config (after a warm-up and a profiled step)
+//   BENCH_TORCH=0                    skip PyTorch; BENCH_PYTHON picks the interpreter (default python3)
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type BackendName, setupBackend } from '../../cli/backend.js';
+import { runTrainBench, type BackendPlan } from './driver.js';
+import { type TrainConfig, parseConfigs, positiveInt } from './measure.js';
+import { webgpuAdapterSummary } from './webgpu-info.js';
+
+/** What fits in a few minutes on two cores; a hardware GPU gets the GPU pack's configs. */
+function defaultConfigs(backend: BackendName, hardwareGpu: boolean): string {
+  if (backend === 'wasm') return 'tiny:8,mini:8,small:8';
+  if (backend === 'cpu') return 'tiny:2';
+  return hardwareGpu ? 'tiny:32,mini:32,small:32,base:16,base:32' : 'tiny:1';
+}
+
+function defaultSteps(backend: BackendName, hardwareGpu: boolean): number {
+  return backend === 'webgpu' && hardwareGpu ? 5 : backend === 'wasm' ? 2 : 1;
+}
+
+async function threadsOfWasm(): Promise<number> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  return wasm.getThreadsCount();
+}
+
+function plan(backend: BackendName): BackendPlan {
+  let hardwareGpu = false;
+  return {
+    name: backend,
+    async setup() {
+      await setupBackend(backend);
+      if (backend === 'wasm') {
+        const threads = await threadsOfWasm();
+        return { describe: `${threads} thread(s)`, torchDevice: 'cpu', torchThreads: threads };
+      }
+      if (backend === 'cpu') return { describe: 'plain JavaScript, 1 thread', torchDevice: 'cpu', torchThreads: 1 };
+      const adapter = await webgpuAdapterSummary();
+      hardwareGpu = !adapter.software;
+      const torchDevice = (process.env.BENCH_TORCH_DEVICE as 'cpu' | 'cuda' | undefined) ?? (hardwareGpu ? 'cuda' : 'cpu');
+      return { describe: adapter.text, torchDevice, torchThreads: torchDevice === 'cpu' ? availableParallelism() : undefined };
+    },
+    configs(): TrainConfig[] {
+      const steps = positiveInt(process.env.BENCH_STEPS, defaultSteps(backend, hardwareGpu), 'BENCH_STEPS');
+      return parseConfigs(process.env.BENCH_CONFIGS ?? defaultConfigs(backend, hardwareGpu), 8, steps);
+    },
+  };
+}
+
+export async function run(): Promise<void> {
+  const names = (process.env.BENCH_BACKENDS ?? 'wasm,cpu,webgpu').split(',').map((s) => s.trim()) as BackendName[];
+  await runTrainBench({
+    backends: names.map(plan),
+    torchScript: process.env.BENCH_TORCH === '0' ? null : fileURLToPath(new URL('./pytorch_train.py', import.meta.url)),
+    python: process.env.BENCH_PYTHON ?? 'python3',
+  });
+}

@@ -1,0 +1,13 @@
+export type { ProjectFiles, SplitSummary, TrainerExportTask } from './task.js';
+export { codePointOffsets, qaExportTask, type QaEvalSplit, type QaExportSplit } from './qa.js';
+export {
+  EXPORT_FORMAT,
+  REQUIREMENTS,
+  buildTrainerProject,
+  projectReadme,
+  runConfig,
+  trainerHyperparameters,
+  zipProject,
+  type TrainerExportSpec,
+} from './project.js';
+export { parseTrainerState, type TrainerEvalLog, type TrainerLog, type TrainerStepLog } from './trainer-state.js';

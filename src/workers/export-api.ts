@@ -1,0 +1,13 @@
+import type { ModelFileInput, ModelInfo } from './model-api.js';
+import type { RunInfo, RunSetup } from './train-api.js';
+
+/** Graduating a run to Hugging Face Trainer and bringing its results back. */
+export type ExportApi = {
+  /** The run a setup describes as a zipped Python project for transformers.Trainer. */
+  'trainer-export': {
+    payload: { setup: RunSetup; label: string };
+    result: { zip: Uint8Array; fileName: string; files: string[]; trainWindows: number; evalWindows: number };
+  };
+  /** A Trainer output folder (model files + trainer_state.json) as a model and a run in the history. */
+  'trainer-import': { payload: { files: ModelFileInput[]; label: string }; result: { model: ModelInfo; run: RunInfo } };
+};

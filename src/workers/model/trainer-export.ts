@@ -1,0 +1,184 @@
+// Graduating a run to Hugging Face Trainer (a zipped Python project) and bringing a Trainer run back
+// (its model and its logged curves) as a model and a run of this browser.
+import { buildTrainerProject, parseTrainerState, qaExportTask, zipProject } from '../../core/export/index.js';
+import { featurizeSquad } from '../../core/features/index.js';
+import { hfFolderFiles, type ModelFiles } from '../../core/model/index.js';
+import type { KeyedRecord } from '../../core/storage/index.js';
+import type { SquadFile } from '../../core/squad/types.js';
+import { tokenizerFromVocab } from '../../core/tokenizer/index.js';
+import { TRAIN_OPTION_DEFAULTS, defaultHyperparameters, resolveTrainOptions, type TrainHyperparameters } from '../../core/train/index.js';
+import type { ExportApi } from '../export-api.js';
+import { StudioError, type Handlers } from '../protocol.js';
+import type { EvalPoint, RunInfo, RunSetup } from '../train-api.js';
+import { saveFolder } from './models.js';
+import { getModelInfo, newModelId, readParams, store } from './registry.js';
+import { chunkId, squadFileOf } from './train.js';
+import { METRIC_CHUNK, MetricSeries } from './train-metrics.js';
+
+
+async function datasetOf(id: string): Promise<{ name: string; squad: SquadFile }> {
+  const info = await (await store()).getDataset(id);
+  if (!info) throw new StudioError('not-found', `No dataset with id ${id}: it may have been deleted.`);
+  return { name: info.name, squad: await squadFileOf(info) };
+}
+
+function answersById(squad: SquadFile): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const a of squad.data) for (const p of a.paragraphs) for (const q of p.qas) out.set(q.id, q.answers.map((x) => x.text));
+  return out;
+}
+
+/** run_config.json hyperparameters back in the studio's names; the model size's defaults fill what is missing. */
+function hyperparametersOf(runConfig: Record<string, any> | null, config: RunInfo['config'], batch: number | null): TrainHyperparameters {
+  const d = defaultHyperparameters(config);
+  const h = (runConfig?.hyperparameters ?? {}) as Record<string, unknown>;
+  const n = (k: string, fallback: number) => (typeof h[k] === 'number' ? (h[k] as number) : fallback);
+  return {
+    learningRate: n('learning_rate', d.learningRate),
+    batchSize: n('per_device_train_batch_size', batch ?? d.batchSize),
+    gradAccumSteps: n('gradient_accumulation_steps', 1),
+    warmupRatio: n('warmup_ratio', d.warmupRatio),
+    weightDecay: n('weight_decay', d.weightDecay),
+    maxGradNorm: n('max_grad_norm', d.maxGradNorm),
+    epochs: n('num_train_epochs', d.epochs),
+    maxSteps: n('max_steps', 0),
+    seed: n('seed', d.seed),
+    beta1: n('adam_beta1', d.beta1),
+    beta2: n('adam_beta2', d.beta2),
+    eps: n('adam_epsilon', d.eps),
+  };
+}
+
+export const exportHandlers: Handlers<ExportApi> = {
+  async 'trainer-export'({ setup, label }, ctx) {
+    const modelInfo = await getModelInfo(setup.modelId);
+    if (!modelInfo.vocab) throw new StudioError('invalid-input', `The model “${modelInfo.label}” has no vocabulary (vocab.txt); load one with it to export a run.`);
+    const tokenizer = tokenizerFromVocab(modelInfo.vocab, { lowercase: modelInfo.lowercase });
+    const settings = { maxLength: setup.maxLength, stride: setup.stride, maxPositionEmbeddings: modelInfo.config.max_position_embeddings };
+    ctx.progress(0, 4, 'Tokenizing the training data');
+    const train = await datasetOf(setup.trainDatasetId);
+    ctx.checkCancelled();
+    let trainFeatures;
+    let evalSplit = null;
+    try {
+      trainFeatures = featurizeSquad(tokenizer, train.squad, settings, 'train');
+      if (setup.evalDatasetId) {
+        ctx.progress(1, 4, 'Tokenizing the evaluation data');
+        const ev = await datasetOf(setup.evalDatasetId);
+        ctx.checkCancelled();
+        evalSplit = { features: featurizeSquad(tokenizer, ev.squad, settings, 'eval'), source: `the studio dataset “${ev.name}”`, answers: answersById(ev.squad) };
+      }
+    } catch (err) {
+      throw new StudioError('invalid-input', `Cannot make the windows to export: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (trainFeatures.count === 0) throw new StudioError('invalid-input', `${train.name} gives no training windows.`);
+    ctx.progress(2, 4, 'Writing the starting weights');
+    ctx.checkCancelled();
+    const params = await readParams(modelInfo.id);
+    const options = resolveTrainOptions({ config: modelInfo.config }, { ...setup.hyperparameters, ...TRAIN_OPTION_DEFAULTS });
+    const files = buildTrainerProject({
+      task: qaExportTask({ features: trainFeatures, source: `the studio dataset “${train.name}”` }, evalSplit),
+      options,
+      evalEvery: setup.evalEvery,
+      evalWhenZero: 'epoch',
+      config: modelInfo.config,
+      modelFiles: hfFolderFiles(modelInfo.config, params, { vocab: modelInfo.vocab, doLowerCase: modelInfo.lowercase }),
+      hubId: modelInfo.source.kind === 'hub' ? modelInfo.source.repo : null,
+      modelSource: modelInfo.source.kind === 'hub' ? `${modelInfo.source.repo} (as stored in the studio)` : `the studio model “${modelInfo.label}”`,
+    });
+    ctx.progress(3, 4, 'Zipping the project');
+    ctx.checkCancelled();
+    const folder = `${label.trim() || 'bert-run'}-trainer`.replace(/[^\w.-]+/g, '_');
+    const zip = zipProject(files, folder);
+    ctx.progress(4, 4, 'Done');
+    return { zip, fileName: `${folder}.zip`, files: [...files.keys()], trainWindows: trainFeatures.count, evalWindows: evalSplit?.features.count ?? 0 };
+  },
+
+  async 'trainer-import'({ files, label }, ctx) {
+    const map: ModelFiles = new Map();
+    let stateText: string | null = null;
+    let runConfig: Record<string, any> | null = null;
+    for (const f of files) {
+      const base = f.name.split('/').pop()!;
+      // Checkpoint sub-folders hold their own copies; the folder's top level is the final model.
+      if (f.name.split('/').length > 2 && f.name.includes('/checkpoint-')) continue;
+      if (base === 'trainer_state.json') stateText = await f.file.text();
+      else if (base === 'run_config.json') {
+        try {
+          runConfig = JSON.parse(await f.file.text()) as Record<string, any>;
+        } catch {
+          throw new StudioError('invalid-input', 'run_config.json in the folder is not valid JSON.');
+        }
+      } else map.set(base, new Uint8Array(await f.file.arrayBuffer()));
+    }
+    if (!stateText) throw new StudioError('invalid-input', 'The folder has no trainer_state.json: pick the output_dir of a Trainer run (train.py writes it with save_state()).');
+    let log;
+    try {
+      log = parseTrainerState(stateText);
+    } catch (err) {
+      throw new StudioError('invalid-input', err instanceof Error ? err.message : String(err));
+    }
+    ctx.progress(0, 2, 'Loading the model');
+    const runId = `run-${newModelId()}`;
+    const name = label.trim() || 'Trainer run';
+    const model = await saveFolder(map, `${name} (Trainer, step ${log.globalStep})`, { kind: 'run', runId, step: log.globalStep });
+    ctx.progress(1, 2, 'Storing the curves');
+    const series = new MetricSeries(log.steps.length + 16);
+    const perStep = log.samplesPerSecond ?? 0;
+    for (const s of log.steps) {
+      series.push({ ...s, grad_norm: Number.isFinite(s.grad_norm) ? s.grad_norm : 0, samples_per_s: perStep, step_ms: 0, skipped: !Number.isFinite(s.loss), mem_bytes: 0, mem_tensors: 0, time: 0 });
+    }
+    const evals: EvalPoint[] = log.evals.map((e) => ({ step: e.step, epoch: e.epoch, exact_match: e.exact_match, f1: e.f1, eval_loss: e.eval_loss }));
+    const f1s = evals.map((e) => e.f1).filter((v): v is number => v !== null);
+    const data = (runConfig?.data ?? {}) as Record<string, any>;
+    const hyperparameters = hyperparametersOf(runConfig, model.config, log.trainBatchSize);
+    const setup: RunSetup = {
+      trainDatasetId: '',
+      evalDatasetId: null,
+      modelId: model.id,
+      hyperparameters,
+      maxLength: typeof data.tokenization?.max_length === 'number' ? data.tokenization.max_length : model.config.max_position_embeddings,
+      stride: typeof data.tokenization?.stride === 'number' ? data.tokenization.stride : 0,
+      evalEvery: typeof runConfig?.hyperparameters?.eval_steps === 'number' ? runConfig.hyperparameters.eval_steps : 0,
+      checkpointEvery: 0,
+      backend: 'cpu',
+    };
+    const now = Date.now();
+    const last = log.steps[log.steps.length - 1];
+    const info: RunInfo = {
+      kind: 'run',
+      id: runId,
+      label: name,
+      setup,
+      modelLabel: typeof runConfig?.model?.source === 'string' ? runConfig.model.source : model.label,
+      trainDatasetName: typeof data.train?.source === 'string' ? data.train.source : 'data of the Trainer run',
+      evalDatasetName: typeof data.eval?.source === 'string' ? data.eval.source : null,
+      config: model.config,
+      status: 'completed',
+      reason: `Trained with Hugging Face Trainer${log.runtimeSeconds !== null ? ` in ${log.runtimeSeconds.toFixed(0)} s` : ''}; imported as the model “${model.label}”.`,
+      step: log.globalStep,
+      totalSteps: Math.max(log.maxSteps, log.globalStep),
+      epoch: last.epoch,
+      featureCount: typeof data.train?.rows === 'number' ? data.train.rows : 0,
+      checkpointStep: null,
+      checkpointBytes: 0,
+      finalModelId: model.id,
+      bestF1: f1s.length ? Math.max(...f1s) : null,
+      lastEval: evals[evals.length - 1] ?? null,
+      backend: 'cpu',
+      importedFrom: 'Hugging Face Trainer',
+      createdAt: now,
+      updatedAt: now,
+    };
+    const s = await store();
+    for (let c = 0; c * METRIC_CHUNK < series.count; c++) {
+      const from = c * METRIC_CHUNK;
+      const to = Math.min(series.count, from + METRIC_CHUNK);
+      await s.putRecord({ kind: 'run-metrics', id: chunkId(runId, c), count: to - from, columns: series.slice(from, to) } as unknown as KeyedRecord);
+    }
+    await s.putRecord({ kind: 'run-extras', id: runId, vocab: model.vocab ?? '', lowercase: model.lowercase, evals } as unknown as KeyedRecord);
+    await s.putRecord(info as unknown as KeyedRecord);
+    ctx.progress(2, 2, 'Done');
+    return { model, run: info };
+  },
+};

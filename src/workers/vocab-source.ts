@@ -1,0 +1,28 @@
+import { StudioError } from './protocol.js';
+import type { VocabSource } from './features-api.js';
+
+/** What works without a network, said wherever a download fails. */
+export const OFFLINE_VOCAB_HINT =
+  'Offline, use the “BERT Studio demo” vocabulary that ships with the studio, a vocabulary you trained (Train a vocabulary), ' +
+  'a vocab.txt or tokenizer.json from disk, or a folder served as local assets (STUDIO_ASSETS_DIR).';
+
+/** A stable identity for a vocabulary, part of the feature-set key. */
+export function vocabSourceKey(v: VocabSource): string {
+  if (v.kind === 'url') return v.url;
+  if (v.kind === 'text') return v.key;
+  return `file:${v.file.name}:${v.file.size}:${v.file.lastModified}`;
+}
+
+/** The vocabulary's text (vocab.txt or tokenizer.json), downloading it when it is a URL. */
+export async function vocabSourceText(v: VocabSource): Promise<string> {
+  if (v.kind === 'text') return v.text;
+  if (v.kind === 'file') return v.file.text();
+  let res: Response;
+  try {
+    res = await fetch(v.url);
+  } catch (err) {
+    throw new StudioError('unavailable', `Could not download the vocabulary ${v.label} from ${v.url}: ${err instanceof Error ? err.message : String(err)}. ${OFFLINE_VOCAB_HINT}`);
+  }
+  if (!res.ok) throw new StudioError('unavailable', `Could not download the vocabulary ${v.label}: the server answered ${res.status}. ${OFFLINE_VOCAB_HINT}`);
+  return res.text();
+}
