@@ -11,7 +11,7 @@ import { type FeatureBatch, featurizeSquad } from '../../src/core/features/index
 import { type LoadedModel, type ModelFiles, formatLoadReport, loadModelFiles } from '../../src/core/model/index.js';
 import { formatIssue, parseSquad } from '../../src/core/squad/parse.js';
 import type { SquadFile } from '../../src/core/squad/types.js';
-import { type BertTokenizer, tokenizerFromFileText } from '../../src/core/tokenizer/index.js';
+import { type BertTokenizer, resolveTokenizer } from '../../src/core/tokenizer/index.js';
 import type { TrainOptions } from '../../src/core/train/index.js';
 
 export const TRAIN_FLAGS = ['lowercase', 'cased', 'no-dropout', 'no-shuffle'];
@@ -62,60 +62,28 @@ export interface TokenizerChoice {
   source: string;
 }
 
-/** Casing for a vocab.txt: flags win, then tokenizer_config.json, then the vocabulary's file name. */
-function vocabCasing(p: ParsedArgs, tokenizerConfig: string | null, vocabName: string): { lowercase: boolean; why: string } {
-  if (p.flags.has('lowercase')) return { lowercase: true, why: '--lowercase' };
-  if (p.flags.has('cased')) return { lowercase: false, why: '--cased' };
-  if (tokenizerConfig) {
-    try {
-      const v = (JSON.parse(tokenizerConfig) as { do_lower_case?: unknown }).do_lower_case;
-      if (typeof v === 'boolean') return { lowercase: v, why: 'tokenizer_config.json do_lower_case' };
-    } catch {
-      throw new Error('tokenizer_config.json is not valid JSON');
-    }
-  }
-  const name = vocabName.toLowerCase();
-  if (name.includes('uncased')) return { lowercase: true, why: `"uncased" in ${vocabName}` };
-  if (name.includes('cased')) return { lowercase: false, why: `"cased" in ${vocabName}` };
-  // BertTokenizer's own default.
-  return { lowercase: true, why: 'default (pass --cased for a cased vocabulary)' };
-}
-
-/** vocab.txt text of a tokenizer, one token per line in id order, for the output folder. */
-function vocabTextOf(tokenizer: BertTokenizer): string {
-  const lines: string[] = [];
-  for (let id = 0; id < tokenizer.vocabSize; id++) {
-    const t = tokenizer.idToToken(id);
-    if (t === undefined) throw new Error(`the tokenizer has no token with id ${id}; cannot write vocab.txt`);
-    lines.push(t);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-async function chooseTokenizer(p: ParsedArgs, modelDir: string): Promise<TokenizerChoice> {
+/** The tokenizer: --vocab, else the model folder's tokenizer.json or vocab.txt; casing per resolveTokenizer. */
+export async function chooseTokenizer(p: ParsedArgs, modelDir: string | null): Promise<TokenizerChoice> {
   if (p.flags.has('lowercase') && p.flags.has('cased')) throw new Error('pass only one of --lowercase and --cased');
-  const override = p.flags.has('lowercase') ? true : p.flags.has('cased') ? false : undefined;
+  const explicit = p.flags.has('lowercase') ? true : p.flags.has('cased') ? false : undefined;
   const vocabPath = p.values.get('vocab');
-  const tokenizerConfig = await readOptional(join(modelDir, 'tokenizer_config.json'));
   let path: string;
   let text: string;
   if (vocabPath) {
     path = vocabPath;
     text = await readText(vocabPath, 'vocabulary');
   } else {
+    if (!modelDir) throw new Error('pass --vocab FILE');
     const json = await readOptional(join(modelDir, 'tokenizer.json'));
     const vocab = json === null ? await readOptional(join(modelDir, 'vocab.txt')) : null;
     if (json === null && vocab === null) throw new Error(`${modelDir} has neither tokenizer.json nor vocab.txt; pass --vocab FILE`);
     path = join(modelDir, json !== null ? 'tokenizer.json' : 'vocab.txt');
     text = (json ?? vocab)!;
   }
-  if (text.trimStart().startsWith('{')) {
-    const tokenizer = tokenizerFromFileText(text, { lowercase: override });
-    return { tokenizer, vocabText: vocabTextOf(tokenizer), lowercase: tokenizer.normalizer.lowercase, source: path };
-  }
-  const casing = vocabCasing(p, vocabPath ? null : tokenizerConfig, basename(path));
-  const tokenizer = tokenizerFromFileText(text, { lowercase: casing.lowercase });
-  return { tokenizer, vocabText: text, lowercase: casing.lowercase, source: `${path} (lowercase ${casing.lowercase}: ${casing.why})` };
+  // A tokenizer_config.json speaks for the folder's own vocabulary only.
+  const tokenizerConfig = vocabPath || !modelDir ? null : await readOptional(join(modelDir, 'tokenizer_config.json'));
+  const r = resolveTokenizer({ text, name: basename(path) }, { lowercase: explicit, tokenizerConfig });
+  return { tokenizer: r.tokenizer, vocabText: r.vocabText, lowercase: r.lowercase, source: `${path} (lowercase ${r.lowercase}: ${r.why})` };
 }
 
 export interface TrainSetup {
