@@ -1,5 +1,19 @@
 // One entry point for every CLI command: `npm run -s cli -- <command> [options]`.
-import { commands } from './commands/index.js';
+import { commands, taskCommands } from './commands/index.js';
+import { parseTaskName } from '../src/core/tasks/index.js';
+
+/** Whether rest[i] is part of a `--task NAME` / `--task=NAME` option. */
+function isTaskArg(rest: string[], i: number): boolean {
+  return rest[i] === '--task' || rest[i].startsWith('--task=') || (i > 0 && rest[i - 1] === '--task');
+}
+
+/** The --task option (qa when absent): every command takes it, and one entry point dispatches on it. */
+function taskOf(rest: string[]): ReturnType<typeof parseTaskName> {
+  const i = rest.findIndex((a) => a === '--task' || a.startsWith('--task='));
+  if (i < 0) return 'qa';
+  const v = rest[i].startsWith('--task=') ? rest[i].slice('--task='.length) : rest[i + 1];
+  return parseTaskName(v);
+}
 
 function usage(): string {
   const lines = ['Usage: npm run -s cli -- <command> [options]', '', 'Commands:'];
@@ -23,8 +37,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(command.help);
     return 0;
   }
+  const task = taskOf(rest);
+  if (task !== 'qa' && name !== 'init') {
+    const byTask = taskCommands[task]?.[name];
+    if (!byTask) throw new Error(`${name} has no --task ${task}; commands for ${task}: init, ${Object.keys(taskCommands[task] ?? {}).join(', ')}`);
+    return (await byTask()).run(rest.filter((_, i) => !isTaskArg(rest, i)));
+  }
   const mod = await command.load();
-  return mod.run(rest);
+  return mod.run(task === 'qa' ? rest.filter((_, i) => !isTaskArg(rest, i)) : rest);
 }
 
 main(process.argv.slice(2)).then(

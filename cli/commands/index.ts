@@ -9,6 +9,17 @@ export interface Command {
   load(): Promise<CommandModule>;
 }
 
+/** Commands of the other tasks (`--task mrpc`), each in its own file; `init` handles every task itself. */
+export const taskCommands: Record<string, Record<string, () => Promise<CommandModule>>> = {
+  mrpc: {
+    features: () => import('./mrpc/features.js'),
+    logits: () => import('./mrpc/logits.js'),
+    train: () => import('./mrpc/train.js'),
+    predict: () => import('./mrpc/predict.js'),
+    evaluate: () => import('./mrpc/evaluate.js'),
+  },
+};
+
 /** Each command lives in its own file and is loaded only when called. */
 export const commands: Record<string, Command> = {
   validate: { summary: 'Check a SQuAD JSON file and report counts and problems', help: 'validate FILE [--show N] [--encoding utf-8|utf-16le|utf-16be|windows-1252]\n  Text files are read as the byte-order mark says (UTF-8 without one); invalid bytes stop with their offset. --encoding\n  forces an encoding (every command that reads data takes it).\n  Streams FILE through the import parser, prints counts and the first N problems (default 20).\n  Last stdout line: JSON summary. Exit 0 when the file is valid, 1 otherwise.', load: () => import('./validate.js') },

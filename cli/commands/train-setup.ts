@@ -103,6 +103,38 @@ export interface TrainSetup {
   backend: BackendName;
 }
 
+/** --max-steps N or --epochs E, checked. */
+export function stepsOption(p: ParsedArgs): { maxSteps: number | undefined; epochs: number | undefined } {
+  const maxSteps = p.values.has('max-steps') ? intOption(p, 'max-steps', 0) : undefined;
+  const epochs = numberOption(p, 'epochs');
+  if (maxSteps === undefined && epochs === undefined) throw new Error('pass --max-steps N or --epochs E');
+  if (maxSteps !== undefined && maxSteps < 1) throw new Error(`--max-steps must be at least 1, got ${maxSteps}`);
+  if (epochs !== undefined && !(epochs > 0)) throw new Error(`--epochs must be > 0, got ${epochs}`);
+  return { maxSteps, epochs };
+}
+
+/** The Trainer options train's flags set, whatever the task (unset ones take the model size's defaults). */
+export function hyperparameterOverrides(p: ParsedArgs, maxSteps: number | undefined, epochs: number | undefined): Partial<TrainOptions> {
+  const overrides: Partial<TrainOptions> = {};
+  const setNum = (key: keyof TrainOptions, flag: string) => {
+    const v = numberOption(p, flag);
+    if (v !== undefined) (overrides as Record<string, number>)[key] = v;
+  };
+  setNum('batchSize', 'batch-size');
+  setNum('gradAccumSteps', 'grad-accum');
+  setNum('learningRate', 'lr');
+  setNum('warmupRatio', 'warmup-ratio');
+  setNum('weightDecay', 'weight-decay');
+  setNum('maxGradNorm', 'max-grad-norm');
+  setNum('seed', 'seed');
+  if (maxSteps !== undefined) overrides.maxSteps = maxSteps;
+  else overrides.epochs = epochs!;
+  if (p.flags.has('no-dropout')) overrides.dropout = false;
+  if (p.flags.has('no-shuffle')) overrides.shuffle = false;
+
+  return overrides;
+}
+
 /** Parses train's options, loads the model folder and tokenizer and featurizes the training data. */
 export async function prepareTraining(args: string[], extraFlags: string[] = []): Promise<TrainSetup> {
   const p = parseArgs(args, [...TRAIN_FLAGS, ...extraFlags]);
@@ -113,11 +145,7 @@ export async function prepareTraining(args: string[], extraFlags: string[] = [])
   const backend = parseBackendName(p.values.get('backend'));
   const maxLength = intOption(p, 'max-length', 384);
   const stride = intOption(p, 'stride', 128);
-  const maxSteps = p.values.has('max-steps') ? intOption(p, 'max-steps', 0) : undefined;
-  const epochs = numberOption(p, 'epochs');
-  if (maxSteps === undefined && epochs === undefined) throw new Error('pass --max-steps N or --epochs E');
-  if (maxSteps !== undefined && maxSteps < 1) throw new Error(`--max-steps must be at least 1, got ${maxSteps}`);
-  if (epochs !== undefined && !(epochs > 0)) throw new Error(`--epochs must be > 0, got ${epochs}`);
+  const { maxSteps, epochs } = stepsOption(p);
   const evalEvery = intOption(p, 'eval-every', 0);
 
   const modelFiles = await readModelDir(modelDir);
@@ -135,22 +163,7 @@ export async function prepareTraining(args: string[], extraFlags: string[] = [])
   const trainFeatures: FeatureBatch = featurizeSquad(tok.tokenizer, trainSquad, settings, 'train');
   const evalSquad = evalPath ? await readSquad(evalPath, 'evaluation data') : null;
 
-  const overrides: Partial<TrainOptions> = {};
-  const setNum = (key: keyof TrainOptions, flag: string) => {
-    const v = numberOption(p, flag);
-    if (v !== undefined) (overrides as Record<string, number>)[key] = v;
-  };
-  setNum('batchSize', 'batch-size');
-  setNum('gradAccumSteps', 'grad-accum');
-  setNum('learningRate', 'lr');
-  setNum('warmupRatio', 'warmup-ratio');
-  setNum('weightDecay', 'weight-decay');
-  setNum('maxGradNorm', 'max-grad-norm');
-  setNum('seed', 'seed');
-  if (maxSteps !== undefined) overrides.maxSteps = maxSteps;
-  else overrides.epochs = epochs!;
-  if (p.flags.has('no-dropout')) overrides.dropout = false;
-  if (p.flags.has('no-shuffle')) overrides.shuffle = false;
+  const overrides = hyperparameterOverrides(p, maxSteps, epochs);
 
   return { p, modelDir, modelFiles, loaded, tok, maxLength, stride, trainPath, trainFeatures, evalPath, evalSquad, overrides, evalEvery, backend };
 }
