@@ -54,7 +54,7 @@ describe('cli --task mrpc', () => {
     expect((row.input_ids as number[]).length).toBe(32);
   });
 
-  it('init, train with checkpoints and a log line per step, and a Hugging Face folder with BertForSequenceClassification's config, names and shapes', () => {
+  it('init, train with checkpoints and a log line per step, and a Hugging Face folder with BertForSequenceClassification config, names and shapes', () => {
     const configPath = join(dir, 'config.in.json');
     writeFileSync(configPath, JSON.stringify({ vocab_size: 30522, hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32, max_position_embeddings: 128 }));
     const init = cli('init', '--task', 'mrpc', '--config', configPath, '--seed', '3', '--out', modelDir);

@@ -2,8 +2,7 @@
 // browser worker and in the GPU pack's bundle, on whichever tfjs backend is active.
 import * as tf from '@tensorflow/tfjs';
 import { BERT_PRESETS, type BertPresetName, BertForQuestionAnswering, estimateModel } from '../../src/core/model/index.js';
-import { SeededRng, Trainer, type TrainFeatures } from '../../src/core/train/index.js';
-import { profileTrainStep } from './profile-step.js';
+import { SeededRng, Trainer, type TrainFeatures, profileTrainStep } from '../../src/core/train/index.js';
 
 export const SEQ_LENGTH = 384;
 export const PRESET_NAMES: BertPresetName[] = ['tiny', 'mini', 'small', 'base'];

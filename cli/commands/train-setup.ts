@@ -3,9 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type ParsedArgs, intOption, parseArgs, required } from '../args.js';
-import { type BackendName, parseBackendName } from '../backend.js';
 import { encodingOption, readTextFile } from '../read-text.js';
 import type { TextEncodingName } from '../../src/core/util/text-decode.js';
+import { type BackendName, parseBackendName } from '../backend.js';
 import { readModelDir } from '../model-io.js';
 import { type FeatureBatch, featurizeSquad } from '../../src/core/features/index.js';
 import { type LoadedModel, type ModelFiles, formatLoadReport, loadModelFiles } from '../../src/core/model/index.js';

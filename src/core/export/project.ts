@@ -132,7 +132,8 @@ python3 train.py --output_dir out            # one GPU, or the CPU when there is
 ./launch.sh out                               # every GPU of this machine, or one / the CPU
 accelerate launch --num_processes 4 train.py --output_dir out    # 4 GPUs with Accelerate
 torchrun --nproc_per_node 4 train.py --output_dir out            # 4 GPUs with torchrun
-CUDA_VISIBLE_DEVICES= python3 train.py --output_dir out          # force the CPU
+python3 train.py --output_dir out --cpu      # force the CPU
+torchrun --nproc_per_node 2 train.py --output_dir out --cpu      # 2 CPU processes (gloo)
 \`\`\`
 With N devices each takes ${o.batchSize} rows per micro-batch, so a step sees N x ${o.batchSize} x ${o.gradAccumSteps} rows and
 there are about N times fewer steps; divide \`per_device_train_batch_size\` or \`gradient_accumulation_steps\` in

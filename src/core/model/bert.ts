@@ -3,6 +3,17 @@ import type { BertConfig } from './config.js';
 import { type HostParams, bertParamSpecs, initBertParams, layerPrefix } from './params.js';
 import { BertVariables } from './variables.js';
 import { mixSeeds } from '../util/prng.js';
+import {
+  type HeadLayout,
+  attentionProbs,
+  biasGelu,
+  embeddingLookup,
+  layerNorm,
+  linear,
+  matMul,
+  qaCrossEntropy,
+  residualDropout,
+} from './fused/index.js';
 import { type LayerContext, checkpointedLayer } from './checkpoint.js';
 
 /** One fixed-shape batch: int32 tensors [B, L]. */
@@ -38,81 +49,54 @@ function param(params: ParamTensors, name: string): tf.Tensor {
   return t;
 }
 
-/**
- * Row lookup with a scatter-add gradient: tf.gather's own gradient needs UnsortedSegmentSum,
- * which the wasm backend lacks, while ScatterNd (which sums duplicate ids) exists everywhere.
- * The ids go through `save`: tensors a gradient merely closes over are freed after the forward pass.
- * `paddingIdx` gets no gradient, as in torch's nn.Embedding(padding_idx=...), which Hugging Face
- * uses for the word embeddings: fine-tuning never moves the [PAD] row through its gradient.
- */
-function embeddingLookup(table: tf.Tensor, ids: tf.Tensor1D, paddingIdx?: number): tf.Tensor2D {
-  const [rows, width] = table.shape;
-  const lookup = tf.customGrad((t, save) => {
-    (save as tf.GradSaveFunc)([ids]);
-    return {
-      value: tf.gather(t as tf.Tensor, ids) as tf.Tensor2D,
-      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-        const idx = saved[0] as tf.Tensor1D;
-        const kept = paddingIdx === undefined ? dy : tf.mul(dy, tf.expandDims(tf.cast(tf.notEqual(idx, paddingIdx), 'float32'), 1));
-        return tf.scatterND(tf.reshape(idx, [-1, 1]), kept, [rows, width]);
-      },
-    };
-  });
-  return lookup(table) as tf.Tensor2D;
+/** A dense layer by Hugging Face prefix (weight [out, in], bias [out]); `bias: false` leaves the bias out. */
+function dense(x: tf.Tensor, params: ParamTensors, prefix: string, layout: HeadLayout, bias = true): tf.Tensor {
+  const b = bias ? (param(params, `${prefix}.bias`) as tf.Tensor1D) : undefined;
+  return linear(x, param(params, `${prefix}.weight`) as tf.Tensor2D, b, layout);
 }
 
-/** Swaps the last two axes of a 2-D or 4-D tensor. */
-function swapLast<T extends tf.Tensor>(t: T): T {
-  return (t.rank === 2 ? tf.transpose(t) : tf.transpose(t, [0, 1, 3, 2])) as T;
+function norm(x: tf.Tensor2D, params: ParamTensors, prefix: string, eps: number): tf.Tensor2D {
+  return layerNorm(x, param(params, `${prefix}.weight`), param(params, `${prefix}.bias`), eps);
 }
 
 /**
- * a @ b with optional transposes of either operand, forward and backward. On wasm (and cpu) a
- * BatchMatMul with a transpose flag runs 10-30x slower than a plain one, and tfjs's own matMul
- * gradient uses those flags; here every product is plain and the transposes are explicit copies,
- * which cost a fraction of the product. WebGPU's kernels take the flags at full speed.
+ * Per-forward context of one encoder layer: shapes, the additive key mask [B, L] (0 on real
+ * tokens, ATTENTION_MASK_VALUE on padding) and the dropout seeds, numbered in call order as the
+ * masks have always been drawn.
  */
-function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
-  if (tf.getBackend() === 'webgpu') return tf.matMul(a as tf.Tensor, b as tf.Tensor, transposeA, transposeB) as T;
-  // Saves the operands as given and builds each gradient from them with at most activation-sized
-  // transposes, each product in its own tidy: no weight-sized copy outlives the op that made it.
-  const product = tf.customGrad((x, y, save) => {
-    (save as tf.GradSaveFunc)([x as tf.Tensor, y as tf.Tensor]);
-    return {
-      value: tf.tidy(() => tf.matMul(transposeA ? swapLast(x as tf.Tensor) : (x as tf.Tensor), transposeB ? swapLast(y as tf.Tensor) : (y as tf.Tensor))),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [x0, y0] = saved;
-        // d(left) = dy @ right^T and d(right) = left^T @ dy, with right^T = y0 when transposeB, left^T = x0 when transposeA.
-        const dx = tf.tidy(() =>
-          transposeA ? tf.matMul(transposeB ? swapLast(y0) : y0, swapLast(dy)) : tf.matMul(dy, transposeB ? y0 : swapLast(y0)),
-        );
-        const dyArg = tf.tidy(() =>
-          transposeB ? tf.matMul(swapLast(dy), transposeA ? swapLast(x0) : x0) : tf.matMul(transposeA ? x0 : swapLast(x0), dy),
-        );
-        return [dx, dyArg];
-      },
-    };
+interface EncoderContext extends LayerContext {
+  config: BertConfig;
+  B: number;
+  L: number;
+  training: boolean;
+}
+
+/** One encoder layer: self-attention, residual + LayerNorm, GELU feed-forward, residual + LayerNorm. */
+function encoderLayer(hidden: tf.Tensor2D, params: ParamTensors, i: number, ctx: EncoderContext): tf.Tensor2D {
+  const { config, B, L } = ctx;
+  const H = config.hidden_size;
+  const A = config.num_attention_heads;
+  const D = H / A;
+  const eps = config.layer_norm_eps;
+  const hiddenRate = ctx.training ? config.hidden_dropout_prob : 0;
+  const p = layerPrefix(i);
+  const rows: HeadLayout = { B, L, A };
+  const heads: HeadLayout = { B, L, A, headsOut: true };
+  const q = dense(hidden, params, `${p}.attention.self.query`, heads) as tf.Tensor4D;
+  const k = dense(hidden, params, `${p}.attention.self.key`, heads) as tf.Tensor4D;
+  const v = dense(hidden, params, `${p}.attention.self.value`, heads) as tf.Tensor4D;
+  const probs = attentionProbs(matMul(q, k, false, true), ctx.maskAdd as tf.Tensor2D, {
+    scale: 1 / Math.sqrt(D),
+    rate: ctx.training ? config.attention_probs_dropout_prob : 0,
+    seed: ctx.nextSeed(),
   });
-  return product(a, b) as T;
-}
-
-/** x [N, in] times a Hugging Face weight [out, in] (used transposed) plus bias. */
-function linear(x: tf.Tensor2D, params: ParamTensors, prefix: string): tf.Tensor2D {
-  return tf.add(matMul(x, param(params, `${prefix}.weight`) as tf.Tensor2D, false, true), param(params, `${prefix}.bias`));
-}
-
-function layerNorm(x: tf.Tensor2D, params: ParamTensors, prefix: string, eps: number): tf.Tensor2D {
-  const mean = tf.mean(x, -1, true);
-  const centered = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(centered), -1, true);
-  const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, eps)));
-  return tf.add(tf.mul(normed, param(params, `${prefix}.weight`)), param(params, `${prefix}.bias`));
-}
-
-function gelu(x: tf.Tensor2D, act: BertConfig['hidden_act']): tf.Tensor2D {
-  if (act === 'gelu') return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
-  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
+  // The context stays in head layout [B, A, L, D]; the output projection merges the heads.
+  const attnOut = dense(matMul(probs, v), params, `${p}.attention.output.dense`, { ...rows, headsIn: true }) as tf.Tensor2D;
+  const attn = norm(residualDropout(attnOut, hidden, hiddenRate, ctx.nextSeed()), params, `${p}.attention.output.LayerNorm`, eps);
+  const pre = dense(attn, params, `${p}.intermediate.dense`, rows, false) as tf.Tensor2D;
+  const inter = biasGelu(pre, param(params, `${p}.intermediate.dense.bias`), config.hidden_act);
+  const out = dense(inter, params, `${p}.output.dense`, rows) as tf.Tensor2D;
+  return norm(residualDropout(out, attn, hiddenRate, ctx.nextSeed()), params, `${p}.output.LayerNorm`, eps);
 }
 
 /** The encoder's last hidden states [B * L, H], and the dropout a head applies after them (same seed stream). */
@@ -122,8 +106,9 @@ export interface EncoderOutput {
 }
 
 /**
- * BertModel's encoder (embeddings and every layer). Pure tfjs ops, so tf.grads and tf.variableGrads
- * differentiate it; call inside tf.tidy (or through a model class) to free intermediates.
+ * BertModel's encoder (embeddings and every layer). Pure tfjs ops and fused kernels with custom
+ * gradients, so tf.grads and tf.variableGrads differentiate it; call inside tf.tidy (or through a
+ * model class) to free intermediates.
  */
 export function bertEncoderForward(
   params: ParamTensors,
@@ -139,15 +124,11 @@ export function bertEncoderForward(
     throw new Error(`sequence length ${L} exceeds max_position_embeddings ${config.max_position_embeddings}`);
   }
   const H = config.hidden_size;
-  const A = config.num_attention_heads;
-  const D = H / A;
   const N = B * L;
-  const eps = config.layer_norm_eps;
   const training = options.training ?? false;
   const baseSeed = options.seed ?? 0;
   let site = 0;
-  const dropoutAt = <T extends tf.Tensor>(x: T, rate: number, s: number): T => (training && rate > 0 ? (tf.dropout(x, rate, undefined, s) as T) : x);
-  const dropout = <T extends tf.Tensor>(x: T, rate: number): T => dropoutAt(x, rate, mixSeeds(baseSeed, site++));
+  const nextSeed = (): number => mixSeeds(baseSeed, site++);
 
   const ids = tf.reshape(batch.inputIds, [N]) as tf.Tensor1D;
   const types = tf.reshape(batch.tokenTypeIds, [N]) as tf.Tensor1D;
@@ -156,34 +137,20 @@ export function bertEncoderForward(
   // Positions are 0..L-1 in every row, so the position table's first L rows broadcast over the batch.
   const positions = tf.slice(param(params, 'bert.embeddings.position_embeddings.weight'), [0, 0], [L, H]);
   const embedded = tf.reshape(tf.add(tf.reshape(tf.add(words, tokenTypes), [B, L, H]), positions), [N, H]) as tf.Tensor2D;
-  let hidden = dropout(layerNorm(embedded, params, 'bert.embeddings.LayerNorm', eps), config.hidden_dropout_prob);
+  const embedSeed = nextSeed();
+  const embedRate = training ? config.hidden_dropout_prob : 0;
+  const normed = norm(embedded, params, 'bert.embeddings.LayerNorm', config.layer_norm_eps);
+  let hidden = embedRate > 0 ? (tf.dropout(normed, embedRate, undefined, embedSeed) as tf.Tensor2D) : normed;
 
-  const maskAdd = tf.reshape(
-    tf.mul(tf.sub(1, tf.cast(batch.attentionMask, 'float32')), ATTENTION_MASK_VALUE),
-    [B, 1, 1, L],
-  );
-  const heads = (x: tf.Tensor2D): tf.Tensor4D => tf.transpose(tf.reshape(x, [B, L, A, D]), [0, 2, 1, 3]);
-  const scale = 1 / Math.sqrt(D);
-
-  const ctx: LayerContext = { maskAdd, nextSeed: () => mixSeeds(baseSeed, site++) };
-  const encoderLayer = (hidden: tf.Tensor2D, params: ParamTensors, i: number, ctx: LayerContext): tf.Tensor2D => {
-    const drop = <T extends tf.Tensor>(x: T, rate: number): T => dropoutAt(x, rate, ctx.nextSeed());
-    const p = layerPrefix(i);
-    const q = heads(linear(hidden, params, `${p}.attention.self.query`));
-    const k = heads(linear(hidden, params, `${p}.attention.self.key`));
-    const v = heads(linear(hidden, params, `${p}.attention.self.value`));
-    const scores = tf.add(tf.mul(matMul(q, k, false, true), scale), ctx.maskAdd);
-    const probs = drop(tf.softmax(scores, -1), config.attention_probs_dropout_prob);
-    const context = tf.reshape(tf.transpose(matMul(probs, v), [0, 2, 1, 3]), [N, H]) as tf.Tensor2D;
-    const attnOut = drop(linear(context, params, `${p}.attention.output.dense`), config.hidden_dropout_prob);
-    const attn = layerNorm(tf.add(attnOut, hidden), params, `${p}.attention.output.LayerNorm`, eps);
-    const inter = gelu(linear(attn, params, `${p}.intermediate.dense`), config.hidden_act);
-    const out = drop(linear(inter, params, `${p}.output.dense`), config.hidden_dropout_prob);
-    return layerNorm(tf.add(out, attn), params, `${p}.output.LayerNorm`, eps);
-  };
+  const maskAdd = tf.mul(tf.sub(1, tf.cast(batch.attentionMask, 'float32')), ATTENTION_MASK_VALUE) as tf.Tensor2D;
+  const ctx: EncoderContext = { config, B, L, maskAdd, nextSeed, training };
   for (let i = 0; i < config.num_hidden_layers; i++) {
     hidden = options.gradientCheckpointing ? checkpointedLayer(encoderLayer, hidden, params, i, ctx) : encoderLayer(hidden, params, i, ctx);
   }
+  const dropout = <T extends tf.Tensor>(x: T, rate: number): T => {
+    const s = nextSeed();
+    return training && rate > 0 ? (tf.dropout(x, rate, undefined, s) as T) : x;
+  };
   return { hidden, dropout };
 }
 
@@ -196,7 +163,7 @@ export function bertQaForward(
 ): QaLogits {
   const [B, L] = batch.inputIds.shape;
   const { hidden } = bertEncoderForward(params, config, batch, options);
-  const logits = tf.reshape(linear(hidden, params, 'qa_outputs'), [B, L, 2]);
+  const logits = tf.reshape(dense(hidden, params, 'qa_outputs', { B, L, A: 1 }), [B, L, 2]);
   const [start, end] = tf.unstack(logits, 2) as tf.Tensor2D[];
   return { startLogits: start, endLogits: end };
 }
@@ -215,8 +182,9 @@ export function bertClassificationForward(
   const H = config.hidden_size;
   const { hidden, dropout } = bertEncoderForward(params, config, batch, options);
   const cls = tf.reshape(tf.slice(tf.reshape(hidden, [B, L, H]), [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
-  const pooled = tf.tanh(linear(cls, params, 'bert.pooler.dense'));
-  return linear(dropout(pooled, config.hidden_dropout_prob), params, 'classifier');
+  const rows: HeadLayout = { B, L: 1, A: 1 };
+  const pooled = tf.tanh(dense(cls, params, 'bert.pooler.dense', rows));
+  return dense(dropout(pooled, config.hidden_dropout_prob), params, 'classifier', rows) as tf.Tensor2D;
 }
 
 /** Mean cross-entropy over the batch of logits [B, L] against int positions [B], clamped to [0, L). */
@@ -228,12 +196,10 @@ export function spanCrossEntropy(logits: tf.Tensor2D, positions: tf.Tensor1D): t
   return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits, -1), onehot), -1))) as tf.Scalar;
 }
 
-/** (CE(start) + CE(end)) / 2, as BertForQuestionAnswering computes it. */
+/** (CE(start) + CE(end)) / 2, as BertForQuestionAnswering computes it: the weighted loss with weights 1/B. */
 export function qaLoss(logits: QaLogits, startPositions: tf.Tensor1D, endPositions: tf.Tensor1D): tf.Scalar {
-  return tf.div(
-    tf.add(spanCrossEntropy(logits.startLogits, startPositions), spanCrossEntropy(logits.endLogits, endPositions)),
-    2,
-  );
+  const B = logits.startLogits.shape[0];
+  return qaCrossEntropy(logits.startLogits, logits.endLogits, startPositions, endPositions, tf.fill([B], 1 / B) as tf.Tensor1D);
 }
 
 export interface LossAndGrads {

@@ -10,6 +10,7 @@ import { Count } from '../common/Count.js';
 import { download } from '../common/download.js';
 import { formatBytes, formatCount } from '../format.js';
 import { TrainerImportCard } from './TrainerImportCard.js';
+import { HubPushCard } from '../hub/HubPushCard.js';
 
 const PRESET_LABEL: Record<BertPresetName, string> = { tiny: 'tiny (L2 H128)', mini: 'mini (L4 H256)', small: 'small (L4 H512)', base: 'base (L12 H768)' };
 
@@ -82,6 +83,7 @@ export function ModelPanel() {
       ) : null}
       <ModelTable />
       {selected ? <ModelDetails model={selected} /> : null}
+      {selected ? <HubPushCard model={selected} /> : null}
     </>
   );
 }

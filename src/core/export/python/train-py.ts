@@ -9,6 +9,7 @@ tokenized it, so no tokenizer version can change the windows or labels.
 """
 import argparse
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -79,6 +80,7 @@ def main():
     parser.add_argument("--no_eval", action="store_true", help="skip evaluation")
     parser.add_argument("--bf16", action="store_true", help="bfloat16 mixed precision (changes the numbers slightly)")
     parser.add_argument("--fp16", action="store_true", help="float16 mixed precision (changes the numbers slightly)")
+    parser.add_argument("--cpu", action="store_true", help="train on the CPU even when a GPU is present")
     args = parser.parse_args()
 
     source = args.model or cfg["model"]["path"] or cfg["model"]["hub_id"]
@@ -97,6 +99,8 @@ def main():
     if eval_dataset is None or eval_strategy == "end":
         eval_strategy = "no"
 
+    # Several CPU processes (torchrun without GPUs) need use_cpu to form one distributed run over gloo.
+    use_cpu = args.cpu or (int(os.environ.get("WORLD_SIZE", "1")) > 1 and not torch.cuda.is_available())
     training_args = TrainingArguments(
         output_dir=args.output_dir,
         learning_rate=hp["learning_rate"],
@@ -122,6 +126,7 @@ def main():
         report_to="none",
         remove_unused_columns=False,
         dataloader_drop_last=False,
+        use_cpu=use_cpu,
         bf16=args.bf16,
         fp16=args.fp16,
     )
@@ -134,7 +139,8 @@ def main():
         shuffle=hp["shuffle"],
     )
     trainer.train()
-    if eval_dataset is not None:
+    state = trainer.state
+    if eval_dataset is not None and not any("eval_loss" in e and e["step"] == state.global_step for e in state.log_history):
         trainer.evaluate()
 
     # The saved config keeps the model's own dropout rates, whatever this run used.
