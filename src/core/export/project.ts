@@ -1,6 +1,7 @@
 import { zipSync } from 'fflate';
-import type { BertConfig } from '../model/index.js';
-import { type TrainOptions, totalTrainingSteps, warmupSteps } from '../train/index.js';
+import type { BertConfig } from '../model/pure.js';
+import type { TrainOptions } from '../train/index.js';
+import { totalTrainingSteps, warmupSteps } from '../train/pure.js';
 import { TRAIN_PY } from './python/train-py.js';
 import type { ProjectFiles, TrainerExportTask } from './task.js';
 

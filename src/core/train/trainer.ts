@@ -7,7 +7,9 @@ import { type TrainHyperparameters, defaultHyperparameters, validateHyperparamet
 import { weightedQaLoss } from './loss.js';
 import { accumulateGrads } from './accumulate.js';
 import { SeededRng } from './rng.js';
-import { scheduledLearningRate, warmupSteps } from './schedule.js';
+import { scheduledLearningRate, stepsPerEpoch, totalTrainingSteps, warmupSteps } from './schedule.js';
+
+export { stepsPerEpoch, totalTrainingSteps };
 import { type TrainBatch, type TrainData, type TrainableModel, evaluateDataLoss } from './task-data.js';
 import { lengthGroupedOrder } from '../features/batcher.js';
 
@@ -110,15 +112,6 @@ export function checkFeatures(features: TrainFeatures): void {
   }
 }
 
-/** Optimizer updates in one pass: micro-batches (the last one padded) grouped k at a time. */
-export function stepsPerEpoch(featureCount: number, batchSize: number, gradAccumSteps: number): number {
-  return Math.ceil(Math.ceil(featureCount / batchSize) / gradAccumSteps);
-}
-
-export function totalTrainingSteps(featureCount: number, options: Pick<TrainOptions, 'batchSize' | 'gradAccumSteps' | 'epochs' | 'maxSteps'>): number {
-  if (options.maxSteps > 0) return options.maxSteps;
-  return Math.max(1, Math.ceil(options.epochs * stepsPerEpoch(featureCount, options.batchSize, options.gradAccumSteps)));
-}
 
 interface MicroBatch {
   batch: ReturnType<typeof batchFromArrays>;

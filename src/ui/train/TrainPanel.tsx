@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useModels } from '../../state/models.js';
 import { useStudio } from '../../state/studio.js';
 import { setupProblems, setupToHash, useTrain } from '../../state/train.js';
-import type { TrainHyperparameters } from '../../core/train/index.js';
+import type { TrainHyperparameters } from '../../core/train/pure.js';
 import { checkBatchAgainstAdapter, type RunInfo } from '../../workers/train-api.js';
 import { BackendPicker } from '../common/BackendPicker.js';
 import { JobBanner } from '../common/JobBanner.js';
