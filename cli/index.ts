@@ -18,7 +18,8 @@ function taskOf(rest: string[]): ReturnType<typeof parseTaskName> {
 function usage(): string {
   const lines = ['Usage: npm run -s cli -- <command> [options]', '', 'Commands:'];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
-  lines.push('', 'Run `npm run -s cli -- <command> --help` for the options of one command.');
+  lines.push('', 'init, features, logits, train, predict and evaluate take --task qa|mrpc (qa, extractive question answering, by default;', 'mrpc: GLUE MRPC sentence-pair classification).');
+  lines.push('Run `npm run -s cli -- <command> [--task mrpc] --help` for the options of one command.');
   return lines.join('\n');
 }
 
@@ -33,15 +34,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
+  const task = taskOf(rest);
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.help);
+    console.log(task !== 'qa' && name !== 'init' ? (taskCommands[task]?.[name]?.help ?? `${name} has no --task ${task}`) : command.help);
     return 0;
   }
-  const task = taskOf(rest);
   if (task !== 'qa' && name !== 'init') {
     const byTask = taskCommands[task]?.[name];
     if (!byTask) throw new Error(`${name} has no --task ${task}; commands for ${task}: init, ${Object.keys(taskCommands[task] ?? {}).join(', ')}`);
-    return (await byTask()).run(rest.filter((_, i) => !isTaskArg(rest, i)));
+    return (await byTask.load()).run(rest.filter((_, i) => !isTaskArg(rest, i)));
   }
   const mod = await command.load();
   return mod.run(task === 'qa' ? rest.filter((_, i) => !isTaskArg(rest, i)) : rest);

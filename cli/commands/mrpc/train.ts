@@ -6,10 +6,10 @@ import { intOption, parseArgs, required } from '../../args.js';
 import { parseBackendName, setupBackend } from '../../backend.js';
 import { readCheckpoint, writeCheckpoint } from '../../checkpoint-dir.js';
 import { writeModelDir } from '../../model-io.js';
-import { paddingCost } from '../../../src/core/features/batcher.js';
+import { lengthGroupedOrder, paddingCost } from '../../../src/core/features/batcher.js';
 import { hfFolderFiles } from '../../../src/core/model/index.js';
 import { featurizePairs, goldLabels, mrpcTask, pairLogits, pairTrainData, predictedLabels, scorePairs } from '../../../src/core/tasks/mrpc/index.js';
-import { Trainer, evaluateDataLoss, runTrainer } from '../../../src/core/train/index.js';
+import { SeededRng, Trainer, evaluateDataLoss, runTrainer } from '../../../src/core/train/index.js';
 import { TRAIN_FLAGS, chooseTokenizer, hyperparameterOverrides, stepsOption } from '../train-setup.js';
 import { classifierOf, loadClassifierFolder, maxLengthOption, readPairs } from './common.js';
 
@@ -51,15 +51,20 @@ export async function run(argv: string[]): Promise<number> {
   const trainer = new Trainer(model, pairTrainData(trainFeatures, padId), overrides);
   if (resumed) trainer.restore(resumed.state);
   const o = trainer.options;
-  const order = Int32Array.from({ length: trainFeatures.count }, (_, i) => i);
+  // What one epoch pads, in the order the run draws (a seeded shuffle, or the file's order) and grouped by length.
+  const order = o.shuffle ? new SeededRng(o.seed).permutation(trainFeatures.count) : Int32Array.from({ length: trainFeatures.count }, (_, i) => i);
   const plain = paddingCost(order, trainFeatures.lengths, o.batchSize);
+  const grouped = paddingCost(lengthGroupedOrder(order, trainFeatures.lengths, o.batchSize), trainFeatures.lengths, o.batchSize);
   console.log(`tokenizer: ${tok.source}`);
   console.log(
     `${trainFeatures.count} pairs (max_length ${maxLength}, ${trainFeatures.truncated} truncated); ${trainer.totalSteps} steps of ${o.batchSize} x ${o.gradAccumSteps}, ` +
       `lr ${o.learningRate}, warmup ${trainer.warmupSteps}, weight decay ${o.weightDecay}, seed ${o.seed}, backend ${backend}` +
       `${o.groupByLength ? ', grouped by length' : ''}${resumed ? `; resumed at step ${trainer.stepsTaken}` : ''}`,
   );
-  console.log(`dynamic padding: ${plain.padding} padding tokens per epoch in dataset order for ${plain.tokens} real ones`);
+  console.log(
+    `dynamic padding: ${plain.padding} padding tokens per epoch for ${plain.tokens} real ones; grouped by length ${grouped.padding}` +
+      ` (${o.groupByLength ? 'on' : 'off'}: ${plain.padding - grouped.padding} fewer)`,
+  );
 
   const log = createWriteStream(logPath, { flags: resumed ? 'a' : 'w' });
   const writeLine = (obj: object) => log.write(`${JSON.stringify(obj)}\n`);
@@ -108,6 +113,8 @@ export async function run(argv: string[]): Promise<number> {
       ended_by: summary.endedBy,
       resumed_from: resumed ? resumed.state.step : null,
       train_pairs: trainFeatures.count,
+      padding_tokens_per_epoch: o.groupByLength ? grouped.padding : plain.padding,
+      padding_saved_by_grouping: plain.padding - grouped.padding,
       final_loss: summary.last?.loss ?? null,
       mean_loss: summary.meanLoss,
       skipped_steps: summary.skipped,
