@@ -67,6 +67,18 @@ describe('trainWordPiece against the Rust WordPieceTrainer', () => {
     expect(ours.tokens).toEqual(rust);
   });
 
+  it('gives the same vocabulary on text with accents, CJK, emoji and other characters outside the BMP', () => {
+    // Seeded mix of words: code points outside the BMP are two UTF-16 units but one character to Rust.
+    const words = ['naïve', 'café', 'Zürich', '東京', '北京大学', '😀ok', 'a😀b', '𝒳y𝒳', 'ﬁne', 'ǅemal', 'ΣΊΣΥΦΟΣ', 'straße', 'x\u0301y', 'tab\tbed', 'dash-ed', "it's", '12,5', '…'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const texts = Array.from({ length: 300 }, () => Array.from({ length: 12 }, () => words[Math.floor(next() * words.length)] + (next() < 0.3 ? words[Math.floor(next() * words.length)] : '')).join(' '));
+    const rust = rustTrain(texts);
+    const ours = trainWordPiece(texts, RUST_DEFAULTS, { pieceOrder: rank(rust) });
+    expect(ours.tokens).toEqual(rust);
+    expect(ours.tokens.some((t) => t.includes('😀'))).toBe(true);
+  });
+
   it('stops at the vocabulary size and puts the special tokens first, as the same merges cut short', () => {
     // Merges happen in a fixed order whatever the target size, and special tokens shift every id by
     // the same amount (ties compare ids), so a run with k specials and size V is the specials followed
