@@ -30,6 +30,8 @@ export interface ForwardOptions {
   seed?: number;
   /** Recompute each encoder layer in the backward pass instead of keeping its activations. */
   gradientCheckpointing?: boolean;
+  /** Word embeddings [B * L, H] to use instead of looking the ids up (HF's inputs_embeds): saliency differentiates them. */
+  inputsEmbeds?: tf.Tensor2D;
 }
 
 export interface QaLogits {
@@ -132,7 +134,7 @@ export function bertEncoderForward(
 
   const ids = tf.reshape(batch.inputIds, [N]) as tf.Tensor1D;
   const types = tf.reshape(batch.tokenTypeIds, [N]) as tf.Tensor1D;
-  const words = embeddingLookup(param(params, 'bert.embeddings.word_embeddings.weight'), ids, config.pad_token_id);
+  const words = options.inputsEmbeds ?? embeddingLookup(param(params, 'bert.embeddings.word_embeddings.weight'), ids, config.pad_token_id);
   const tokenTypes = embeddingLookup(param(params, 'bert.embeddings.token_type_embeddings.weight'), types);
   // Positions are 0..L-1 in every row, so the position table's first L rows broadcast over the batch.
   const positions = tf.slice(param(params, 'bert.embeddings.position_embeddings.weight'), [0, 0], [L, H]);

@@ -35,3 +35,4 @@ export const mrpcTask: TaskPipeline<PairExample[], PairParseReport, PairFeatures
   featurize: (tokenizer, examples, settings) => featurizePairs(tokenizer, examples, settings.maxLength),
   score: (examples, predictions) => scorePairs(goldLabels(examples), predictions),
 };
+export * from './saliency.js';
