@@ -14,7 +14,7 @@ import type { SquadFile } from '../../src/core/squad/types.js';
 import { type BertTokenizer, resolveTokenizer } from '../../src/core/tokenizer/index.js';
 import type { TrainOptions } from '../../src/core/train/index.js';
 
-export const TRAIN_FLAGS = ['lowercase', 'cased', 'no-dropout', 'no-shuffle'];
+export const TRAIN_FLAGS = ['lowercase', 'cased', 'no-dropout', 'no-shuffle', 'gradient-checkpointing'];
 
 /** Set from --encoding before any file is read. */
 let encoding: TextEncodingName | undefined;
@@ -131,6 +131,7 @@ export function hyperparameterOverrides(p: ParsedArgs, maxSteps: number | undefi
   else overrides.epochs = epochs!;
   if (p.flags.has('no-dropout')) overrides.dropout = false;
   if (p.flags.has('no-shuffle')) overrides.shuffle = false;
+  if (p.flags.has('gradient-checkpointing')) overrides.gradientCheckpointing = true;
 
   return overrides;
 }

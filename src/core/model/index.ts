@@ -53,7 +53,7 @@ export {
   classificationParamSpecs,
   labelsFromConfigJson,
 } from './classification.js';
-export { estimateModel, type ModelEstimate } from './estimate.js';
+export { ACTIVATION_FIT, estimateModel, type EstimateOptions, type ModelEstimate } from './estimate.js';
 export { decodeToFloat32, halfToFloat, type StoredTensor, type TensorDtype } from './dtypes.js';
 export { SafetensorsError, readSafetensors, writeSafetensors, writeSafetensorsTyped, type SafetensorsFile, type TypedTensor } from './safetensors.js';
 export { PickleError, unpickle } from './pickle.js';
@@ -92,3 +92,4 @@ export {
   type HubModel,
   type HubPreset,
 } from './hub.js';
+export { fusedKernelsEnabled, setFusedKernels } from './fused/index.js';

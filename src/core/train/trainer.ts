@@ -279,7 +279,7 @@ export class Trainer {
     for (let i = 0; i < micro.length; i++) {
       const rows = micro[i];
       const mb = this.features.batch(rows, B, 1 / (rows.length * micro.length));
-      const forward = { training: this.opts.dropout, seed: mixSeeds(mixSeeds(seed, this.globalStep), i) };
+      const forward = { training: this.opts.dropout, seed: mixSeeds(mixSeeds(seed, this.globalStep), i), gradientCheckpointing: this.opts.gradientCheckpointing };
       const out = accumulateGrads(this.model.params, (params) => mb.loss(params, this.model.config, forward), grads);
       mb.dispose();
       grads = out.grads;
