@@ -1,7 +1,7 @@
 // The part of `train` that `export-trainer` shares: options, model folder, tokenizer, featurized data
 // and the hyperparameter overrides, so an exported run is set up exactly as a CLI run.
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { type ParsedArgs, intOption, parseArgs, required } from '../args.js';
 import { encodingOption, readTextFile } from '../read-text.js';
 import type { TextEncodingName } from '../../src/core/util/text-decode.js';
@@ -82,7 +82,8 @@ export async function chooseTokenizer(p: ParsedArgs, modelDir: string | null): P
   }
   // A tokenizer_config.json speaks for the folder's own vocabulary only.
   const tokenizerConfig = vocabPath || !modelDir ? null : await readOptional(join(modelDir, 'tokenizer_config.json'));
-  const r = resolveTokenizer({ text, name: basename(path) }, { lowercase: explicit, tokenizerConfig });
+  const r = resolveTokenizer({ text, name: basename(path) }, { lowercase: explicit, tokenizerConfig, folderName: basename(dirname(path)) });
+  if (r.guessed) console.error(`note: assuming a${r.lowercase ? 'n uncased' : ' cased'} vocabulary (${r.why}); override with --lowercase or --cased`);
   return { tokenizer: r.tokenizer, vocabText: r.vocabText, lowercase: r.lowercase, source: `${path} (lowercase ${r.lowercase}: ${r.why})` };
 }
 
