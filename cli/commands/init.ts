@@ -12,6 +12,7 @@ import {
   type BertPresetName,
   BertForQuestionAnswering,
   BertForSequenceClassification,
+  checkWeightsFit,
   modelFiles,
   parseBertConfig,
 } from '../../src/core/model/index.js';
@@ -35,6 +36,8 @@ export async function run(args: string[]): Promise<number> {
   const seed = intOption(p, 'seed', 0);
   const out = required(p, 'out');
   const backend = parseBackendName(p.values.get('backend'));
+  // Refused before any allocation: a config that cannot fit would otherwise run silently until killed.
+  checkWeightsFit(config);
   await setupBackend(backend);
   // Built on the chosen backend and read back, so the file holds exactly what that backend trains from.
   const labels = TASKS[task].labels;

@@ -53,7 +53,7 @@ export {
   classificationParamSpecs,
   labelsFromConfigJson,
 } from './classification.js';
-export { ACTIVATION_FIT, estimateModel, type EstimateOptions, type ModelEstimate } from './estimate.js';
+export { ACTIVATION_FIT, MAX_WEIGHT_BYTES, bertParameterCount, checkWeightsFit, estimateModel, type EstimateOptions, type ModelEstimate } from './estimate.js';
 export { decodeToFloat32, halfToFloat, type StoredTensor, type TensorDtype } from './dtypes.js';
 export { SafetensorsError, readSafetensors, writeSafetensors, writeSafetensorsTyped, type SafetensorsFile, type TypedTensor } from './safetensors.js';
 export { PickleError, unpickle } from './pickle.js';

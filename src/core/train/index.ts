@@ -1,6 +1,7 @@
 export { ADAMW_DEFAULTS, AdamW, decaysWeight, type AdamWOptions, type AdamWState } from './adamw.js';
 export { clipByGlobalNorm, clipCoefficient, globalNorm } from './clip.js';
 export {
+  HYPERPARAMETER_NAMES,
   SIZE_DEFAULTS,
   defaultHyperparameters,
   modelSizeOf,
