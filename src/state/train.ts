@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { BertConfig } from '../core/model/index.js';
-import { defaultHyperparameters, validateHyperparameters, type TrainHyperparameters } from '../core/train/index.js';
+import type { BertConfig } from '../core/model/pure.js';
+import { defaultHyperparameters, validateHyperparameters, type TrainHyperparameters } from '../core/train/pure.js';
 import { modelWorker, onWorkerRestart } from '../workers/clients.js';
 import { useModels } from './models.js';
 import { useStudio } from './studio.js';
