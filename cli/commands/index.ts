@@ -28,6 +28,10 @@ export const taskCommands: Record<string, Record<string, { help: string; load: (
       help: 'predict --task mrpc --model DIR --data FILE [--vocab FILE] [--lowercase|--cased] [--max-length 128] [--batch-size 32] [--backend cpu|wasm|webgpu] [--threads N] --out PREDICTIONS.json\n  Writes {"<id>": label} (argmax; id = 0-based data row). Last stdout line: {"examples": N, "predictions": N, "positives": P}.',
       load: () => import('./mrpc/predict.js'),
     },
+    'export-trainer': {
+      help: 'export-trainer --task mrpc <the options of train --task mrpc, without --log> [--hub-id ID] [--no-weights] --out DIR\n  Writes DIR/train.py (transformers.Trainer with the run\'s hyperparameters, group_by_length when set), task.py\n  (AutoModelForSequenceClassification, DataCollatorWithPadding, glue/mrpc accuracy and F1), run_config.json,\n  data/*.safetensors (the pairs unpadded exactly as the studio tokenized them, with their labels), model/ (the starting\n  weights with the classifier train would initialize, unless --no-weights with --hub-id), requirements.txt, launch.sh and\n  README.md. With --no-dropout --no-shuffle on one device in fp32 its per-step losses match `train --task mrpc`\'s log.\n  Last stdout line: JSON summary.',
+      load: () => import('./mrpc/export-trainer.js'),
+    },
     evaluate: {
       help: 'evaluate --task mrpc --data FILE --predictions PREDICTIONS.json\n  glue/mrpc: accuracy and F1 of label 1 as fractions, with precision, recall and the confusion matrix; a pair\n  without a prediction counts as wrong. Last stdout line: {"accuracy": a, "f1": f, ...}.',
       load: () => import('./mrpc/evaluate.js'),

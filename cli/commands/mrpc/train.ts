@@ -8,12 +8,12 @@ import { readCheckpoint, writeCheckpoint } from '../../checkpoint-dir.js';
 import { writeModelDir } from '../../model-io.js';
 import { lengthGroupedOrder, paddingCost } from '../../../src/core/features/batcher.js';
 import { hfFolderFiles } from '../../../src/core/model/index.js';
-import { featurizePairs, goldLabels, mrpcTask, pairLogits, pairTrainData, predictedLabels, scorePairs } from '../../../src/core/tasks/mrpc/index.js';
+import { goldLabels, mrpcTask, pairLogits, pairTrainData, predictedLabels, scorePairs } from '../../../src/core/tasks/mrpc/index.js';
 import { SeededRng, Trainer, evaluateDataLoss, runTrainer } from '../../../src/core/train/index.js';
-import { TRAIN_FLAGS, chooseTokenizer, hyperparameterOverrides, stepsOption } from '../train-setup.js';
-import { classifierOf, loadClassifierFolder, maxLengthOption, readPairs } from './common.js';
+import { classifierOf } from './common.js';
+import { MRPC_TRAIN_FLAGS, prepareMrpcTraining } from './setup.js';
 
-const FLAGS = [...TRAIN_FLAGS, 'group-by-length'];
+const FLAGS = MRPC_TRAIN_FLAGS;
 
 export async function run(argv: string[]): Promise<number> {
   const first = parseArgs(argv, FLAGS);
@@ -22,29 +22,14 @@ export async function run(argv: string[]): Promise<number> {
   // A resumed run takes its whole setup from the command that started it.
   const args = resumed ? resumed.runArgs : argv;
   const p = resumed ? parseArgs(args, FLAGS) : first;
-  const modelDir = required(p, 'model');
   const logPath = required(p, 'log');
   const outDir = required(p, 'out');
   const backendFlag = first.values.get('backend') ?? p.values.get('backend');
   const threads = parseThreads(first.values.get('threads') ?? p.values.get('threads'));
-  const { maxSteps, epochs } = stepsOption(p);
-  const overrides = hyperparameterOverrides(p, maxSteps, epochs);
-  if (p.flags.has('group-by-length')) overrides.groupByLength = true;
-  const evalEvery = intOption(p, 'eval-every', 0);
   const checkpointEvery = intOption(p, 'checkpoint-every', 0);
   const stopAt = intOption(first, 'stop-at', 0);
-
-  const folder = await loadClassifierFolder(modelDir, { seed: overrides.seed ?? 42 });
+  const { folder, tok, maxLength, trainFeatures, evalExamples, evalFeatures, overrides, evalEvery } = await prepareMrpcTraining(p);
   const config = folder.loaded.config;
-  const tok = await chooseTokenizer(p, modelDir);
-  if (tok.tokenizer.vocabSize > config.vocab_size) {
-    throw new Error(`the tokenizer has ${tok.tokenizer.vocabSize} tokens but the model's vocab_size is ${config.vocab_size}; use the model's own vocabulary`);
-  }
-  const maxLength = maxLengthOption(p, config);
-  const trainFeatures = featurizePairs(tok.tokenizer, await readPairs(p, required(p, 'train'), 'training data', { needLabels: true }), maxLength);
-  const evalPath = p.values.get('eval');
-  const evalExamples = evalPath ? await readPairs(p, evalPath, 'evaluation data', { needLabels: true }) : null;
-  const evalFeatures = evalExamples ? featurizePairs(tok.tokenizer, evalExamples, maxLength) : null;
   const padId = tok.tokenizer.padId;
 
   const { backend, why: backendWhy } = await chooseBackend(backendFlag);

@@ -1,5 +1,6 @@
 export type { ProjectFiles, SplitSummary, TrainerExportTask } from './task.js';
 export { codePointOffsets, qaExportTask, type QaEvalSplit, type QaExportSplit } from './qa.js';
+export { mrpcExportTask, type MrpcExportSplit } from './mrpc.js';
 export {
   EXPORT_FORMAT,
   REQUIREMENTS,

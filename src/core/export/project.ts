@@ -1,4 +1,5 @@
 import { zipSync } from 'fflate';
+import { lengthGroupedOrder } from '../features/batcher.js';
 import type { BertConfig } from '../model/pure.js';
 import { writeSafetensorsTyped } from '../model/pure.js';
 import type { TrainOptions } from '../train/index.js';
@@ -29,15 +30,28 @@ export interface TrainerExportSpec {
 const encoder = new TextEncoder();
 
 /**
- * The studio's shuffled data order: the permutation of every epoch the run will start, drawn from the
- * same seeded generator as the studio's Trainer, so the exported run visits the rows in the same order.
+ * The studio's data order: the row order of every epoch the run will start (a permutation drawn from
+ * the same seeded generator as the studio's Trainer when it shuffles, then grouped by length when
+ * asked), so the exported run visits the rows in the same order.
  */
-export function trainOrder(rows: number, options: Pick<TrainOptions, 'seed' | 'batchSize' | 'gradAccumSteps' | 'epochs' | 'maxSteps'>): Int32Array {
+export function trainOrder(
+  rows: number,
+  options: Pick<TrainOptions, 'seed' | 'batchSize' | 'gradAccumSteps' | 'epochs' | 'maxSteps' | 'shuffle' | 'groupByLength'>,
+  lengths?: ArrayLike<number>,
+): Int32Array {
   const epochs = Math.ceil(totalTrainingSteps(rows, options) / stepsPerEpoch(rows, options.batchSize, options.gradAccumSteps));
   const rng = new SeededRng(options.seed);
   const out = new Int32Array(epochs * rows);
-  for (let e = 0; e < epochs; e++) out.set(rng.permutation(rows), e * rows);
+  for (let e = 0; e < epochs; e++) {
+    const order = options.shuffle ? rng.permutation(rows) : Int32Array.from({ length: rows }, (_, i) => i);
+    out.set(options.groupByLength && lengths ? lengthGroupedOrder(order, lengths, options.batchSize) : order, e * rows);
+  }
   return out;
+}
+
+/** Whether the run's order is one train.py must be given: shuffled, or grouped by length. */
+function needsOrder(spec: TrainerExportSpec): boolean {
+  return spec.options.shuffle || (!!spec.options.groupByLength && !!spec.task.trainLengths);
 }
 
 /** The numbers an exported project reproduces, in TrainingArguments' names. */
@@ -60,6 +74,7 @@ export function trainerHyperparameters(spec: TrainerExportSpec): Record<string, 
     adam_epsilon: o.eps,
     dropout: o.dropout,
     shuffle: o.shuffle,
+    group_by_length: !!o.groupByLength,
     eval_strategy: spec.evalEvery > 0 ? 'steps' : (spec.evalWhenZero ?? 'end'),
     eval_steps: spec.evalEvery,
   };
@@ -80,7 +95,7 @@ export function runConfig(spec: TrainerExportSpec): Record<string, unknown> {
       dropout: { hidden_dropout_prob: config.hidden_dropout_prob, attention_probs_dropout_prob: config.attention_probs_dropout_prob },
     },
     hyperparameters: trainerHyperparameters(spec),
-    data: { train_file: task.trainFile, train_order: options.shuffle ? 'data/train_order.safetensors' : null, eval_file: task.evalFile, ...task.dataConfig, train: task.train, eval: task.eval, tokenization: task.tokenization },
+    data: { train_file: task.trainFile, train_order: needsOrder(spec) ? 'data/train_order.safetensors' : null, eval_file: task.evalFile, ...task.dataConfig, train: task.train, eval: task.eval, tokenization: task.tokenization },
     studio: { total_steps: total, warmup_steps: warmupSteps(options.warmupRatio, total), metrics: task.metrics },
   };
 }
@@ -134,7 +149,7 @@ Training data: ${rows(task.train)}.${task.eval ? ` Evaluation data: ${rows(task.
 | AdamW | betas ${o.beta1}, ${o.beta2}, eps ${o.eps}, weight decay ${o.weightDecay} (not on biases and LayerNorm) |
 | gradient clipping | global norm ${o.maxGradNorm}${o.maxGradNorm === 0 ? ' (off)' : ''} |
 | dropout | ${o.dropout ? "on (the model config's rates)" : 'off'} |
-| data order | ${o.shuffle ? `shuffled every epoch exactly as the studio shuffled (seed ${o.seed}; \`data/train_order.safetensors\`)` : 'dataset order (sequential sampler)'} |
+| data order | ${o.shuffle ? `shuffled every epoch exactly as the studio shuffled (seed ${o.seed}; \`data/train_order.safetensors\`)` : 'dataset order (sequential sampler)'}${o.groupByLength && task.trainLengths ? `, grouped by length as Trainer's \`group_by_length\` (the studio's grouping is in \`data/train_order.safetensors\`)` : ''} |
 | seed | ${o.seed} |
 | evaluation | ${task.eval ? (spec.evalEvery > 0 ? `every ${spec.evalEvery} steps and at the end` : spec.evalWhenZero === 'epoch' ? 'at the end of every epoch and at the end' : 'at the end') : 'none'} |
 | logging | every step (\`logging_steps=1\`) |
@@ -163,7 +178,7 @@ In the output directory:
   Model panel, \`from_pretrained\` and the Hub take as is.
 - \`trainer_state.json\`: \`log_history\` with \`loss\`, \`learning_rate\`, \`grad_norm\` and \`epoch\` for every step${task.eval ? `, and \`eval_loss\`, ${evalMetrics} at each evaluation` : ''}.
   Open the folder in the studio's Model panel to see these curves beside the browser runs.
-- \`run_config.json\`: the settings of this run${task.eval ? '; `predictions.json`: the last evaluation\'s answers `{id: text}`' : ''}.
+- \`run_config.json\`: the settings of this run${task.eval ? `; \`predictions.json\`: the last evaluation's ${task.id === 'extractive-qa' ? 'answers `{id: text}`' : 'labels `{id: label}`'}` : ''}.
 `;
 }
 
@@ -178,9 +193,9 @@ export function buildTrainerProject(spec: TrainerExportSpec): ProjectFiles {
   files.set('launch.sh', encoder.encode(LAUNCH_SH));
   files.set('README.md', encoder.encode(projectReadme(spec, cfg)));
   for (const [path, bytes] of spec.task.dataFiles) files.set(path, bytes);
-  if (spec.options.shuffle) {
+  if (needsOrder(spec)) {
     const rows = spec.task.train.rows;
-    const order = trainOrder(rows, spec.options);
+    const order = trainOrder(rows, spec.options, spec.task.trainLengths);
     files.set('data/train_order.safetensors', writeSafetensorsTyped(new Map([['order', { dtype: 'I32', shape: [order.length / rows, rows], data: order }]]), { format: 'pt' }));
   }
   if (spec.modelFiles) for (const [name, bytes] of spec.modelFiles) files.set(`model/${name}`, bytes);

@@ -32,6 +32,8 @@ export interface TrainerExportTask {
   dataConfig: Record<string, unknown>;
   train: SplitSummary;
   eval: SplitSummary | null;
+  /** Tokens of each training row, when rows differ in length: the length-grouped order needs them. */
+  trainLengths?: ArrayLike<number>;
   /** Metric names as Trainer logs them, without the eval_ prefix. */
   metrics: string[];
   /** Tokenization settings, for the README and run_config.json. */

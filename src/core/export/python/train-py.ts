@@ -8,6 +8,7 @@ Settings come from run_config.json; the data in data/ is already tokenized exact
 tokenized it, so no tokenizer version can change the windows or labels.
 """
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -27,11 +28,7 @@ TOKENIZER_FILES = ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "spec
 class WindowDataset(Dataset):
     """Rows of a safetensors file of pre-tokenized windows, as int64 tensors the model takes."""
 
-    def __init__(self, path, columns):
-        tensors = load_file(str(path))
-        missing = [c for c in columns if c not in tensors]
-        if missing:
-            raise SystemExit(f"{path} lacks the column(s) {', '.join(missing)}")
+    def __init__(self, path, tensors, columns):
         self.columns = {c: tensors[c].long() for c in columns}
         self.size = next(iter(self.columns.values())).shape[0]
 
@@ -40,6 +37,39 @@ class WindowDataset(Dataset):
 
     def __getitem__(self, i):
         return {c: t[i] for c, t in self.columns.items()}
+
+
+class RaggedDataset(Dataset):
+    """Unpadded rows: token columns flat over all rows, cut by row_start; one value per row elsewhere (labels).
+    The task's data collator pads each batch."""
+
+    def __init__(self, path, tensors, columns):
+        self.starts = tensors["row_start"].long().tolist()
+        tokens = self.starts[-1]
+        self.tokens = {c: tensors[c].long() for c in columns if tensors[c].shape[0] == tokens}
+        self.rows = {c: tensors[c].long() for c in columns if c not in self.tokens}
+        self.size = len(self.starts) - 1
+        bad = [c for c, t in self.rows.items() if t.shape[0] != self.size]
+        if bad:
+            raise SystemExit(f"{path}: column(s) {', '.join(bad)} have neither one value per token nor one per row")
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, i):
+        a, b = self.starts[i], self.starts[i + 1]
+        row = {c: t[a:b].tolist() for c, t in self.tokens.items()}
+        row.update({c: int(t[i]) for c, t in self.rows.items()})
+        return row
+
+
+def load_rows(path, columns):
+    """The rows of a data file: fixed-length windows, or unpadded rows when it has row_start."""
+    tensors = load_file(str(path))
+    missing = [c for c in columns if c not in tensors]
+    if missing:
+        raise SystemExit(f"{path} lacks the column(s) {', '.join(missing)}")
+    return (RaggedDataset if "row_start" in tensors else WindowDataset)(path, tensors, columns)
 
 
 class StudioOrderSampler(Sampler):
@@ -64,23 +94,32 @@ class StudioOrderSampler(Sampler):
 class StudioTrainer(Trainer):
     """Trainer with the studio's conventions where they differ from the defaults."""
 
-    def __init__(self, *args, shuffle=True, order=None, **kwargs):
+    def __init__(self, *args, shuffle=True, grouped=False, order=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.shuffle = shuffle
+        self.grouped = grouped
         self.order = order
         # The loss is the mean over each micro-batch's rows, averaged over the step's micro-batches.
         self.model_accepts_loss_kwargs = False
 
     def _get_train_sampler(self, *args, **kwargs):
-        if not self.shuffle:
-            return SequentialSampler(self.train_dataset)
         if self.order is not None:
             return StudioOrderSampler(self.order)
+        if not self.shuffle and not self.grouped:
+            return SequentialSampler(self.train_dataset)
         return super()._get_train_sampler(*args, **kwargs)
 
     def get_decay_parameter_names(self, model):
         # The studio decays every weight except biases and LayerNorm parameters.
         return [n for n, _ in model.named_parameters() if not (n.endswith(".bias") or "LayerNorm" in n)]
+
+
+def sampling_arguments(hp):
+    """Length grouping / shuffling, in the names this transformers version takes (train_sampling_strategy since 5.x)."""
+    grouped = hp.get("group_by_length", False)
+    if "train_sampling_strategy" in {f.name for f in dataclasses.fields(TrainingArguments)}:
+        return {"train_sampling_strategy": "group_by_length" if grouped else ("random" if hp["shuffle"] else "sequential")}
+    return {"group_by_length": grouped}
 
 
 def warmup_setting(ratio, total_steps):
@@ -112,13 +151,13 @@ def main():
     overrides = {} if hp["dropout"] else {k: 0.0 for k in task.DROPOUT_FIELDS}
     model = task.load_model(source, **overrides)
 
-    train_dataset = WindowDataset(HERE / cfg["data"]["train_file"], task.COLUMNS)
+    train_dataset = load_rows(HERE / cfg["data"]["train_file"], task.COLUMNS)
     order = None
-    if hp["shuffle"] and cfg["data"].get("train_order"):
+    if cfg["data"].get("train_order"):
         order = load_file(str(HERE / cfg["data"]["train_order"]))["order"]
     eval_dataset = None
     if cfg["data"].get("eval_file") and not args.no_eval:
-        eval_dataset = WindowDataset(HERE / cfg["data"]["eval_file"], task.COLUMNS)
+        eval_dataset = load_rows(HERE / cfg["data"]["eval_file"], task.COLUMNS)
     max_steps = args.max_steps if args.max_steps is not None else hp["max_steps"]
     eval_strategy = hp.get("eval_strategy", "steps" if hp["eval_steps"] > 0 else "end")
     if eval_dataset is None or eval_strategy == "end":
@@ -151,6 +190,7 @@ def main():
         report_to="none",
         remove_unused_columns=False,
         dataloader_drop_last=False,
+        **sampling_arguments(hp),
         use_cpu=use_cpu,
         bf16=args.bf16,
         fp16=args.fp16,
@@ -160,8 +200,10 @@ def main():
         args=training_args,
         train_dataset=train_dataset,
         eval_dataset=eval_dataset,
+        data_collator=task.data_collator(source, cfg) if hasattr(task, "data_collator") else None,
         compute_metrics=task.metrics(HERE, cfg) if eval_dataset is not None else None,
         shuffle=hp["shuffle"],
+        grouped=hp.get("group_by_length", False),
         order=order,
     )
     trainer.train()
