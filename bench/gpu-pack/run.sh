@@ -42,16 +42,33 @@ unxz_to() {
   mv "$2.part" "$2"
 }
 
-# A .deb is an ar archive holding data.tar.*; dpkg-deb, else ar + tar.
+# A .deb is an ar archive holding data.tar.*: dpkg-deb, else ar + tar, else Python (ar read by hand, tarfile).
 undeb() {
   mkdir -p "$2"
   if command -v dpkg-deb >/dev/null 2>&1; then dpkg-deb -x "$1" "$2"; return; fi
-  tmp=$(mktemp -d)
-  (cd "$tmp" && ar x "$1" && tar -xf data.tar.* -C "$2")
-  rm -rf "$tmp"
+  if command -v ar >/dev/null 2>&1 && command -v xz >/dev/null 2>&1; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && ar x "$1" && tar -xf data.tar.* -C "$2")
+    rm -rf "$tmp"
+    return
+  fi
+  "$PYTHON" - "$1" "$2" <<'PY'
+import io, sys, tarfile
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"!<arch>\n", f"{sys.argv[1]} is not a .deb"
+pos = 8
+while pos + 60 <= len(data):
+    name = data[pos:pos + 16].decode().strip().rstrip("/")
+    size = int(data[pos + 48:pos + 58].decode().strip())
+    if name.startswith("data.tar"):
+        with tarfile.open(fileobj=io.BytesIO(data[pos + 60:pos + 60 + size])) as t:
+            t.extractall(sys.argv[2], **({"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}))
+    pos += 60 + size + (size & 1)
+PY
 }
 
-has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
+has_lib() { "$LDCONFIG" -p 2>/dev/null | grep -q "$1"; }
 
 unxz_to "$HERE/node.xz" "$WORK/node"
 chmod +x "$WORK/node"
@@ -65,7 +82,7 @@ if [ "$BUNDLED_LOADER" = 1 ] || ! has_lib libvulkan.so.1; then
   LIBS="$WORK/sysroot/usr/lib/x86_64-linux-gnu"
   echo "Vulkan loader: packed $(basename "$(ls "$HERE"/debs/libvulkan1_*.deb)")"
 else
-  echo "Vulkan loader: system ($(ldconfig -p | grep -m1 libvulkan.so.1 | sed 's/.*=> //'))"
+  echo "Vulkan loader: system ($("$LDCONFIG" -p | grep -m1 libvulkan.so.1 | sed 's/.*=> //'))"
 fi
 # NVIDIA's Vulkan driver (libGLX_nvidia) needs glvnd's libGLdispatch.
 if ! has_lib libGLdispatch.so.0 && [ -f "$HERE"/debs/libglvnd0_*.deb ]; then

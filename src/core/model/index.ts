@@ -74,3 +74,4 @@ export {
   type HubModel,
   type HubPreset,
 } from './hub.js';
+export { fusedKernelsEnabled, setFusedKernels } from './fused/index.js';
