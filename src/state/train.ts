@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { BertConfig } from '../core/model/index.js';
-import { defaultHyperparameters, validateHyperparameters, type TrainHyperparameters } from '../core/train/index.js';
+import type { BertConfig } from '../core/model/pure.js';
+import { defaultHyperparameters, validateHyperparameters, type TrainHyperparameters } from '../core/train/pure.js';
 import { modelWorker, onWorkerRestart } from '../workers/clients.js';
 import { useModels } from './models.js';
 import { useStudio } from './studio.js';
@@ -259,7 +259,15 @@ export const useTrain = create<TrainState>((set, get) => {
     followBackend(b) {
       if (!get().backendPinned && get().form.backend !== b) set({ form: { ...get().form, backend: b } });
     },
-    cancelStart: () => get().starting?.controller.abort(),
+    // A step already running in the worker cannot be interrupted: the panel lets go at once and the
+    // worker drops the run when the step returns.
+    cancelStart() {
+      const starting = get().starting;
+      if (!starting) return;
+      starting.controller.abort();
+      set({ starting: null });
+      addNotice(null, 'info', 'Cancelled: nothing was started.');
+    },
     setHyper: (patch) => set({ form: { ...get().form, hyperparameters: { ...get().form.hyperparameters, ...patch } } }),
 
     chooseModel(model) {
@@ -335,10 +343,9 @@ export const useTrain = create<TrainState>((set, get) => {
           set({ selectedRunId: result.run.id, dataVersion: get().dataVersion + 1 });
         } else set({ choice: { result, resumeRunId: null } });
       } catch (err) {
-        if (err instanceof WorkerError && err.cancelled) addNotice(null, 'info', 'Cancelled: no run was started.');
-        else addNotice(null, 'error', message(err));
+        if (!(err instanceof WorkerError && err.cancelled)) addNotice(null, 'error', message(err));
       } finally {
-        set({ starting: null });
+        if (get().starting?.controller === controller) set({ starting: null });
         // A run may have switched the worker's backend; the Model panel shows the current one.
         void useModels.getState().loadBackend();
       }
@@ -361,9 +368,9 @@ export const useTrain = create<TrainState>((set, get) => {
         if (result.kind === 'started') upsertRun(result.run);
         else set({ choice: { result, resumeRunId: runId } });
       } catch (err) {
-        addNotice(runId, 'error', message(err));
+        if (!(err instanceof WorkerError && err.cancelled)) addNotice(runId, 'error', message(err));
       } finally {
-        set({ starting: null });
+        if (get().starting?.controller === controller) set({ starting: null });
         void useModels.getState().loadBackend();
       }
     },

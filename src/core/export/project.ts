@@ -1,7 +1,8 @@
 import { zipSync } from 'fflate';
-import type { BertConfig } from '../model/index.js';
-import { writeSafetensorsTyped } from '../model/index.js';
-import { SeededRng, type TrainOptions, stepsPerEpoch, totalTrainingSteps, warmupSteps } from '../train/index.js';
+import type { BertConfig } from '../model/pure.js';
+import { writeSafetensorsTyped } from '../model/pure.js';
+import type { TrainOptions } from '../train/index.js';
+import { SeededRng, stepsPerEpoch, totalTrainingSteps, warmupSteps } from '../train/pure.js';
 import { TRAIN_PY } from './python/train-py.js';
 import type { ProjectFiles, TrainerExportTask } from './task.js';
 

@@ -25,6 +25,34 @@ export interface EstimateOptions {
 
 const F32 = 4;
 
+/** The most float32 weights one model may have here: WebAssembly memory and one safetensors buffer stop at 4 GiB. */
+export const MAX_WEIGHT_BYTES = 4 * 1024 ** 3;
+
+/** countBertParams in closed form, so an absurd config (100,000 layers) is sized without enumerating its tensors. */
+export function bertParameterCount(config: BertConfig): number {
+  const { hidden_size: H, intermediate_size: I, vocab_size: V, max_position_embeddings: P, type_vocab_size: T, num_hidden_layers: N } = config;
+  const embeddings = (V + P + T) * H + 2 * H;
+  const layer = 4 * (H * H + H) + 2 * H + (H * I + I) + (I * H + H) + 2 * H;
+  return embeddings + N * layer + 2 * H + 2;
+}
+
+function gib(bytes: number): string {
+  const g = bytes / 1024 ** 3;
+  return g >= 1024 ? `${(g / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} TiB` : `${g.toLocaleString('en-US', { maximumFractionDigits: 1 })} GiB`;
+}
+
+/** Throws, with the estimated size, for a config whose weights cannot be held; called before anything is allocated. */
+export function checkWeightsFit(config: BertConfig, limitBytes = MAX_WEIGHT_BYTES): void {
+  const parameters = bertParameterCount(config);
+  const bytes = parameters * F32;
+  if (!(bytes <= limitBytes))
+    throw new Error(
+      `this config needs an estimated ${gib(bytes)} of float32 weights (${parameters.toLocaleString('en-US')} parameters, ` +
+        `${config.num_hidden_layers.toLocaleString('en-US')} layers of hidden size ${config.hidden_size}), more than the ${gib(limitBytes)} a model can hold; ` +
+        'use fewer layers, a smaller hidden size or a smaller vocabulary',
+    );
+}
+
 /**
  * Floats held at the peak of a step, fitted to tf.profile's peak of real Trainer steps on the cpu
  * backend (profileTrainStep) over configs that vary every term; `estimate.test.ts` checks the fit.

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { BERT_PRESETS, HUB_PRESETS, estimateModel, type BertPresetName } from '../../core/model/index.js';
+import { BERT_PRESETS, HUB_PRESETS, estimateModel, type BertPresetName } from '../../core/model/pure.js';
 import { useModels } from '../../state/models.js';
 import { useInspector } from '../../state/inspector.js';
 import { modelWorker } from '../../workers/clients.js';
