@@ -42,3 +42,57 @@ test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', asyn
   await page.getByRole('button', { name: 'Import 1 valid pair only' }).click();
   await expect(page.getByTestId('pair-import-done')).toContainText('1 invalid rows skipped');
 });
+
+test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in the Playground', async ({ page }) => {
+  await page.goto('/#/data');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await (await chooser).setFiles(MRPC_DEV);
+  await expect(page.getByTestId('pair-import-done')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Model', exact: true }).click();
+  await page.getByLabel('Config preset').selectOption('tiny');
+  await page.getByLabel('Vocabulary for the new model').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
+  await page.getByRole('button', { name: 'Initialise' }).click();
+  await expect(page.getByTestId('model-notice')).toContainText('Added');
+
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByLabel('Pair train dataset').selectOption({ label: 'dev (408 pairs)' });
+  await page.getByLabel('Pair eval dataset').selectOption({ label: 'dev (408 pairs)' });
+  await page.getByLabel('Pair backend').selectOption('wasm');
+  await page.getByLabel('Pair max length').fill('64');
+  await page.getByLabel('Pair learning rate').fill('0.001');
+  await page.getByLabel('Pair batch size').fill('16');
+  await page.getByLabel('Pair max steps').fill('6');
+  await page.getByRole('button', { name: 'Train pair classifier' }).click();
+  await expect(page.getByTestId('pair-run-status')).toContainText('completed · step 6 of 6 on wasm', { timeout: 60_000 });
+  await expect(page.getByTestId('pair-padding')).toContainText('padding tokens saved');
+  await expect(page.getByTestId('pair-loss-chart').locator('path')).toHaveCount(1);
+  await page.getByTestId('pair-run').scrollIntoViewIfNeeded();
+  await fits(page, 'train');
+
+  await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+  await page.getByRole('button', { name: 'Evaluate pairs' }).click();
+  const result = page.getByTestId('pair-eval-result');
+  await expect(result).toBeVisible({ timeout: 60_000 });
+  const confusion = (await page.getByTestId('pair-confusion').locator('td').allTextContents()).map(Number);
+  expect(confusion.reduce((a, b) => a + b, 0)).toBe(408);
+  const [tn, fp, fn, tp] = confusion;
+  await expect(page.getByTestId('pair-accuracy')).toContainText(((tn + tp) / 408).toFixed(4));
+  await page.getByRole('group', { name: 'Pair filter' }).getByRole('button', { name: 'wrong', exact: true }).click();
+  await expect(page.getByTestId('pair-eval-count')).toHaveText(`${fp + fn} pairs`);
+  await result.scrollIntoViewIfNeeded();
+  await fits(page, 'evaluate');
+
+  await page.getByRole('button', { name: 'QA Playground' }).click();
+  await page.getByLabel('Sentence 1').fill('The company said profits rose sharply in the third quarter.');
+  await page.getByLabel('Sentence 2').fill('Profits rose sharply in the third quarter, the company said.');
+  await page.getByRole('button', { name: 'Classify pair' }).click();
+  const answer = page.getByTestId('pair-answer');
+  await expect(answer).toBeVisible({ timeout: 30_000 });
+  const probs = await answer.locator('.pair-prob > span:last-child').allTextContents();
+  expect(probs.map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
+  await expect(page.getByTestId('pair-saliency').locator('.tok').first()).toHaveText('[CLS]');
+  await answer.scrollIntoViewIfNeeded();
+  await fits(page, 'playground');
+});

@@ -1,4 +1,5 @@
 import type { BackendName } from './model-api.js';
+import type { PaddingReport } from '../core/tasks/mrpc/padding.js';
 
 // The model worker's sentence-pair (MRPC) requests: a training run through the core Trainer and run
 // loop, its evaluation (glue/mrpc) and one-pair answers with saliency.
@@ -21,17 +22,6 @@ export interface PairRunSetup {
   /** Evaluate every N steps (0: only at the end). */
   evalEvery: number;
   backend?: BackendName;
-}
-
-/** Padding tokens over one epoch, padded three ways (the Train panel shows what dynamic padding saved). */
-export interface PaddingReport {
-  realTokens: number;
-  /** Every row padded to max_length (a fixed-shape batch). */
-  fixed: number;
-  /** Each batch padded to its longest row, rows in a shuffled order. */
-  dynamic: number;
-  /** The same with rows grouped by length (group_by_length). */
-  grouped: number;
 }
 
 export interface PairRunPoint {

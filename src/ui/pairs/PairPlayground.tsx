@@ -65,7 +65,9 @@ export function PairPlayground() {
 }
 
 function PairAnswerView({ answer: a }: { answer: PairAnswer }) {
-  const max = Math.max(1e-12, ...a.saliency.map((s) => Math.abs(s)));
+  // Scaled by the words' largest magnitude: [CLS] and [SEP] often dwarf them; they are clamped.
+  const words = a.saliency.filter((_, i) => !/^\[(CLS|SEP)\]$/.test(a.tokens[i]));
+  const max = Math.max(1e-12, ...(words.length ? words : a.saliency).map((s) => Math.abs(s)));
   return (
     <div style={{ marginTop: 14, display: 'flex', flexDirection: 'column', gap: 12 }} data-testid="pair-answer">
       <div className="pair-probs">
@@ -85,7 +87,7 @@ function PairAnswerView({ answer: a }: { answer: PairAnswer }) {
       </div>
       <div className="pair-saliency" data-testid="pair-saliency">
         {a.tokens.map((t, i) => {
-          const s = a.saliency[i] / max;
+          const s = Math.max(-1, Math.min(1, a.saliency[i] / max));
           const bg = s >= 0 ? `rgba(224, 49, 49, ${(0.6 * s).toFixed(3)})` : `rgba(47, 91, 211, ${(-0.6 * s).toFixed(3)})`;
           return (
             <span key={i} className={`tok${a.tokenTypes[i] === 1 ? ' seg1' : ''}`} style={{ background: bg }} title={`${t}: ${a.saliency[i].toExponential(2)} (segment ${a.tokenTypes[i]})`}>

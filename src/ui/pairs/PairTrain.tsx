@@ -11,10 +11,11 @@ import { LossChart } from './LossChart.js';
 import './pairs-ui.css';
 
 function NumberField({ label, value, onChange, step }: { label: string; value: number; onChange(v: number): void; step?: number }) {
+  // Named "Pair …" for assistive technology: the QA form above has fields of the same names.
   return (
     <label className="field">
       {label}
-      <input className="input" type="number" aria-label={label} step={step ?? 'any'} value={Number.isNaN(value) ? '' : value} onChange={(e) => onChange(e.target.value.trim() === '' ? Number.NaN : Number(e.target.value))} />
+      <input className="input" type="number" aria-label={`Pair ${label.toLowerCase()}`} step={step ?? 'any'} value={Number.isNaN(value) ? '' : value} onChange={(e) => onChange(e.target.value.trim() === '' ? Number.NaN : Number(e.target.value))} />
     </label>
   );
 }
@@ -95,8 +96,8 @@ export function PairTrain() {
         <label className="field">
           Start from
           <select className="input" aria-label="Start from" value={form.init} onChange={(e) => set({ init: e.target.value as PairRunSetup['init'] })}>
-            <option value="random">random init (preset)</option>
-            <option value="weights">its weights, new classifier</option>
+            <option value="random">random init</option>
+            <option value="weights">its weights + new head</option>
           </select>
         </label>
         <label className="field">
@@ -108,13 +109,13 @@ export function PairTrain() {
             <option value="cpu">cpu</option>
           </select>
         </label>
-        <NumberField label="Pair max length" value={form.maxLength} onChange={(v) => set({ maxLength: v })} step={1} />
-        <NumberField label="Pair learning rate" value={form.learningRate} onChange={(v) => set({ learningRate: v })} />
-        <NumberField label="Pair batch size" value={form.batchSize} onChange={(v) => set({ batchSize: v })} step={1} />
-        <NumberField label="Pair epochs" value={form.epochs} onChange={(v) => set({ epochs: v })} step={1} />
-        <NumberField label="Pair max steps" value={form.maxSteps} onChange={(v) => set({ maxSteps: v })} step={1} />
-        <NumberField label="Pair eval every" value={form.evalEvery} onChange={(v) => set({ evalEvery: v })} step={1} />
-        <NumberField label="Pair seed" value={form.seed} onChange={(v) => set({ seed: v })} step={1} />
+        <NumberField label="Max length" value={form.maxLength} onChange={(v) => set({ maxLength: v })} step={1} />
+        <NumberField label="Learning rate" value={form.learningRate} onChange={(v) => set({ learningRate: v })} />
+        <NumberField label="Batch size" value={form.batchSize} onChange={(v) => set({ batchSize: v })} step={1} />
+        <NumberField label="Epochs" value={form.epochs} onChange={(v) => set({ epochs: v })} step={1} />
+        <NumberField label="Max steps" value={form.maxSteps} onChange={(v) => set({ maxSteps: v })} step={1} />
+        <NumberField label="Eval every" value={form.evalEvery} onChange={(v) => set({ evalEvery: v })} step={1} />
+        <NumberField label="Seed" value={form.seed} onChange={(v) => set({ seed: v })} step={1} />
         <label className="field pair-check">
           <input type="checkbox" aria-label="group_by_length" checked={form.groupByLength} onChange={(e) => set({ groupByLength: e.target.checked })} />
           group_by_length

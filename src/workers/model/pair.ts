@@ -2,8 +2,6 @@
 // A run's model stays resident for evaluation and the Playground while the worker lives.
 import { BertForSequenceClassification, type HostParams } from '../../core/model/index.js';
 import { Trainer, runTrainer } from '../../core/train/index.js';
-import { lengthGroupedOrder, paddingCost } from '../../core/features/batcher.js';
-import { SeededRng } from '../../core/train/rng.js';
 import {
   MRPC_LABELS,
   explainPair,
@@ -11,6 +9,7 @@ import {
   goldLabels,
   pairLogits,
   pairTrainData,
+  paddingReport,
   predictedLabels,
   scorePairs,
   softmaxRow,
@@ -22,7 +21,7 @@ import type { KeyedRecord } from '../../core/storage/idb.js';
 import type { BertTokenizer } from '../../core/tokenizer/index.js';
 import type { Handlers, HandlerContext } from '../protocol.js';
 import { StudioError } from '../protocol.js';
-import type { PaddingReport, PairApi, PairEvaluation, PairRun, PairRunSetup } from '../pair-api.js';
+import type { PairApi, PairEvaluation, PairRun, PairRunSetup } from '../pair-api.js';
 import { backendInfo, setBackend } from './backend.js';
 import { modelJob } from './jobs.js';
 import { getModelInfo, readParams, releaseAll, store, tokenizerFor } from './registry.js';
@@ -41,15 +40,6 @@ async function pairDataset(id: string): Promise<{ info: PairDatasetInfo; example
   const info = await s.getRecord<PairDatasetInfo & KeyedRecord>(PAIR_DATASET_KIND, id);
   if (!info) throw new StudioError('not-found', `No sentence-pair dataset with id ${id}: it may have been deleted.`);
   return { info, examples: await readPairs(s, info) };
-}
-
-/** Padding of one epoch three ways, from the rows' lengths alone (the batcher's own cost function). */
-export function paddingReport(lengths: Int32Array, maxLength: number, batchSize: number, seed: number): PaddingReport {
-  const n = lengths.length;
-  const order = new SeededRng(seed).permutation(n);
-  const dynamic = paddingCost(order, lengths, batchSize);
-  const grouped = paddingCost(lengthGroupedOrder(order, lengths, batchSize), lengths, batchSize);
-  return { realTokens: dynamic.tokens, fixed: n * maxLength - dynamic.tokens, dynamic: dynamic.padding, grouped: grouped.padding };
 }
 
 function checkSetup(s: PairRunSetup): void {
