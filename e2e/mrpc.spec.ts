@@ -84,6 +84,8 @@ test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in
   await result.scrollIntoViewIfNeeded();
   await fits(page, 'evaluate');
 
+  // The run's parameters are stored: after a reload the Playground loads them from IndexedDB.
+  await page.reload();
   await page.getByRole('button', { name: 'QA Playground' }).click();
   await page.getByLabel('Sentence 1').fill('The company said profits rose sharply in the third quarter.');
   await page.getByLabel('Sentence 2').fill('Profits rose sharply in the third quarter, the company said.');

@@ -20,6 +20,7 @@ interface PairRunState {
   train(setup: PairRunSetup): Promise<void>;
   evaluate(pairsId: string): Promise<void>;
   ask(sentence1: string, sentence2: string): Promise<void>;
+  remove(id: string): Promise<void>;
   cancel(): void;
 }
 
@@ -79,6 +80,12 @@ export const usePairRuns = create<PairRunState>((set, get) => {
       if (!runId) return;
       const answer = await job('answer', (signal) => modelWorker().call('pair-answer', { runId, sentence1, sentence2 }, { signal }));
       if (answer) set({ answer });
+    },
+
+    async remove(id) {
+      await job('answer', () => modelWorker().call('pair-delete', { runId: id }));
+      if (get().selectedRunId === id) set({ selectedRunId: null, evaluation: null, answer: null });
+      await get().refresh();
     },
 
     cancel() {

@@ -1,4 +1,5 @@
 import type { BackendName } from './model-api.js';
+import type { BertConfig } from '../core/model/pure.js';
 import type { PaddingReport } from '../core/tasks/mrpc/padding.js';
 
 // The model worker's sentence-pair (MRPC) requests: a training run through the core Trainer and run
@@ -43,6 +44,7 @@ export interface PairRun {
   label: string;
   setup: PairRunSetup;
   modelLabel: string;
+  config: BertConfig;
   trainName: string;
   evalName: string | null;
   status: 'running' | 'completed' | 'stopped' | 'failed';
@@ -98,6 +100,7 @@ export interface PairAnswer {
 export type PairApi = {
   'pair-train': { payload: { setup: PairRunSetup }; result: PairRun };
   'pair-runs': { payload: null; result: PairRun[] };
+  'pair-delete': { payload: { runId: string }; result: null };
   'pair-evaluate': { payload: { runId: string; pairsId: string }; result: PairEvaluation };
   'pair-answer': { payload: { runId: string; sentence1: string; sentence2: string }; result: PairAnswer };
 };

@@ -144,17 +144,28 @@ export function PairTrain() {
           {error}
         </div>
       ) : null}
-      {runs.length > 1 ? (
-        <label className="field" style={{ maxWidth: 420, marginTop: 10 }}>
-          Pair run
-          <select className="input" aria-label="Pair run" value={selectedRunId ?? ''} onChange={(e) => usePairRuns.getState().select(e.target.value)}>
-            {runs.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.label} · {r.status}
-              </option>
-            ))}
-          </select>
-        </label>
+      {runs.length > 0 ? (
+        <div className="row" style={{ marginTop: 12, alignItems: 'end', gap: 8 }}>
+          <label className="field" style={{ maxWidth: 480, flex: 1 }}>
+            Pair run ({runs.length} kept in this browser)
+            <select className="input" aria-label="Pair run" value={selectedRunId ?? ''} onChange={(e) => usePairRuns.getState().select(e.target.value)}>
+              {runs.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.label} · {r.status} · step {r.step}
+                </option>
+              ))}
+            </select>
+          </label>
+          {selected ? (
+            <button
+              className="btn small danger"
+              disabled={!!job}
+              onClick={() => confirm(`Delete the run “${selected.label}”? This cannot be undone.`) && void usePairRuns.getState().remove(selected.id)}
+            >
+              Delete run
+            </button>
+          ) : null}
+        </div>
       ) : null}
       {selected ? <PairRunView run={selected} /> : null}
     </section>

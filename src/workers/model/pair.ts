@@ -18,7 +18,7 @@ import {
 } from '../../core/tasks/mrpc/index.js';
 import { PAIR_DATASET_KIND, readPairs, type PairDatasetInfo } from '../../core/storage/pairs.js';
 import type { KeyedRecord } from '../../core/storage/idb.js';
-import type { BertTokenizer } from '../../core/tokenizer/index.js';
+import { tokenizerFromVocab, type BertTokenizer } from '../../core/tokenizer/index.js';
 import type { Handlers, HandlerContext } from '../protocol.js';
 import { StudioError } from '../protocol.js';
 import type { PairApi, PairEvaluation, PairRun, PairRunSetup } from '../pair-api.js';
@@ -33,7 +33,39 @@ interface Resident {
   tokenizer: BertTokenizer;
 }
 
+/** Runs whose model is on the device; the others are loaded from IndexedDB when asked for. */
 const runs = new Map<string, Resident>();
+const RUN_KIND = 'pair-run';
+const owner = (id: string) => `pair-run:${id}`;
+
+/** A run's record (with the vocabulary, so it outlives its source model) and its parameters, in one transaction. */
+async function saveRun(r: Resident, vocab: string, lowercase: boolean): Promise<void> {
+  const host = await r.model.toHostParams();
+  const tensors = [...host].map(([name, t]) => ({ name, shape: t.shape, data: t.data as Float32Array }));
+  await (await store()).putTensors({ ...r.run, kind: RUN_KIND, vocab, lowercase } as unknown as KeyedRecord, owner(r.run.id), tensors);
+}
+
+async function loadRun(id: string): Promise<Resident> {
+  const held = runs.get(id);
+  if (held) return held;
+  const s = await store();
+  const rec = await s.getRecord<KeyedRecord & PairRun & { vocab: string; lowercase: boolean }>(RUN_KIND, id);
+  if (!rec) throw new StudioError('not-found', 'That sentence-pair run is gone (deleted in another tab?): train it again.');
+  const host: HostParams = new Map((await s.readTensors(owner(id))).map((t) => [t.name, { shape: t.shape, data: t.data }]));
+  const { vocab, lowercase } = rec;
+  const run: PairRun = { ...(rec as PairRun) };
+  delete (run as Partial<typeof rec>).vocab;
+  delete (run as Partial<typeof rec>).lowercase;
+  // Keep memory bounded: one resident pair model at a time besides the one asked for.
+  for (const [k, r] of runs) {
+    r.model.dispose();
+    runs.delete(k);
+  }
+  const model = new BertForSequenceClassification(rec.config, host, MRPC_LABELS);
+  const r: Resident = { run, model, tokenizer: tokenizerFromVocab(vocab, { lowercase }) };
+  runs.set(id, r);
+  return r;
+}
 
 async function pairDataset(id: string): Promise<{ info: PairDatasetInfo; examples: PairExample[] }> {
   const s = await store();
@@ -107,6 +139,7 @@ async function train(setup: PairRunSetup, ctx: HandlerContext): Promise<PairRun>
     label: `${modelInfo.label} on ${trainSet.info.name}`,
     setup,
     modelLabel: modelInfo.label,
+    config: modelInfo.config,
     trainName: trainSet.info.name,
     evalName: evalSet?.info.name ?? null,
     status: 'running',
@@ -143,27 +176,31 @@ async function train(setup: PairRunSetup, ctx: HandlerContext): Promise<PairRun>
         await new Promise((r) => setTimeout(r, 0));
       },
       shouldStop: () => ctx.signal.aborted,
+      // The run's parameters after it ends or stops, so evaluation and the Playground find it after a reload.
+      checkpoint: async () => {
+        await saveRun(resident, modelInfo.vocab!, modelInfo.lowercase);
+      },
     });
     run.status = summary.endedBy === 'done' ? 'completed' : 'stopped';
     run.reason = summary.endedBy === 'non-finite' ? 'the loss was not finite several steps in a row; the last good parameters are kept' : summary.endedBy === 'stopped' ? 'stopped by you' : null;
+    await (await store()).putRecord({ ...(await (await store()).getRecord(RUN_KIND, id))!, status: run.status, reason: run.reason, evals: run.evals });
   } catch (err) {
     trainer.dispose();
     model.dispose();
     throw err;
   }
   trainer.dispose();
+  for (const [k, r] of runs) {
+    r.model.dispose();
+    runs.delete(k);
+  }
   runs.set(id, resident);
   return run;
 }
 
-function requireRun(id: string): Resident {
-  const r = runs.get(id);
-  if (!r) throw new StudioError('not-found', 'That sentence-pair run is no longer in memory (the worker restarted): train it again.');
-  return r;
-}
 
 async function evaluate(runId: string, pairsId: string, ctx: HandlerContext): Promise<PairEvaluation> {
-  const r = requireRun(runId);
+  const r = await loadRun(runId);
   const t0 = performance.now();
   const { info, examples } = await pairDataset(pairsId);
   if (!examples.some((e) => e.label !== null)) throw new StudioError('invalid-input', `“${info.name}” has no labels to score against (GLUE test.tsv is unlabelled).`);
@@ -187,11 +224,21 @@ async function evaluate(runId: string, pairsId: string, ctx: HandlerContext): Pr
 
 export const pairHandlers: Handlers<PairApi> = {
   'pair-train': ({ setup }, ctx) => modelJob('a sentence-pair training run', ctx, () => train(setup, ctx)),
-  'pair-runs': async () => [...runs.values()].map((r) => r.run),
+  'pair-runs': async () => {
+    const recs = await (await store()).listRecords<KeyedRecord & PairRun>(RUN_KIND);
+    return recs.map(({ vocab: _v, lowercase: _l, ...run }) => run as unknown as PairRun).sort((a, b) => a.createdAt - b.createdAt);
+  },
+  'pair-delete': ({ runId }, ctx) =>
+    modelJob('deleting a sentence-pair run', ctx, async () => {
+      runs.get(runId)?.model.dispose();
+      runs.delete(runId);
+      await (await store()).deleteRecord(RUN_KIND, runId, owner(runId));
+      return null;
+    }),
   'pair-evaluate': ({ runId, pairsId }, ctx) => modelJob('a sentence-pair evaluation', ctx, () => evaluate(runId, pairsId, ctx)),
   'pair-answer': ({ runId, sentence1, sentence2 }, ctx) =>
     modelJob('a sentence-pair answer', ctx, async () => {
-      const r = requireRun(runId);
+      const r = await loadRun(runId);
       if (!sentence1.trim() || !sentence2.trim()) throw new StudioError('invalid-input', 'Enter both sentences.');
       const x = await explainPair(r.model, r.tokenizer, sentence1, sentence2, r.run.setup.maxLength);
       return {
