@@ -31,6 +31,13 @@ test('offline with no assets: demo -> tokenize -> new model -> train on wasm -> 
   await page.goto('/');
   await expect(page.getByTestId('dataset-row').filter({ hasText: 'BERT Studio demo' })).toBeVisible({ timeout: 60_000 });
 
+  // Downloads fail, and each message says what works offline instead.
+  await page.getByRole('button', { name: 'Download' }).nth(1).click();
+  const importError = page.getByTestId('import-error');
+  await expect(importError).toContainText('cannot be reached');
+  await expect(importError).toContainText('offline, the built-in demo dataset and local files work');
+  await importError.getByRole('button', { name: 'Dismiss' }).click();
+
   // The shipped vocabulary is the default: nothing to download.
   await page.getByRole('navigation').getByRole('button', { name: 'Feature Inspector' }).click();
   const vocab = page.getByLabel('Vocabulary', { exact: true });
@@ -50,6 +57,10 @@ test('offline with no assets: demo -> tokenize -> new model -> train on wasm -> 
   await page.getByRole('navigation').getByRole('button', { name: 'Model' }).click();
   await page.getByRole('group', { name: 'Backend' }).getByRole('button', { name: 'wasm' }).click();
   await expect(page.getByTestId('current-backend')).toContainText('wasm');
+  await page.getByLabel('Hub model id').fill('google/bert_uncased_L-2_H-128_A-2');
+  await page.getByRole('button', { name: 'Download' }).click();
+  await expect(page.getByTestId('model-error')).toContainText('cannot be reached');
+  await expect(page.getByTestId('model-error')).toContainText('a random initialisation with the shipped demo vocabulary');
   await page.getByLabel('Config preset').selectOption('tiny');
   await expect(page.getByLabel('Vocabulary for the new model').locator('option:checked')).toHaveText(/BERT Studio demo/);
   await page.getByRole('button', { name: 'Initialise' }).click();

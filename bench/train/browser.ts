@@ -14,7 +14,6 @@ import { type BackendPlan, runTrainBench } from './driver.js';
 import { type TrainConfig, type TrainResult, parseConfigs, positiveInt } from './measure.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'credentialless' };
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -36,10 +35,10 @@ export async function run(): Promise<void> {
   const inline = { configFile: resolve(ROOT, 'vite.config.ts'), root: resolve(ROOT, 'bench/browser'), base: './', logLevel: 'warn' as const };
   const outDir = resolve(ROOT, '.bench/browser');
   console.log('Building the benchmark page (vite build)...');
-  // Unminified: the threaded wasm backend failed minified ("e is not defined" in its pthread workers).
-  await build({ ...inline, build: { outDir, emptyOutDir: true, minify: false, rolldownOptions: { checks: { bundlerTimings: false } } } });
+  // The project's vite config: the same worker plugins (threaded wasm) and COOP/COEP preview headers as the app.
+  await build({ ...inline, build: { outDir, emptyOutDir: true, rolldownOptions: { checks: { bundlerTimings: false } } } });
   const port = await freePort();
-  const server = await preview({ ...inline, build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true, headers: ISOLATION_HEADERS } });
+  const server = await preview({ ...inline, build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
   const browser = await chromium.launch({
     executablePath,
     args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -73,7 +73,11 @@ export async function runTrainBench(opts: DriverOptions): Promise<Row[]> {
         let torch: TorchResult | undefined;
         const tb = await torchFor(info.torchDevice, info.torchThreads);
         if (tb) {
-          torch = await tb.measure(config);
+          try {
+            torch = await tb.measure(config);
+          } catch (err) {
+            torch = { preset: config.preset, batch: config.batch, error: err instanceof Error ? err.message : String(err) };
+          }
           log(`  PyTorch ${info.torchDevice}: ${torch.error ?? `${torch.samplesPerS!.toPrecision(3)} samples/s`}`);
         }
         rows.push({ backend: plan.name, threads: info.torchDevice === 'cpu' ? info.torchThreads : undefined, ours, torch });

@@ -4,6 +4,9 @@
 //   BENCH_CONFIGS=tiny:8,mini:8      preset[:batch] list for every backend (default: per backend, below)
 //   BENCH_STEPS=2                    timed steps per config (after a warm-up and a profiled step)
 //   BENCH_TORCH=0                    skip PyTorch; BENCH_PYTHON picks the interpreter (default python3)
+//   BENCH_TORCH_DEVICE=cpu|cuda      PyTorch's device for webgpu rows (default cuda on a hardware adapter)
+//   BENCH_JSON=file                  also write the rows as JSON
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type BackendName, setupBackend } from '../../cli/backend.js';
@@ -52,9 +55,10 @@ function plan(backend: BackendName): BackendPlan {
 
 export async function run(): Promise<void> {
   const names = (process.env.BENCH_BACKENDS ?? 'wasm,cpu,webgpu').split(',').map((s) => s.trim()) as BackendName[];
-  await runTrainBench({
+  const rows = await runTrainBench({
     backends: names.map(plan),
     torchScript: process.env.BENCH_TORCH === '0' ? null : fileURLToPath(new URL('./pytorch_train.py', import.meta.url)),
     python: process.env.BENCH_PYTHON ?? 'python3',
   });
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(rows, null, 1)}\n`);
 }

@@ -42,6 +42,8 @@ export class TorchBench {
     this.child.stderr.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-4000);
     });
+    // Writing to a process that has died raises EPIPE here; next() then reports the exit with its stderr.
+    this.child.stdin.on('error', () => {});
     this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
   }
 

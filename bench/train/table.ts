@@ -48,7 +48,7 @@ export function formatTable(rows: Row[]): string {
         String(ours.batch),
         threads === undefined ? '-' : String(threads),
         rate(ours.samplesPerS),
-        fixed(ours.tflops, ours.tflops < 0.1 ? 4 : 2),
+        ours.tflops >= 0.1 ? ours.tflops.toFixed(2) : ours.tflops.toPrecision(2),
         String(ours.kernels),
         fixed(ours.peakBytes / 2 ** 20, 0),
         torch?.error ? 'error' : rate(torch?.samplesPerS),

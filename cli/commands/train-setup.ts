@@ -3,9 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type ParsedArgs, intOption, parseArgs, required } from '../args.js';
-import { type BackendName, parseBackendName } from '../backend.js';
 import { encodingOption, readTextFile } from '../read-text.js';
 import type { TextEncodingName } from '../../src/core/util/text-decode.js';
+import { type BackendName, parseBackendName } from '../backend.js';
 import { readModelDir } from '../model-io.js';
 import { type FeatureBatch, featurizeSquad } from '../../src/core/features/index.js';
 import { type LoadedModel, type ModelFiles, formatLoadReport, loadModelFiles } from '../../src/core/model/index.js';
@@ -14,7 +14,7 @@ import type { SquadFile } from '../../src/core/squad/types.js';
 import { type BertTokenizer, tokenizerFromFileText } from '../../src/core/tokenizer/index.js';
 import type { TrainOptions } from '../../src/core/train/index.js';
 
-export const TRAIN_FLAGS = ['lowercase', 'cased', 'no-dropout', 'no-shuffle'];
+export const TRAIN_FLAGS = ['lowercase', 'cased', 'no-dropout', 'no-shuffle', 'gradient-checkpointing'];
 
 /** Set from --encoding before any file is read. */
 let encoding: TextEncodingName | undefined;
@@ -183,6 +183,7 @@ export async function prepareTraining(args: string[], extraFlags: string[] = [])
   else overrides.epochs = epochs!;
   if (p.flags.has('no-dropout')) overrides.dropout = false;
   if (p.flags.has('no-shuffle')) overrides.shuffle = false;
+  if (p.flags.has('gradient-checkpointing')) overrides.gradientCheckpointing = true;
 
   return { p, modelDir, modelFiles, loaded, tok, maxLength, stride, trainPath, trainFeatures, evalPath, evalSquad, overrides, evalEvery, backend };
 }

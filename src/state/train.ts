@@ -101,7 +101,7 @@ const DEFAULT_FORM: SetupForm = {
 };
 
 // Short names keep a shared link readable; the values are the run setup, nothing else.
-const HYPER_KEYS: [keyof TrainHyperparameters, string][] = [
+const HYPER_KEYS: [Exclude<keyof TrainHyperparameters, 'gradientCheckpointing'>, string][] = [
   ['learningRate', 'lr'],
   ['epochs', 'epochs'],
   ['maxSteps', 'steps'],
@@ -129,6 +129,7 @@ export function setupToHash(form: SetupForm, models: ModelInfo[], datasets: Data
   if (train) p.set('train', train.name);
   if (evalSet) p.set('eval', evalSet.name);
   for (const [k, short] of HYPER_KEYS) p.set(short, String(form.hyperparameters[k]));
+  if (form.hyperparameters.gradientCheckpointing) p.set('ckpt', '1');
   for (const [k, short] of FORM_KEYS) p.set(short, String(form[k]));
   p.set('backend', form.backend);
   return `#/train?${p.toString()}`;
@@ -145,6 +146,7 @@ function formFromHash(hash: string): { form: SetupForm; names: TrainState['pendi
   };
   const hyperparameters = { ...DEFAULT_FORM.hyperparameters };
   for (const [k, short] of HYPER_KEYS) hyperparameters[k] = num(short, hyperparameters[k]);
+  hyperparameters.gradientCheckpointing = p.get('ckpt') === '1';
   const form: SetupForm = { ...DEFAULT_FORM, hyperparameters };
   for (const [k, short] of FORM_KEYS) form[k] = num(short, form[k]);
   const backend = p.get('backend');

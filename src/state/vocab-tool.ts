@@ -39,7 +39,11 @@ export const useVocabTool = create<VocabToolState>((set, get) => ({
   setName: (name) => set({ name }),
 
   async refresh() {
-    set({ trained: await featuresWorker().call('vocabularies', null) });
+    try {
+      set({ trained: await featuresWorker().call('vocabularies', null) });
+    } catch (err) {
+      set({ error: `Could not list the trained vocabularies: ${message(err)}` });
+    }
   },
 
   async train(datasetId) {
@@ -61,7 +65,11 @@ export const useVocabTool = create<VocabToolState>((set, get) => ({
   },
 
   async remove(id) {
-    await featuresWorker().call('delete-vocabulary', { id });
+    try {
+      await featuresWorker().call('delete-vocabulary', { id });
+    } catch (err) {
+      set({ error: `Could not delete the vocabulary: ${message(err)}` });
+    }
     await get().refresh();
     await useInspector.getState().loadVocabs();
   },

@@ -10,4 +10,6 @@ export type ExportApi = {
   };
   /** A Trainer output folder (model files + trainer_state.json) as a model and a run in the history. */
   'trainer-import': { payload: { files: ModelFileInput[]; label: string }; result: { model: ModelInfo; run: RunInfo } };
+  /** A stored model as the files of a Hugging Face folder (config, weights, tokenizer), e.g. to push to the Hub. */
+  'model-folder': { payload: { id: string }; result: { files: [string, Uint8Array][] } };
 };

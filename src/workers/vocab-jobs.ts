@@ -34,7 +34,21 @@ export async function trainVocabulary(
   checkSettings(settings);
   const texts: string[] = [];
   for await (const t of datasetTexts(store, info, ctx, 'reading the dataset')) texts.push(t);
-  const started = Date.now();
+  const n = (x: number) => x.toLocaleString('en-US');
+  // Rate and time left per phase, from the phase's own start.
+  let phase = '';
+  let phaseStart = Date.now();
+  let phaseFrom = 0;
+  const pace = (kind: string, done: number, total: number, unit: string) => {
+    if (kind !== phase) {
+      phase = kind;
+      phaseStart = Date.now();
+      phaseFrom = done;
+    }
+    const secs = (Date.now() - phaseStart) / 1000;
+    const rate = secs > 0.2 ? (done - phaseFrom) / secs : 0;
+    return rate > 0 ? ` · ${n(Math.round(rate))} ${unit}/s · ${kind === 'merging' ? 'at most ' : ''}${Math.ceil((total - done) / rate)} s left` : '';
+  };
   const trained = await trainWordPieceAsync(
     texts,
     {
@@ -47,8 +61,8 @@ export async function trainVocabulary(
       checkCancelled: () => ctx.checkCancelled(),
       onProgress: (p) =>
         p.phase === 'counting'
-          ? ctx.progress(p.done, texts.length, `counting words (${p.done.toLocaleString('en-US')} of ${texts.length.toLocaleString('en-US')} texts)`)
-          : ctx.progress(p.done, p.total, `merging: ${p.done.toLocaleString('en-US')} of at most ${p.total.toLocaleString('en-US')} tokens, ${Math.round((Date.now() - started) / 1000)} s`),
+          ? ctx.progress(p.done, texts.length, `counting words: ${n(p.done)} of ${n(texts.length)} texts${pace('counting', p.done, texts.length, 'texts')}`)
+          : ctx.progress(p.done, p.total, `merging: ${n(p.done)} of at most ${n(p.total)} tokens${pace('merging', p.done, p.total, 'tokens')}`),
     },
   );
   const vocab: TrainedVocabInfo = {

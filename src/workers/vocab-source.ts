@@ -1,4 +1,5 @@
 import { StudioError } from './protocol.js';
+import { TextDecodeError, decodeText } from '../core/util/text-decode.js';
 import type { VocabSource } from './features-api.js';
 
 /** What works without a network, said wherever a download fails. */
@@ -16,7 +17,7 @@ export function vocabSourceKey(v: VocabSource): string {
 /** The vocabulary's text (vocab.txt or tokenizer.json), downloading it when it is a URL. */
 export async function vocabSourceText(v: VocabSource): Promise<string> {
   if (v.kind === 'text') return v.text;
-  if (v.kind === 'file') return v.file.text();
+  if (v.kind === 'file') return decoded(v.label, await v.file.arrayBuffer());
   let res: Response;
   try {
     res = await fetch(v.url);
@@ -24,5 +25,15 @@ export async function vocabSourceText(v: VocabSource): Promise<string> {
     throw new StudioError('unavailable', `Could not download the vocabulary ${v.label} from ${v.url}: ${err instanceof Error ? err.message : String(err)}. ${OFFLINE_VOCAB_HINT}`);
   }
   if (!res.ok) throw new StudioError('unavailable', `Could not download the vocabulary ${v.label}: the server answered ${res.status}. ${OFFLINE_VOCAB_HINT}`);
-  return res.text();
+  return decoded(v.label, await res.arrayBuffer());
+}
+
+/** Vocabulary files are text like any import: by their byte-order mark, invalid bytes reported. */
+function decoded(label: string, bytes: ArrayBuffer): string {
+  try {
+    return decodeText(new Uint8Array(bytes)).text;
+  } catch (err) {
+    if (err instanceof TextDecodeError) throw new StudioError('invalid-input', `The vocabulary ${label} is ${err.message}`);
+    throw err;
+  }
 }

@@ -6,8 +6,10 @@ export {
   buildTrainerProject,
   projectReadme,
   runConfig,
+  trainOrder,
   trainerHyperparameters,
   zipProject,
   type TrainerExportSpec,
 } from './project.js';
 export { parseTrainerState, type TrainerEvalLog, type TrainerLog, type TrainerStepLog } from './trainer-state.js';
+export { lossCurveSvg, modelCard, type CurvePoint, type EvalSummary, type ModelCardInfo } from './model-card.js';

@@ -36,7 +36,7 @@ export {
   type ParamTensors,
   type QaLogits,
 } from './bert.js';
-export { estimateModel, type ModelEstimate } from './estimate.js';
+export { ACTIVATION_FIT, estimateModel, type EstimateOptions, type ModelEstimate } from './estimate.js';
 export { decodeToFloat32, halfToFloat, type StoredTensor, type TensorDtype } from './dtypes.js';
 export { SafetensorsError, readSafetensors, writeSafetensors, writeSafetensorsTyped, type SafetensorsFile, type TypedTensor } from './safetensors.js';
 export { PickleError, unpickle } from './pickle.js';

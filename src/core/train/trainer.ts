@@ -259,7 +259,7 @@ export class Trainer {
     for (let i = 0; i < micro.length; i++) {
       const rows = micro[i];
       const mb = makeMicroBatch(this.features, rows, B, 1 / (rows.length * micro.length));
-      const forward = { training: this.opts.dropout, seed: mixSeeds(mixSeeds(seed, this.globalStep), i) };
+      const forward = { training: this.opts.dropout, seed: mixSeeds(mixSeeds(seed, this.globalStep), i), gradientCheckpointing: this.opts.gradientCheckpointing };
       const out = accumulateGrads(
         this.model.params,
         (params) => weightedQaLoss(bertQaForward(params, this.model.config, mb.batch, forward), mb.starts, mb.ends, mb.weights),

@@ -129,33 +129,38 @@ export class StrictTextDecoder {
 
   /** The WHATWG UTF-8 decoder's state machine, reporting instead of replacing. */
   private checkUtf8(b: Uint8Array): void {
-    for (let i = 0; i < b.length; i++) {
+    // State in locals: this loop sees every byte of an import.
+    let need = this.need;
+    let lower = this.lower;
+    let upper = this.upper;
+    const n = b.length;
+    for (let i = 0; i < n; i++) {
       const x = b[i];
-      if (this.need === 0) {
+      if (need === 0) {
         if (x < 0x80) continue;
         this.seqStart = this.offset + i;
         this.seq = [x];
-        if (x >= 0xc2 && x <= 0xdf) this.need = 1;
+        if (x >= 0xc2 && x <= 0xdf) need = 1;
         else if (x >= 0xe0 && x <= 0xef) {
-          this.need = 2;
-          if (x === 0xe0) this.lower = 0xa0;
-          if (x === 0xed) this.upper = 0x9f;
+          need = 2;
+          if (x === 0xe0) lower = 0xa0;
+          if (x === 0xed) upper = 0x9f;
         } else if (x >= 0xf0 && x <= 0xf4) {
-          this.need = 3;
-          if (x === 0xf0) this.lower = 0x90;
-          if (x === 0xf4) this.upper = 0x8f;
+          need = 3;
+          if (x === 0xf0) lower = 0x90;
+          if (x === 0xf4) upper = 0x8f;
         } else throw new TextDecodeError('utf-8', this.offset + i, [x], x >= 0x80 && x <= 0xbf ? 'a continuation byte with no lead byte' : 'a byte that never starts a UTF-8 character');
         continue;
       }
-      if (x < this.lower || x > this.upper) {
-        this.seq.push(x);
-        throw new TextDecodeError('utf-8', this.seqStart, this.seq, 'a multi-byte character cut short or overlong');
-      }
       this.seq.push(x);
-      this.lower = 0x80;
-      this.upper = 0xbf;
-      this.need--;
+      if (x < lower || x > upper) throw new TextDecodeError('utf-8', this.seqStart, this.seq, 'a multi-byte character cut short or overlong');
+      lower = 0x80;
+      upper = 0xbf;
+      need--;
     }
+    this.need = need;
+    this.lower = lower;
+    this.upper = upper;
   }
 
   private checkUtf16(b: Uint8Array, le: boolean): void {

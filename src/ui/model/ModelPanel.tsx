@@ -10,6 +10,7 @@ import { Count } from '../common/Count.js';
 import { download } from '../common/download.js';
 import { formatBytes, formatCount } from '../format.js';
 import { TrainerImportCard } from './TrainerImportCard.js';
+import { HubPushCard } from '../hub/HubPushCard.js';
 
 const PRESET_LABEL: Record<BertPresetName, string> = { tiny: 'tiny (L2 H128)', mini: 'mini (L4 H256)', small: 'small (L4 H512)', base: 'base (L12 H768)' };
 
@@ -82,6 +83,7 @@ export function ModelPanel() {
       ) : null}
       <ModelTable />
       {selected ? <ModelDetails model={selected} /> : null}
+      {selected ? <HubPushCard model={selected} /> : null}
     </>
   );
 }
@@ -291,7 +293,8 @@ function ModelDetails({ model }: { model: ModelInfo }) {
   const backend = useModels((s) => s.backend);
   const [batch, setBatch] = useState(16);
   const [seq, setSeq] = useState(384);
-  const e = estimateModel(model.config, batch, seq);
+  const [checkpointing, setCheckpointing] = useState(false);
+  const e = estimateModel(model.config, batch, seq, { gradientCheckpointing: checkpointing });
   const scoresBytes = batch * model.config.num_attention_heads * seq * seq * 4;
   const limit = backend?.adapter?.limits.maxStorageBufferBindingSize ?? null;
   const r = model.report;
@@ -321,6 +324,9 @@ function ModelDetails({ model }: { model: ModelInfo }) {
             </label>
             <label>
               sequence <input className="input" type="number" min={8} aria-label="Estimate sequence length" style={{ width: 80 }} value={seq} onChange={(ev) => setSeq(Math.max(8, Math.trunc(Number(ev.target.value))))} />
+            </label>
+            <label title="recompute each encoder layer in the backward pass instead of keeping its activations">
+              <input type="checkbox" aria-label="Estimate with gradient checkpointing" checked={checkpointing} onChange={(ev) => setCheckpointing(ev.target.checked)} /> gradient checkpointing
             </label>
           </div>
           <div className="counts" data-testid="model-estimate">

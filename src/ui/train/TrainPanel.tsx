@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useModels } from '../../state/models.js';
 import { useStudio } from '../../state/studio.js';
 import { setupProblems, setupToHash, useTrain } from '../../state/train.js';
+import { estimateModel } from '../../core/model/index.js';
 import type { TrainHyperparameters } from '../../core/train/index.js';
 import { checkBatchAgainstAdapter, type RunInfo } from '../../workers/train-api.js';
 import { BackendPicker } from '../common/BackendPicker.js';
@@ -192,6 +193,12 @@ function SetupCard() {
         <NumberField label="Stride" value={form.stride} onChange={(v) => st.setForm({ stride: v })} step={1} min={0} />
         <NumberField label="Seed" value={h.seed} onChange={hyper('seed')} step={1} />
         <NumberField label="Eval every" value={form.evalEvery} onChange={(v) => st.setForm({ evalEvery: v })} step={1} min={0} title="optimizer steps between evaluations; 0: at the end of each epoch" />
+        <label className="field" title="recompute each encoder layer in the backward pass instead of keeping its activations: far less memory for about a third more compute">
+          Grad checkpointing
+          <span className="check-line small">
+            <input type="checkbox" aria-label="Gradient checkpointing" checked={h.gradientCheckpointing} onChange={(e) => st.setHyper({ gradientCheckpointing: e.target.checked })} /> recompute layers
+          </span>
+        </label>
         <NumberField label="Checkpoint every" value={form.checkpointEvery} onChange={(v) => st.setForm({ checkpointEvery: v })} step={1} min={0} title="optimizer steps between checkpoints; 0: only on pause and when the page is hidden" />
       </div>
       <div className="row train-setup-foot">
@@ -215,6 +222,7 @@ function SetupCard() {
         <span className="small muted grow">
           effective batch {h.batchSize * h.gradAccumSteps}
           {model ? ` · attention scores ${formatBytes(scores)} per micro-batch` : ''}
+          {model ? ` · training memory ≈ ${formatBytes(estimateModel(model.config, h.batchSize, form.maxLength, { gradientCheckpointing: h.gradientCheckpointing }).trainingBytes)}` : ''}
           {backend?.adapter && form.backend === 'webgpu' ? ` (GPU buffer limit ${formatBytes(Math.min(backend.adapter.limits.maxStorageBufferBindingSize, backend.adapter.limits.maxBufferSize))})` : ''}
         </span>
       </div>

@@ -49,7 +49,7 @@ export function TrainerExportButton() {
         </button>
       )}
       {result ? (
-        <span className={`small ${result.ok ? 'muted' : 'error-text'}`} data-testid="trainer-export-result" role={result.ok ? undefined : 'alert'}>
+        <span className={`small ${result.ok ? 'muted' : 'error-text'}`} style={{ flexBasis: '100%', order: 1 }} data-testid="trainer-export-result" role={result.ok ? undefined : 'alert'}>
           {result.text}
         </span>
       ) : null}

@@ -48,7 +48,7 @@ export function VocabTool() {
   const s = st.settings;
   const invalid =
     !Number.isInteger(s.vocabSize) || s.vocabSize < 10 || s.vocabSize > 200_000
-      ? 'Vocabulary size: a whole number from 10 to 200,000.'
+      ? 'Size: a whole number of tokens from 10 to 200,000.'
       : !Number.isInteger(s.minFrequency)
         ? 'Minimum frequency: a whole number, 0 or more.'
         : s.limitAlphabet !== null && !Number.isInteger(s.limitAlphabet)
@@ -57,15 +57,15 @@ export function VocabTool() {
   const chosen = insp.vocabs.filter((v) => picked.has(v.id));
 
   return (
-    <section className="card" aria-label="Train a vocabulary">
+    <section className="card" data-testid="vocab-tool">
       <div className="card-head">
         <h2>Train a vocabulary</h2>
         <span className="muted small">WordPiece, as Hugging Face's WordPieceTrainer: BERT normaliser and pre-tokenizer, ## continuation pieces, [PAD] [UNK] [CLS] [SEP] [MASK] first</span>
       </div>
       <div className="settings-grid" style={{ gridTemplateColumns: 'minmax(0, 1.4fr) minmax(0, 0.8fr) minmax(0, 0.8fr) minmax(0, 0.8fr) minmax(0, 1.4fr) auto' }}>
         <label className="field">
-          Dataset
-          <select className="input" aria-label="Dataset to train on" value={dataset?.id ?? ''} onChange={(e) => setDatasetId(e.target.value)}>
+          Train on
+          <select className="input" aria-label="Train on" value={dataset?.id ?? ''} onChange={(e) => setDatasetId(e.target.value)}>
             {datasets.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
@@ -73,16 +73,16 @@ export function VocabTool() {
             ))}
           </select>
         </label>
-        <WholeField label="Vocabulary size" value={s.vocabSize} min={10} onChange={(v) => st.setSettings({ vocabSize: v ?? Number.NaN })} />
-        <WholeField label="Minimum frequency" value={s.minFrequency} min={0} onChange={(v) => st.setSettings({ minFrequency: v ?? Number.NaN })} />
+        <WholeField label="Size (tokens)" value={s.vocabSize} min={10} onChange={(v) => st.setSettings({ vocabSize: v ?? Number.NaN })} />
+        <WholeField label="Min frequency" value={s.minFrequency} min={0} onChange={(v) => st.setSettings({ minFrequency: v ?? Number.NaN })} />
         <WholeField label="Alphabet limit" value={s.limitAlphabet} min={1} allowEmpty onChange={(v) => st.setSettings({ limitAlphabet: v })} />
         <label className="field">
-          Name
-          <input className="input" aria-label="Vocabulary name" placeholder={dataset ? `${dataset.name} (N tokens)` : ''} value={st.name} onChange={(e) => st.setName(e.target.value)} />
+          Save as
+          <input className="input" aria-label="Save as" placeholder={dataset ? `${dataset.name} (N tokens)` : ''} value={st.name} onChange={(e) => st.setName(e.target.value)} />
         </label>
         <div className="row" style={{ gap: 12, alignSelf: 'end', flexWrap: 'nowrap' }}>
           <label className="row small" style={{ gap: 4, flexWrap: 'nowrap' }}>
-            <input type="checkbox" checked={s.lowercase} onChange={(e) => st.setSettings({ lowercase: e.target.checked })} /> lowercase
+            <input type="checkbox" checked={s.lowercase} onChange={(e) => st.setSettings({ lowercase: e.target.checked })} /> uncased
           </label>
           <button className="btn primary" disabled={!dataset || !!st.job || !!invalid} onClick={() => dataset && void st.train(dataset.id)}>
             Train vocabulary
@@ -136,7 +136,7 @@ export function VocabTool() {
         </table>
       ) : null}
 
-      <h3 style={{ marginTop: 16 }}>Coverage of {dataset?.name ?? 'a dataset'}</h3>
+      <h3 style={{ marginTop: 16, overflowWrap: 'anywhere' }}>Coverage of {dataset?.name ?? 'a dataset'}</h3>
       <div className="row small" style={{ flexWrap: 'wrap', gap: 12 }} role="group" aria-label="Vocabularies to measure">
         {insp.vocabs.map((v) => (
           <label key={v.id} className="row" style={{ gap: 4 }}>

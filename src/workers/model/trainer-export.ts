@@ -2,7 +2,7 @@
 // (its model and its logged curves) as a model and a run of this browser.
 import { buildTrainerProject, parseTrainerState, qaExportTask, zipProject } from '../../core/export/index.js';
 import { featurizeSquad } from '../../core/features/index.js';
-import { hfFolderFiles, type ModelFiles } from '../../core/model/index.js';
+import { hfFolderFiles, modelFiles, type ModelFiles } from '../../core/model/index.js';
 import type { KeyedRecord } from '../../core/storage/index.js';
 import type { SquadFile } from '../../core/squad/types.js';
 import { tokenizerFromVocab } from '../../core/tokenizer/index.js';
@@ -46,6 +46,7 @@ function hyperparametersOf(runConfig: Record<string, any> | null, config: RunInf
     beta1: n('adam_beta1', d.beta1),
     beta2: n('adam_beta2', d.beta2),
     eps: n('adam_epsilon', d.eps),
+    gradientCheckpointing: h.gradient_checkpointing === true,
   };
 }
 
@@ -92,6 +93,13 @@ export const exportHandlers: Handlers<ExportApi> = {
     const zip = zipProject(files, folder);
     ctx.progress(4, 4, 'Done');
     return { zip, fileName: `${folder}.zip`, files: [...files.keys()], trainWindows: trainFeatures.count, evalWindows: evalSplit?.features.count ?? 0 };
+  },
+
+  async 'model-folder'({ id }) {
+    const info = await getModelInfo(id);
+    const params = await readParams(id);
+    const files = info.vocab ? hfFolderFiles(info.config, params, { vocab: info.vocab, doLowerCase: info.lowercase }) : modelFiles(info.config, params);
+    return { files: [...files] };
   },
 
   async 'trainer-import'({ files, label }, ctx) {

@@ -9,12 +9,13 @@ tokenized it, so no tokenizer version can change the windows or labels.
 """
 import argparse
 import json
+import os
 import shutil
 from pathlib import Path
 
 import torch
 from safetensors.torch import load_file
-from torch.utils.data import Dataset, SequentialSampler
+from torch.utils.data import Dataset, Sampler, SequentialSampler
 from transformers import Trainer, TrainingArguments
 
 import task
@@ -41,19 +42,41 @@ class WindowDataset(Dataset):
         return {c: t[i] for c, t in self.columns.items()}
 
 
-class StudioTrainer(Trainer):
-    """Trainer with the studio's two conventions that differ from the defaults."""
+class StudioOrderSampler(Sampler):
+    """The studio's shuffled order: row e of order is the permutation of epoch e."""
 
-    def __init__(self, *args, shuffle=True, **kwargs):
+    def __init__(self, order):
+        self.order = order
+        self.epoch = 0
+
+    def set_epoch(self, epoch):
+        self.epoch = epoch
+
+    def __len__(self):
+        return self.order.shape[1]
+
+    def __iter__(self):
+        perm = self.order[min(self.epoch, self.order.shape[0] - 1)]
+        self.epoch += 1
+        return iter(perm.tolist())
+
+
+class StudioTrainer(Trainer):
+    """Trainer with the studio's conventions where they differ from the defaults."""
+
+    def __init__(self, *args, shuffle=True, order=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.shuffle = shuffle
+        self.order = order
         # The loss is the mean over each micro-batch's rows, averaged over the step's micro-batches.
         self.model_accepts_loss_kwargs = False
 
     def _get_train_sampler(self, *args, **kwargs):
-        if self.shuffle:
-            return super()._get_train_sampler(*args, **kwargs)
-        return SequentialSampler(self.train_dataset)
+        if not self.shuffle:
+            return SequentialSampler(self.train_dataset)
+        if self.order is not None:
+            return StudioOrderSampler(self.order)
+        return super()._get_train_sampler(*args, **kwargs)
 
     def get_decay_parameter_names(self, model):
         # The studio decays every weight except biases and LayerNorm parameters.
@@ -79,6 +102,7 @@ def main():
     parser.add_argument("--no_eval", action="store_true", help="skip evaluation")
     parser.add_argument("--bf16", action="store_true", help="bfloat16 mixed precision (changes the numbers slightly)")
     parser.add_argument("--fp16", action="store_true", help="float16 mixed precision (changes the numbers slightly)")
+    parser.add_argument("--cpu", action="store_true", help="train on the CPU even when a GPU is present")
     args = parser.parse_args()
 
     source = args.model or cfg["model"]["path"] or cfg["model"]["hub_id"]
@@ -89,6 +113,9 @@ def main():
     model = task.load_model(source, **overrides)
 
     train_dataset = WindowDataset(HERE / cfg["data"]["train_file"], task.COLUMNS)
+    order = None
+    if hp["shuffle"] and cfg["data"].get("train_order"):
+        order = load_file(str(HERE / cfg["data"]["train_order"]))["order"]
     eval_dataset = None
     if cfg["data"].get("eval_file") and not args.no_eval:
         eval_dataset = WindowDataset(HERE / cfg["data"]["eval_file"], task.COLUMNS)
@@ -97,6 +124,8 @@ def main():
     if eval_dataset is None or eval_strategy == "end":
         eval_strategy = "no"
 
+    # Several CPU processes (torchrun without GPUs) need use_cpu to form one distributed run over gloo.
+    use_cpu = args.cpu or (int(os.environ.get("WORLD_SIZE", "1")) > 1 and not torch.cuda.is_available())
     training_args = TrainingArguments(
         output_dir=args.output_dir,
         learning_rate=hp["learning_rate"],
@@ -122,6 +151,7 @@ def main():
         report_to="none",
         remove_unused_columns=False,
         dataloader_drop_last=False,
+        use_cpu=use_cpu,
         bf16=args.bf16,
         fp16=args.fp16,
     )
@@ -132,9 +162,11 @@ def main():
         eval_dataset=eval_dataset,
         compute_metrics=task.metrics(HERE, cfg) if eval_dataset is not None else None,
         shuffle=hp["shuffle"],
+        order=order,
     )
     trainer.train()
-    if eval_dataset is not None:
+    state = trainer.state
+    if eval_dataset is not None and not any("eval_loss" in e and e["step"] == state.global_step for e in state.log_history):
         trainer.evaluate()
 
     # The saved config keeps the model's own dropout rates, whatever this run used.
