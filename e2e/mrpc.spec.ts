@@ -57,14 +57,14 @@ test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in
   await expect(page.getByTestId('model-notice')).toContainText('Added');
 
   await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await page.getByLabel('Pair train dataset').selectOption({ label: 'dev (408 pairs)' });
-  await page.getByLabel('Pair eval dataset').selectOption({ label: 'dev (408 pairs)' });
-  await page.getByLabel('Pair backend').selectOption('wasm');
+  await page.getByLabel('MRPC pairs to fit').selectOption({ label: 'dev (408 pairs)' });
+  await page.getByLabel('MRPC pairs to check during the run').selectOption({ label: 'dev (408 pairs)' });
+  await page.getByLabel('MRPC runs on').selectOption('wasm');
   await page.getByLabel('Pair max length').fill('64');
   await page.getByLabel('Pair learning rate').fill('0.001');
   await page.getByLabel('Pair batch size').fill('16');
   await page.getByLabel('Pair max steps').fill('6');
-  await page.getByRole('button', { name: 'Train pair classifier' }).click();
+  await page.getByRole('button', { name: 'Start pair run' }).click();
   await expect(page.getByTestId('pair-run-status')).toContainText('completed · step 6 of 6 on wasm', { timeout: 60_000 });
   await expect(page.getByTestId('pair-padding')).toContainText('padding tokens saved');
   await expect(page.getByTestId('pair-loss-chart').locator('path')).toHaveCount(1);
@@ -72,7 +72,7 @@ test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in
   await fits(page, 'train');
 
   await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
-  await page.getByRole('button', { name: 'Evaluate pairs' }).click();
+  await page.getByRole('button', { name: 'Score pairs' }).click();
   const result = page.getByTestId('pair-eval-result');
   await expect(result).toBeVisible({ timeout: 60_000 });
   const confusion = (await page.getByTestId('pair-confusion').locator('td').allTextContents()).map(Number);

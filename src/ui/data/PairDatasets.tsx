@@ -23,7 +23,7 @@ export function PairDatasets() {
   const selected = list.find((d) => d.id === selectedId) ?? null;
   return (
     <>
-      <section className="card" aria-label="Sentence-pair datasets">
+      <section className="card" aria-label="Stored sentence pairs">
         <div className="card-head">
           <h2>Sentence-pair datasets</h2>
           <span className="muted small">{loaded ? `${list.length} stored · task: GLUE MRPC` : 'loading…'}</span>

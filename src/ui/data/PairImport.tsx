@@ -27,7 +27,7 @@ export function PairImport() {
     if (f) void start(f);
   };
   return (
-    <section className="card" aria-label="Import sentence pairs">
+    <section className="card" aria-label="Sentence-pair files">
       <div className="card-head">
         <h2>Import sentence pairs (GLUE MRPC)</h2>
         <span className="muted small">GLUE tsv (train/dev/test), msr_paraphrase_*.txt, or CSV/JSONL with sentence1, sentence2, label</span>
@@ -156,7 +156,7 @@ function PairImportJob() {
         ))}
       </div>
       <div className="row">
-        <input className="input" aria-label="Pair dataset name" value={name ?? job.staged.suggestedName} onChange={(e) => setName(e.target.value)} />
+        <input className="input" aria-label="Name for these pairs" value={name ?? job.staged.suggestedName} onChange={(e) => setName(e.target.value)} />
         <button className="btn primary" disabled={r.valid === 0} onClick={() => void commit(name ?? job.staged.suggestedName)}>
           Import {countOf(r.valid, 'valid pair')} only
         </button>

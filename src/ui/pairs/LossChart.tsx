@@ -15,7 +15,7 @@ export function LossChart({ points }: { points: PairRunPoint[] }) {
   const y = (v: number) => pad.t + (H - pad.t - pad.b) * (1 - (v - lo) / span);
   const d = finite.map((p, i) => `${i ? 'L' : 'M'}${x(p.step).toFixed(1)},${y(p.loss).toFixed(1)}`).join('');
   return (
-    <svg className="pair-chart" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" data-testid="pair-loss-chart" role="img" aria-label="training loss by step">
+    <svg className="pair-chart" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" data-testid="pair-loss-chart" role="img" aria-label="loss by step">
       <text x={4} y={pad.t + 8}>{hi.toFixed(3)}</text>
       <text x={4} y={H - pad.b}>{lo.toFixed(3)}</text>
       <text x={W - pad.r - 40} y={H - 6}>step {maxStep}</text>

@@ -39,7 +39,7 @@ export function PairEvaluate() {
   const labelled = pairSets.filter((d) => !d.unlabelled);
   const chosen = pairsId ?? labelled[labelled.length - 1]?.id ?? null;
   return (
-    <section className="card" aria-label="Evaluate sentence pairs">
+    <section className="card" aria-label="Sentence-pair scores">
       <div className="card-head">
         <h2>Evaluate a sentence-pair run (glue/mrpc)</h2>
         <span className="muted small">accuracy and F1 of the “equivalent” class, as fractions, as evaluate's glue/mrpc reports them</span>
@@ -50,7 +50,7 @@ export function PairEvaluate() {
         <div className="row" style={{ flexWrap: 'wrap', gap: 12, alignItems: 'end' }}>
           <label className="field">
             Pair run
-            <select className="input" aria-label="Pair run to evaluate" value={selectedRunId ?? ''} onChange={(e) => usePairRuns.getState().select(e.target.value)}>
+            <select className="input" aria-label="Pair run to score" value={selectedRunId ?? ''} onChange={(e) => usePairRuns.getState().select(e.target.value)}>
               {runs.map((r) => (
                 <option key={r.id} value={r.id}>
                   {r.label} · step {r.step}
@@ -69,7 +69,7 @@ export function PairEvaluate() {
             </select>
           </label>
           <button className="btn primary" disabled={!chosen || !!job} onClick={() => chosen && void usePairRuns.getState().evaluate(chosen)}>
-            Evaluate pairs
+            Score pairs
           </button>
         </div>
       )}

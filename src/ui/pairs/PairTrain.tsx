@@ -62,7 +62,7 @@ export function PairTrain() {
       <div className="pair-setup">
         <label className="field wide">
           Pair train dataset
-          <select className="input" aria-label="Pair train dataset" value={trainPairsId ?? ''} onChange={(e) => set({ trainPairsId: e.target.value || null })}>
+          <select className="input" aria-label="MRPC pairs to fit" value={trainPairsId ?? ''} onChange={(e) => set({ trainPairsId: e.target.value || null })}>
             {pairSets.length === 0 ? <option value="">none: import an MRPC file in the Data panel</option> : null}
             {pairSets.map((d) => (
               <option key={d.id} value={d.id}>
@@ -73,7 +73,7 @@ export function PairTrain() {
         </label>
         <label className="field wide">
           Pair eval dataset
-          <select className="input" aria-label="Pair eval dataset" value={form.evalPairsId ?? ''} onChange={(e) => set({ evalPairsId: e.target.value || null })}>
+          <select className="input" aria-label="MRPC pairs to check during the run" value={form.evalPairsId ?? ''} onChange={(e) => set({ evalPairsId: e.target.value || null })}>
             <option value="">none (no accuracy/F1 during the run)</option>
             {pairSets.map((d) => (
               <option key={d.id} value={d.id}>
@@ -84,7 +84,7 @@ export function PairTrain() {
         </label>
         <label className="field wide">
           Model (config and vocabulary)
-          <select className="input" aria-label="Pair model" value={modelId ?? ''} onChange={(e) => set({ modelId: e.target.value || null })}>
+          <select className="input" aria-label="MRPC encoder" value={modelId ?? ''} onChange={(e) => set({ modelId: e.target.value || null })}>
             {models.length === 0 ? <option value="">no models: add one in the Model panel</option> : null}
             {models.map((m) => (
               <option key={m.id} value={m.id}>
@@ -102,7 +102,7 @@ export function PairTrain() {
         </label>
         <label className="field">
           Backend
-          <select className="input" aria-label="Pair backend" value={backend} onChange={(e) => setBackend(e.target.value as BackendName | '')}>
+          <select className="input" aria-label="MRPC runs on" value={backend} onChange={(e) => setBackend(e.target.value as BackendName | '')}>
             <option value="">current</option>
             <option value="webgpu">webgpu</option>
             <option value="wasm">wasm</option>
@@ -127,7 +127,7 @@ export function PairTrain() {
             trainPairsId && modelId && void usePairRuns.getState().train({ ...form, trainPairsId, modelId, ...(backend ? { backend } : {}) })
           }
         >
-          Train pair classifier
+          Start pair run
         </button>
       </div>
       {job?.kind === 'train' ? (
