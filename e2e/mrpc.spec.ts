@@ -81,7 +81,11 @@ test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in
   await expect(page.getByTestId('pair-accuracy')).toContainText(((tn + tp) / 408).toFixed(4));
   await page.getByRole('group', { name: 'Pair filter' }).getByRole('button', { name: 'wrong', exact: true }).click();
   await expect(page.getByTestId('pair-eval-count')).toHaveText(`${fp + fn} pairs`);
-  await result.scrollIntoViewIfNeeded();
+  // A click shows the pair's tokens, and what truncation kept of each sentence.
+  await page.getByTestId('pair-eval-rows').locator('.vrow').first().click();
+  await expect(page.getByTestId('pair-inspect').getByTestId('pair-saliency').locator('.tok').first()).toHaveText('[CLS]');
+  await expect(page.getByTestId('pair-inspect')).toContainText('tokens kept');
+  await page.getByTestId('pair-inspect').scrollIntoViewIfNeeded();
   await fits(page, 'evaluate');
 
   // The run's parameters are stored: after a reload the Playground loads them from IndexedDB.

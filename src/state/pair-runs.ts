@@ -15,6 +15,8 @@ interface PairRunState {
   error: string | null;
   evaluation: PairEvaluation | null;
   answer: PairAnswer | null;
+  /** The run in training, polled while the job runs. */
+  live: PairRun | null;
   refresh(): Promise<void>;
   select(id: string): void;
   train(setup: PairRunSetup): Promise<void>;
@@ -51,6 +53,7 @@ export const usePairRuns = create<PairRunState>((set, get) => {
     error: null,
     evaluation: null,
     answer: null,
+    live: null,
 
     async refresh() {
       const runs = await modelWorker().call('pair-runs', null);
@@ -63,7 +66,18 @@ export const usePairRuns = create<PairRunState>((set, get) => {
     },
 
     async train(setup) {
-      const run = await job('train', (signal, onProgress) => modelWorker().call('pair-train', { setup }, { signal, onProgress }));
+      const poll = setInterval(() => {
+        void modelWorker()
+          .call('pair-live', null)
+          .then((live) => set({ live }), () => undefined);
+      }, 1000);
+      let run: PairRun | null;
+      try {
+        run = await job('train', (signal, onProgress) => modelWorker().call('pair-train', { setup }, { signal, onProgress }));
+      } finally {
+        clearInterval(poll);
+        set({ live: null });
+      }
       if (run) set({ selectedRunId: run.id, evaluation: null, answer: null });
       await get().refresh();
     },

@@ -100,6 +100,8 @@ export interface PairAnswer {
 export type PairApi = {
   'pair-train': { payload: { setup: PairRunSetup }; result: PairRun };
   'pair-runs': { payload: null; result: PairRun[] };
+  /** The run in training now, with its points so far (null when none). */
+  'pair-live': { payload: null; result: PairRun | null };
   'pair-delete': { payload: { runId: string }; result: null };
   'pair-evaluate': { payload: { runId: string; pairsId: string }; result: PairEvaluation };
   'pair-answer': { payload: { runId: string; sentence1: string; sentence2: string }; result: PairAnswer };

@@ -2,7 +2,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { usePairs } from '../../state/pairs.js';
 import { usePairRuns } from '../../state/pair-runs.js';
-import type { PairEvaluation, PairPrediction } from '../../workers/pair-api.js';
+import type { PairAnswer, PairEvaluation, PairPrediction } from '../../workers/pair-api.js';
+import { modelWorker } from '../../workers/clients.js';
+import { PairAnswerView } from './PairPlayground.js';
 import { JobBanner } from '../common/JobBanner.js';
 import { Count } from '../common/Count.js';
 import { formatCount } from '../format.js';
@@ -89,6 +91,16 @@ export function PairEvaluate() {
 function PairEvalResult({ evaluation: e }: { evaluation: PairEvaluation }) {
   const [filter, setFilter] = useState<Filter>('all');
   const rows = useMemo(() => pairFilter(e.rows, filter), [e.rows, filter]);
+  const [inspected, setInspected] = useState<{ row: PairPrediction; answer: PairAnswer | null; error?: string } | null>(null);
+  const inspect = (row: PairPrediction) => {
+    setInspected({ row, answer: null });
+    modelWorker()
+      .call('pair-answer', { runId: e.runId, sentence1: row.sentence1, sentence2: row.sentence2 })
+      .then(
+        (answer) => setInspected((cur) => (cur?.row === row ? { row, answer } : cur)),
+        (err: Error) => setInspected((cur) => (cur?.row === row ? { row, answer: null, error: err.message } : cur)),
+      );
+  };
   const c = e.confusion;
   return (
     <div style={{ marginTop: 12 }} data-testid="pair-eval-result">
@@ -132,12 +144,20 @@ function PairEvalResult({ evaluation: e }: { evaluation: PairEvaluation }) {
           {formatCount(rows.length)} pairs
         </span>
       </div>
-      <PairRows rows={rows} labels={e.labels} />
+      <PairRows rows={rows} labels={e.labels} selectedId={inspected?.row.id ?? null} onSelect={inspect} />
+      {inspected ? (
+        <div className="pair-inspect" data-testid="pair-inspect">
+          <div className="small">
+            <b>Row {inspected.row.id}</b> as the model reads it: [CLS] sentence 1 [SEP] sentence 2 [SEP], segment 1 underlined.
+          </div>
+          {inspected.error ? <div className="error-text small">{inspected.error}</div> : inspected.answer ? <PairAnswerView answer={inspected.answer} /> : <span className="muted small">tokenizing…</span>}
+        </div>
+      ) : null}
     </div>
   );
 }
 
-function PairRows({ rows, labels }: { rows: PairPrediction[]; labels: string[] }) {
+function PairRows({ rows, labels, selectedId, onSelect }: { rows: PairPrediction[]; labels: string[]; selectedId: string | null; onSelect(r: PairPrediction): void }) {
   const parent = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => 48, overscan: 10 });
   return (
@@ -155,7 +175,14 @@ function PairRows({ rows, labels }: { rows: PairPrediction[]; labels: string[] }
             const r = rows[item.index];
             const p1 = r.probabilities[1];
             return (
-              <div key={item.key} className="vrow pair-eval-row" style={{ top: item.start, height: item.size }} title={`predicted ${labels[r.predicted]}`}>
+              <div
+                key={item.key}
+                className={`vrow pair-eval-row${r.id === selectedId ? ' selected' : ''}`}
+                style={{ top: item.start, height: item.size }}
+                title={`predicted ${labels[r.predicted]}: click for its tokens`}
+                onClick={() => onSelect(r)}
+                data-pair-id={r.id}
+              >
                 <span className="mono muted small">{r.id}</span>
                 <span className="pair-text">
                   <span className="ellipsis">{r.sentence1}</span>

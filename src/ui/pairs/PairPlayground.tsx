@@ -64,7 +64,7 @@ export function PairPlayground() {
   );
 }
 
-function PairAnswerView({ answer: a }: { answer: PairAnswer }) {
+export function PairAnswerView({ answer: a }: { answer: PairAnswer }) {
   // Scaled by the words' largest magnitude: [CLS] and [SEP] often dwarf them; they are clamped.
   const words = a.saliency.filter((_, i) => !/^\[(CLS|SEP)\]$/.test(a.tokens[i]));
   const max = Math.max(1e-12, ...(words.length ? words : a.saliency).map((s) => Math.abs(s)));

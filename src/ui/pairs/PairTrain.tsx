@@ -28,6 +28,7 @@ export function PairTrain() {
   const error = usePairRuns((s) => s.error);
   const runs = usePairRuns((s) => s.runs);
   const selectedRunId = usePairRuns((s) => s.selectedRunId);
+  const live = usePairRuns((s) => s.live);
   const [form, setForm] = useState<Omit<PairRunSetup, 'trainPairsId' | 'modelId'> & { trainPairsId: string | null; modelId: string | null }>({
     trainPairsId: null,
     evalPairsId: null,
@@ -167,7 +168,7 @@ export function PairTrain() {
           ) : null}
         </div>
       ) : null}
-      {selected ? <PairRunView run={selected} /> : null}
+      {live ? <PairRunView run={live} /> : selected ? <PairRunView run={selected} /> : null}
     </section>
   );
 }

@@ -35,6 +35,8 @@ interface Resident {
 
 /** Runs whose model is on the device; the others are loaded from IndexedDB when asked for. */
 const runs = new Map<string, Resident>();
+/** The run being trained, read by the page between steps for its live chart. */
+let liveRun: PairRun | null = null;
 const RUN_KIND = 'pair-run';
 const owner = (id: string) => `pair-run:${id}`;
 
@@ -155,6 +157,7 @@ async function train(setup: PairRunSetup, ctx: HandlerContext): Promise<PairRun>
     createdAt: Date.now(),
   };
   const resident: Resident = { run, model, tokenizer };
+  liveRun = run;
   const started = performance.now();
   try {
     const summary = await runTrainer(trainer, {
@@ -188,6 +191,8 @@ async function train(setup: PairRunSetup, ctx: HandlerContext): Promise<PairRun>
     trainer.dispose();
     model.dispose();
     throw err;
+  } finally {
+    liveRun = null;
   }
   trainer.dispose();
   for (const [k, r] of runs) {
@@ -224,6 +229,7 @@ async function evaluate(runId: string, pairsId: string, ctx: HandlerContext): Pr
 
 export const pairHandlers: Handlers<PairApi> = {
   'pair-train': ({ setup }, ctx) => modelJob('a sentence-pair training run', ctx, () => train(setup, ctx)),
+  'pair-live': async () => liveRun,
   'pair-runs': async () => {
     const recs = await (await store()).listRecords<KeyedRecord & PairRun>(RUN_KIND);
     return recs.map(({ vocab: _v, lowercase: _l, ...run }) => run as unknown as PairRun).sort((a, b) => a.createdAt - b.createdAt);
