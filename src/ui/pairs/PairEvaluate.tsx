@@ -148,7 +148,7 @@ function PairEvalResult({ evaluation: e }: { evaluation: PairEvaluation }) {
       {inspected ? (
         <div className="pair-inspect" data-testid="pair-inspect">
           <div className="small">
-            <b>Row {inspected.row.id}</b> as the model reads it: [CLS] sentence 1 [SEP] sentence 2 [SEP], segment 1 underlined.
+            <b>Row {inspected.row.id}</b> as the model reads it: [CLS] sentence 1 [SEP] sentence 2 [SEP], sentence 2 (token type 1) underlined.
           </div>
           {inspected.error ? <div className="error-text small">{inspected.error}</div> : inspected.answer ? <PairAnswerView answer={inspected.answer} /> : <span className="muted small">tokenizing…</span>}
         </div>
