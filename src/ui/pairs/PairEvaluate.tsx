@@ -9,21 +9,8 @@ import { JobBanner } from '../common/JobBanner.js';
 import { Count } from '../common/Count.js';
 import { formatCount } from '../format.js';
 import { LabelPill } from '../data/PairDatasets.js';
+import { CONFIDENT, pairFilter, type PairFilter as Filter } from './filter.js';
 import './pairs-ui.css';
-
-type Filter = 'all' | 'wrong' | 'right' | 'confident-wrong';
-/** Confident: the predicted label's probability at least this. */
-const CONFIDENT = 0.9;
-
-export function pairFilter(rows: readonly PairPrediction[], filter: Filter): PairPrediction[] {
-  return rows.filter((r) => {
-    if (filter === 'all' || r.label === null) return filter === 'all';
-    const right = r.predicted === r.label;
-    if (filter === 'right') return right;
-    if (filter === 'wrong') return !right;
-    return !right && r.probabilities[r.predicted] >= CONFIDENT;
-  });
-}
 
 /** glue/mrpc scores of a sentence-pair run on a labelled pair dataset, with its confusion matrix and pairs. */
 export function PairEvaluate() {
