@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { SHARED_DATA, overflow, screenshot, tempFile } from './helpers.js';
@@ -41,6 +42,19 @@ test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', asyn
   await expect(page.getByTestId('pair-issue-list')).toContainText('line 3 (row 1), column "label"');
   await page.getByRole('button', { name: 'Import 1 valid pair only' }).click();
   await expect(page.getByTestId('pair-import-done')).toContainText('1 invalid rows skipped');
+
+  // Latin-1 bytes are not UTF-8: the error names the byte, and one click reads them as Windows-1252.
+  const latin1 = testInfo.outputPath('latin1.csv');
+  fs.writeFileSync(latin1, Buffer.concat([Buffer.from('sentence1,sentence2,label\nCaf'), Buffer.from([0xe9]), Buffer.from(' opened.,A caf'), Buffer.from([0xe9]), Buffer.from(' opened.,1\n')]));
+  const chooser3 = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await (await chooser3).setFiles(latin1);
+  await expect(page.getByTestId('pair-import-error')).toContainText('latin1.csv');
+  await page.getByRole('button', { name: 'Decode as Windows-1252' }).click();
+  await expect(page.getByTestId('pair-import-done')).toContainText('Imported “latin1”: 1 pair');
+  await page.getByTestId('pair-dataset-row').filter({ hasText: 'latin1' }).click();
+  await page.getByTestId('pair-list').locator('.vrow').first().click();
+  await expect(page.getByTestId('pair-detail')).toContainText('Café opened.');
 });
 
 test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in the Playground', async ({ page }) => {
