@@ -57,7 +57,7 @@ export async function runTrainBench(opts: DriverOptions): Promise<Row[]> {
         log(`${plan.name}: skipped (${err instanceof Error ? err.message : String(err)})`);
         continue;
       }
-      log(`${plan.name}: ${info.describe}; 1024^3 matmul ${(info.matmulGflops ?? (await matmulGflops())).toFixed(1)} GFLOP/s`);
+      log(`${plan.name}: ${info.describe}; 1024^3 matmul ${(info.matmulGflops ?? (await matmulGflops())).toPrecision(3)} GFLOP/s`);
       for (const config of plan.configs()) {
         let ours: TrainResult;
         try {
