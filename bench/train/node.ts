@@ -3,6 +3,7 @@
 //   BENCH_BACKENDS=wasm,cpu,webgpu   backends to run (default: all three; webgpu needs an adapter)
 //   BENCH_CONFIGS=tiny:8,mini:8      preset[:batch] list for every backend (default: per backend, below)
 //   BENCH_STEPS=2                    timed steps per config (after a warm-up and a profiled step)
+//   BENCH_SEQ=384                    tokens per window (a short one counts kernels of a big model quickly)
 //   BENCH_TORCH=0                    skip PyTorch; BENCH_PYTHON picks the interpreter (default python3)
 //   BENCH_TORCH_DEVICE=cpu|cuda      PyTorch's device for webgpu rows (default cuda on a hardware adapter)
 //   BENCH_JSON=file                  also write the rows as JSON
@@ -11,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type BackendName, setupBackend } from '../../cli/backend.js';
 import { runTrainBench, type BackendPlan } from './driver.js';
-import { type TrainConfig, parseConfigs, positiveInt } from './measure.js';
+import { SEQ_LENGTH, type TrainConfig, parseConfigs, positiveInt } from './measure.js';
 import { webgpuAdapterSummary } from './webgpu-info.js';
 
 /** What fits in a few minutes on two cores; a hardware GPU gets the GPU pack's configs. */
@@ -48,7 +49,7 @@ function plan(backend: BackendName): BackendPlan {
     },
     configs(): TrainConfig[] {
       const steps = positiveInt(process.env.BENCH_STEPS, defaultSteps(backend, hardwareGpu), 'BENCH_STEPS');
-      return parseConfigs(process.env.BENCH_CONFIGS ?? defaultConfigs(backend, hardwareGpu), 8, steps);
+      return parseConfigs(process.env.BENCH_CONFIGS ?? defaultConfigs(backend, hardwareGpu), 8, steps, positiveInt(process.env.BENCH_SEQ, SEQ_LENGTH, 'BENCH_SEQ'));
     },
   };
 }
