@@ -77,4 +77,14 @@ describe('cli init + logits', () => {
     expect(oov.status).not.toBe(0);
     expect(oov.stderr).toMatch(/line 1: input id 999 is outside the vocabulary/);
   });
+
+  it('refuses a config whose weights cannot fit, with its estimated size, before allocating anything', () => {
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, JSON.stringify({ vocab_size: 30522, hidden_size: 768, num_hidden_layers: 100000, num_attention_heads: 12, intermediate_size: 3072, max_position_embeddings: 512 }));
+    const t0 = Date.now();
+    const r = cli('init', '--config', huge, '--seed', '1', '--out', join(dir, 'huge'));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/this config needs an estimated 2\.6 TiB of float32 weights \(708,\d{3},\d{3},\d{3} parameters, 100,000 layers of hidden size 768\), more than the 4 GiB a model can hold/);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+  });
 });

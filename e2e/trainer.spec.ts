@@ -48,7 +48,7 @@ test('exports the run setup as a Trainer project zip with the data the studio to
   const entries = unzipSync(new Uint8Array(fs.readFileSync(zipPath)));
   const root = 'tiny_random_seed_42_-trainer/';
   expect(Object.keys(entries).map((k) => k.slice(root.length)).sort()).toEqual([
-    'README.md', 'data/eval.safetensors', 'data/eval_examples.json', 'data/train.safetensors', 'launch.sh',
+    'README.md', 'data/eval.safetensors', 'data/eval_examples.json', 'data/train.safetensors', 'data/train_order.safetensors', 'launch.sh',
     'model/config.json', 'model/model.safetensors', 'model/special_tokens_map.json', 'model/tokenizer_config.json', 'model/vocab.txt',
     'requirements.txt', 'run_config.json', 'task.py', 'train.py',
   ]);
@@ -71,8 +71,19 @@ test('exports the run setup as a Trainer project zip with the data the studio to
 // A real output folder of the exported project's train.py (transformers Trainer): model files, trainer_state.json, run_config.json.
 const TRAINER_OUTPUT = path.join(FIXTURES, 'trainer-output');
 
-test('imports a Trainer output folder: the model joins the models and its curves the runs', async ({ page }) => {
-  await page.goto('/#/model');
+test('imports a Trainer output folder: the model joins the models and its curves the runs, overlaid on a browser run', async ({ page }) => {
+  // A short browser run first (wasm), to overlay the Trainer run on.
+  await tinyModel(page);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await setNumber(page, 'Max length', 64);
+  await setNumber(page, 'Stride', 16);
+  await setNumber(page, 'Batch size', 2);
+  await setNumber(page, 'Max steps', 3);
+  await page.getByRole('group', { name: 'Training backend' }).getByRole('button', { name: 'wasm' }).click();
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 90_000 });
+
+  await page.getByRole('button', { name: 'Model', exact: true }).click();
   await page.getByTestId('trainer-import-input').setInputFiles(TRAINER_OUTPUT);
   await expect(page.getByTestId('model-notice')).toContainText('Added “trainer-output (Trainer, step 8)”');
   await expect(page.getByTestId('model-row').filter({ hasText: 'trainer-output (Trainer, step 8)' })).toHaveCount(1);
@@ -89,6 +100,10 @@ test('imports a Trainer output folder: the model joins the models and its curves
   await expect(loss.locator('canvas')).toHaveCount(1);
   await expect(loss.locator('.u-legend .u-series').nth(1).locator('.u-value')).toHaveText(/^2\.49/);
   await expect(page.getByTestId('chart-eval').locator('canvas')).toHaveCount(1);
+  // Overlaid on the browser run: both runs' curves in the same charts.
+  await page.getByLabel('Overlay Run 1').check();
+  await expect(page.getByTestId('chart-lr').locator('.u-legend')).toContainText('Run 1');
+  await expect(page.getByTestId('chart-lr').locator('.u-legend')).toContainText('trainer-output');
   await screenshot(page, 'trainer-import');
 
   // The imported model answers in the Playground as the project's Python post-processing did (predictions.json).

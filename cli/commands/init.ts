@@ -1,18 +1,22 @@
-// `init --config CONFIG.json --seed N --out DIR`: a freshly initialised BertForQuestionAnswering,
-// written as config.json + model.safetensors with Hugging Face names.
+// `init [--task qa|mrpc] --config CONFIG.json --seed N --out DIR`: a freshly initialised
+// BertForQuestionAnswering or BertForSequenceClassification, written as config.json +
+// model.safetensors with Hugging Face names.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { intOption, parseArgs, required } from '../args.js';
-import { parseBackendName, setupBackend } from '../backend.js';
+import { backendReport, chooseBackend, parseThreads, setupBackend } from '../backend.js';
 import { writeModelDir } from '../model-io.js';
 import {
   BERT_PRESETS,
   type BertConfig,
   type BertPresetName,
   BertForQuestionAnswering,
+  BertForSequenceClassification,
+  checkWeightsFit,
   modelFiles,
   parseBertConfig,
 } from '../../src/core/model/index.js';
+import { TASKS, parseTaskName } from '../../src/core/tasks/index.js';
 
 async function readConfig(value: string): Promise<BertConfig> {
   if (!existsSync(value) && value in BERT_PRESETS) return { ...BERT_PRESETS[value as BertPresetName] };
@@ -27,19 +31,25 @@ async function readConfig(value: string): Promise<BertConfig> {
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args);
+  const task = parseTaskName(p.values.get('task'));
   const config = await readConfig(required(p, 'config'));
   const seed = intOption(p, 'seed', 0);
   const out = required(p, 'out');
-  const backend = parseBackendName(p.values.get('backend'));
-  await setupBackend(backend);
+  const { backend, why: backendWhy } = await chooseBackend(p.values.get('backend'));
+  const threads = parseThreads(p.values.get('threads'));
+  // Refused before any allocation: a config that cannot fit would otherwise run silently until killed.
+  checkWeightsFit(config);
+  await setupBackend(backend, { threads });
+  console.error(await backendReport(backend, backendWhy));
   // Built on the chosen backend and read back, so the file holds exactly what that backend trains from.
-  const model = BertForQuestionAnswering.init(config, seed);
+  const labels = TASKS[task].labels;
+  const model = labels ? BertForSequenceClassification.init(config, seed, labels) : BertForQuestionAnswering.init(config, seed);
   const params = await model.toHostParams();
   model.dispose();
-  const written = await writeModelDir(out, modelFiles(config, params));
+  const written = await writeModelDir(out, modelFiles(config, params, TASKS[task].configJson()));
   let parameters = 0;
   for (const t of params.values()) parameters += t.data.length;
   for (const path of written) console.log(`wrote ${path}`);
-  console.log(JSON.stringify({ out, seed, backend, parameters }));
+  console.log(JSON.stringify({ task, out, seed, backend, parameters }));
   return 0;
 }

@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { intOption, parseArgs, required } from '../args.js';
-import { parseBackendName, setupBackend } from '../backend.js';
+import { backendReport, chooseBackend, parseThreads, setupBackend } from '../backend.js';
 import { readModelDir } from '../model-io.js';
 import {
   type BertConfig,
@@ -71,14 +71,16 @@ export async function run(args: string[]): Promise<number> {
   const out = required(p, 'out');
   const batchSize = intOption(p, 'batch-size', 8);
   if (batchSize < 1) throw new Error('--batch-size must be at least 1');
-  const backend = parseBackendName(p.values.get('backend'));
+  const { backend, why: backendWhy } = await chooseBackend(p.values.get('backend'));
+  const threads = parseThreads(p.values.get('threads'));
 
   const loaded = loadModelFiles(await readModelDir(modelDir), { strict: true });
   if (loaded.report.initializedHead.length || loaded.report.ignored.length || loaded.report.unexpected.length) {
     console.error(formatLoadReport(loaded.report));
   }
   const features = parseFeatures(await readFile(featuresPath, 'utf8'), loaded.config);
-  await setupBackend(backend);
+  await setupBackend(backend, { threads });
+  console.error(await backendReport(backend, backendWhy));
   const model = new BertForQuestionAnswering(loaded.config, loaded.params);
   const L = features[0].input_ids.length;
   const labelled = features.every((f) => f.start_position !== undefined);

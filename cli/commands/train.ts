@@ -1,70 +1,70 @@
 // `train --model DIR --train FILE.json ... --log LOG.jsonl --out DIR`: fine-tunes a model folder on a
-// SQuAD file with the core Trainer, one JSON line per optimizer step, and writes the result as a
-// Hugging Face folder (config, safetensors, tokenizer files).
+// SQuAD file with the core Trainer and run loop, one JSON line per optimizer step, checkpoints in
+// DIR/checkpoint (`train --resume DIR` continues from there), and writes the result as a Hugging Face
+// folder (config, safetensors, tokenizer files).
 import { createWriteStream } from 'node:fs';
-import { required } from '../args.js';
-import { setupBackend } from '../backend.js';
+import { intOption, parseArgs, required } from '../args.js';
+import { backendReport, chooseBackend, parseThreads, setupBackend } from '../backend.js';
+import { readCheckpoint, writeCheckpoint } from '../checkpoint-dir.js';
 import { writeModelDir } from '../model-io.js';
 import { featurizeSquad } from '../../src/core/features/index.js';
 import { BertForQuestionAnswering, hfFolderFiles } from '../../src/core/model/index.js';
-import { Trainer, evaluateLoss } from '../../src/core/train/index.js';
-import { prepareTraining } from './train-setup.js';
+import { Trainer, evaluateLoss, runTrainer } from '../../src/core/train/index.js';
+import { TRAIN_FLAGS, prepareTraining } from './train-setup.js';
 
-export async function run(args: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
+  const first = parseArgs(argv, TRAIN_FLAGS);
+  const resumeDir = first.values.get('resume');
+  const resumed = resumeDir ? await readCheckpoint(resumeDir) : null;
+  // A resumed run takes its whole setup from the command that started it.
+  const args = resumed ? resumed.runArgs : argv;
   const setup = await prepareTraining(args);
-  const { p, loaded, tok, maxLength, stride, trainFeatures, overrides, evalEvery, backend } = setup;
+  const { p, loaded, tok, maxLength, stride, trainFeatures, overrides, evalEvery } = setup;
   const config = loaded.config;
   const logPath = required(p, 'log');
   const outDir = required(p, 'out');
+  const checkpointEvery = intOption(p, 'checkpoint-every', 0);
+  const stopAt = intOption(first, 'stop-at', 0);
   const settings = { maxLength, stride, maxPositionEmbeddings: config.max_position_embeddings };
   const evalFeatures = setup.evalSquad ? featurizeSquad(tok.tokenizer, setup.evalSquad, settings, 'train') : null;
 
-  await setupBackend(backend);
+  const { backend, why: backendWhy } = await chooseBackend(setup.backend);
+  await setupBackend(backend, { threads: parseThreads(p.values.get('threads')) });
+  console.error(await backendReport(backend, backendWhy));
   const model = new BertForQuestionAnswering(config, loaded.params);
   const trainer = new Trainer(model, trainFeatures, overrides);
+  if (resumed) trainer.restore(resumed.state);
   const o = trainer.options;
   console.log(`tokenizer: ${tok.source}`);
   console.log(
     `${trainFeatures.examples.length} questions -> ${trainFeatures.count} windows (max_length ${maxLength}, stride ${stride}); ` +
       `${trainer.totalSteps} steps of ${o.batchSize} x ${o.gradAccumSteps}, lr ${o.learningRate}, warmup ${trainer.warmupSteps}, ` +
-      `weight decay ${o.weightDecay}, seed ${o.seed}, backend ${backend}`,
+      `weight decay ${o.weightDecay}, seed ${o.seed}, backend ${backend}${resumed ? `; resumed at step ${trainer.stepsTaken}` : ''}`,
   );
 
-  const log = createWriteStream(logPath);
+  const log = createWriteStream(logPath, { flags: resumed ? 'a' : 'w' });
   const writeLine = (obj: object) => log.write(`${JSON.stringify(obj)}\n`);
   const t0 = performance.now();
-  let last = null as Awaited<ReturnType<Trainer['step']>> | null;
-  let lossSum = 0;
-  let lossCount = 0;
-  let skipped = 0;
-  const evaluate = async (): Promise<number | null> => {
-    if (!evalFeatures) return null;
-    const evalLoss = await evaluateLoss(model, evalFeatures, o.batchSize);
-    writeLine({ step: trainer.stepsTaken, epoch: trainer.epoch, eval_loss: evalLoss });
-    console.log(`step ${trainer.stepsTaken}: eval loss ${evalLoss.toFixed(4)}`);
-    return evalLoss;
-  };
-  const initialEval = evalFeatures ? await evaluateLoss(model, evalFeatures, o.batchSize) : null;
+  const initialEval = evalFeatures && !resumed ? await evaluateLoss(model, evalFeatures, o.batchSize) : null;
   const every = Math.max(1, Math.round(trainer.totalSteps / 20));
-  while (!trainer.done) {
-    const m = await trainer.step();
-    last = m;
-    writeLine(m);
-    if (m.skipped) skipped++;
-    else {
-      lossSum += m.loss;
-      lossCount++;
-    }
-    if (m.pause_advised) {
-      console.error(`step ${m.step}: ${m.advice}`);
-      break;
-    }
-    if (m.step % every === 0 || trainer.done) {
-      console.log(`step ${m.step}/${trainer.totalSteps} epoch ${m.epoch.toFixed(2)} loss ${m.loss.toFixed(4)} lr ${m.lr.toExponential(2)} grad_norm ${m.grad_norm.toFixed(3)} ${m.samples_per_s.toFixed(1)} samples/s`);
-    }
-    if (evalEvery > 0 && m.step % evalEvery === 0 && !trainer.done) await evaluate();
-  }
-  const finalEval = await evaluate();
+  const summary = await runTrainer(trainer, {
+    evalEvery,
+    checkpointEvery,
+    evaluate: evalFeatures ? async () => ({ eval_loss: await evaluateLoss(model, evalFeatures, o.batchSize) }) : undefined,
+    onStep: (m) => {
+      writeLine(m);
+      if (m.pause_advised) console.error(`step ${m.step}: ${m.advice}`);
+      if (m.step % every === 0 || m.step === trainer.totalSteps) {
+        console.log(`step ${m.step}/${trainer.totalSteps} epoch ${m.epoch.toFixed(2)} loss ${m.loss.toFixed(4)} lr ${m.lr.toExponential(2)} grad_norm ${m.grad_norm.toFixed(3)} ${m.samples_per_s.toFixed(1)} samples/s`);
+      }
+    },
+    onEval: (step, epoch, scores) => {
+      writeLine({ step, epoch, eval_loss: scores.eval_loss });
+      console.log(`step ${step}: eval loss ${scores.eval_loss.toFixed(4)}`);
+    },
+    checkpoint: (state) => writeCheckpoint(outDir, state, args),
+    shouldStop: () => stopAt > 0 && trainer.stepsTaken >= stopAt,
+  });
   await new Promise<void>((resolve, reject) => log.end((err?: Error | null) => (err ? reject(err) : resolve())));
 
   const params = await model.toHostParams();
@@ -77,17 +77,19 @@ export async function run(args: string[]): Promise<number> {
     JSON.stringify({
       out: outDir,
       log: logPath,
-      steps: trainer.stepsTaken,
-      total_steps: trainer.totalSteps,
+      steps: summary.steps,
+      total_steps: summary.totalSteps,
+      ended_by: summary.endedBy,
+      resumed_from: resumed ? resumed.state.step : null,
       train_windows: trainFeatures.count,
-      final_loss: last?.loss ?? null,
-      mean_loss: lossCount ? lossSum / lossCount : null,
-      skipped_steps: skipped,
+      final_loss: summary.last?.loss ?? null,
+      mean_loss: summary.meanLoss,
+      skipped_steps: summary.skipped,
       eval_loss_before: initialEval,
-      eval_loss: finalEval,
+      eval_loss: summary.finalScores?.eval_loss ?? null,
       seconds,
       backend,
     }),
   );
-  return last?.pause_advised ? 1 : 0;
+  return summary.endedBy === 'non-finite' ? 1 : 0;
 }

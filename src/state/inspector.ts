@@ -1,4 +1,8 @@
 import { create } from 'zustand';
+import { validateSettings } from '../core/features/index.js';
+
+/** The position limit of every BERT checkpoint (max_position_embeddings). */
+export const BERT_MAX_POSITIONS = 512;
 import type { FeatureSetInfo } from '../core/storage/types.js';
 import type { Progress } from '../workers/protocol.js';
 import { WorkerError } from '../workers/protocol.js';
@@ -176,6 +180,12 @@ export const useInspector = create<InspectorState>((set, get) => ({
   async featurize(datasetId) {
     const job = get().currentJob(datasetId);
     if (!job) return set({ error: 'Choose a vocabulary first.' });
+    // The same limit Train and Evaluate apply: no BERT checkpoint has more than 512 positions.
+    try {
+      validateSettings({ maxLength: job.maxLength, stride: job.stride, maxPositionEmbeddings: BERT_MAX_POSITIONS });
+    } catch (err) {
+      return set({ error: message(err) });
+    }
     const controller = new AbortController();
     set({ job: { progress: null, controller }, error: null, result: null });
     try {

@@ -20,6 +20,8 @@ interface ModelsState {
   notice: string | null;
   refresh(): Promise<void>;
   loadBackend(): Promise<void>;
+  /** The first load: switches the worker to the remembered pick, calibration or default. */
+  applyPreference(): Promise<void>;
   /** The user's pick: remembered, and the backend Evaluate and the Playground run on. */
   setBackend(name: BackendName): Promise<void>;
   /**
@@ -37,8 +39,9 @@ interface ModelsState {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-// The remembered pick is applied once per page; later loads only report what the worker uses.
-let preferenceApplied = false;
+// The remembered pick is applied once per page (the first load, which the others wait for);
+// later loads only report what the worker uses.
+let firstLoad: Promise<void> | null = null;
 
 export const useModels = create<ModelsState>((set, get) => ({
   backend: null,
@@ -59,18 +62,26 @@ export const useModels = create<ModelsState>((set, get) => ({
   },
 
   async loadBackend() {
+    if (!firstLoad) {
+      firstLoad = get().applyPreference();
+      return firstLoad;
+    }
+    await firstLoad;
+    try {
+      set({ backend: await modelWorker().call('backend-info', null), backendError: null });
+    } catch (err) {
+      set({ backendError: message(err) });
+    }
+  },
+
+  async applyPreference() {
     try {
       let info = await modelWorker().call('backend-info', null);
-      if (!preferenceApplied) {
-        preferenceApplied = true;
-        const wanted = defaultBackend({ available: info.available, adapter: info.adapter, userChoice: get().backendChoice, calibration: get().calibration });
-        if (wanted !== info.current) info = await modelWorker().call('set-backend', { backend: wanted });
-        set({ backend: info, backendError: null });
-        // With two real candidates (a hardware GPU and wasm) and nothing remembered, measure once.
-        if (!get().backendChoice && !get().calibration && candidateBackends(info.available, info.adapter).length > 1) void get().calibrate(get().selectedModelId);
-        return;
-      }
+      const wanted = defaultBackend({ available: info.available, adapter: info.adapter, userChoice: get().backendChoice, calibration: get().calibration });
+      if (wanted !== info.current) info = await modelWorker().call('set-backend', { backend: wanted });
       set({ backend: info, backendError: null });
+      // With two real candidates (a hardware GPU and wasm) and nothing remembered, measure once.
+      if (!get().backendChoice && !get().calibration && candidateBackends(info.available, info.adapter).length > 1) void get().calibrate(get().selectedModelId);
     } catch (err) {
       set({ backendError: message(err) });
     }

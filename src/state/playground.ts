@@ -86,19 +86,50 @@ export function decodeShared(hash: string): SharedSetup | null {
   return { context, question, modelIds: p.getAll('m'), modelLabels: p.getAll('n'), maxLength: int(p.get('L')), stride: int(p.get('s')) };
 }
 
-/** Browser-side reference QA: transformers.js from a CDN, fetched only when the user asks for it. */
-export const REFERENCE_MODULE = 'https://cdn.jsdelivr.net/npm/@huggingface/transformers@3';
+/**
+ * Browser-side reference QA: transformers.js, fetched only when the user asks for it, at a pinned
+ * version whose files are checked against their SHA-384 (Subresource Integrity) before any of it runs.
+ * The hashes are those of the npm package's files, which jsDelivr serves unchanged.
+ */
+export const REFERENCE_VERSION = '3.8.1';
+export const REFERENCE_BASE = `https://cdn.jsdelivr.net/npm/@huggingface/transformers@${REFERENCE_VERSION}/dist/`;
+export const REFERENCE_FILES = {
+  module: { file: 'transformers.min.js', integrity: 'sha384-sOua6i337lNLWtuIG44PBf5JXIvhoicFClCcI4XHDe/eHW3dwhQ3Y6t6wQjfRrkT' },
+  runtime: { file: 'ort-wasm-simd-threaded.jsep.mjs', integrity: 'sha384-7GJqH5vc83Yt7VHwrMXTM8bNCrt/e/8eCtok8zlB2u5dwqmhzSakzCkQWrfYGRN4' },
+  wasm: { file: 'ort-wasm-simd-threaded.jsep.wasm', integrity: 'sha384-u/bDsx39c+wt0LbHmOCydxt4fyiig3118hQgOTfOvrfkgScM4hRo2IwTtlxyoI02' },
+} as const;
 export const REFERENCE_MODEL = 'Xenova/distilbert-base-cased-distilled-squad';
 
 type QaPipeline = (question: string, context: string, options?: { top_k?: number }) => Promise<{ answer: string; score: number } | { answer: string; score: number }[]>;
 let referencePipeline: Promise<QaPipeline> | null = null;
 
+/** One pinned file, refused unless its bytes match the recorded hash (the browser checks `integrity`). */
+async function fetchVerified(file: { file: string; integrity: string }): Promise<ArrayBuffer> {
+  const url = REFERENCE_BASE + file.file;
+  let res: Response;
+  try {
+    res = await fetch(url, { integrity: file.integrity, cache: 'force-cache' });
+  } catch (err) {
+    throw new Error(
+      `${url} could not be fetched, or its content does not match the pinned transformers.js ${REFERENCE_VERSION} (integrity check), so it was not run: ${err instanceof Error ? err.message : String(err)}. The reference model needs internet access.`,
+    );
+  }
+  if (!res.ok) throw new Error(`${url}: the CDN answered ${res.status}; the reference model is unavailable.`);
+  return res.arrayBuffer();
+}
+
+const moduleUrl = (bytes: ArrayBuffer) => URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
+
 async function loadReference(onProgress: (label: string) => void): Promise<QaPipeline> {
-  // A variable URL keeps the bundler from resolving it: the module is fetched at run time only.
-  const url: string = REFERENCE_MODULE;
-  const mod = (await import(/* @vite-ignore */ url)) as {
+  onProgress(`fetching transformers.js ${REFERENCE_VERSION} (checked against its pinned hash)…`);
+  const [code, runtime, wasm] = await Promise.all([fetchVerified(REFERENCE_FILES.module), fetchVerified(REFERENCE_FILES.runtime), fetchVerified(REFERENCE_FILES.wasm)]);
+  // Imported from the verified bytes, never from the CDN address, so what runs is what was checked.
+  const mod = (await import(/* @vite-ignore */ moduleUrl(code))) as {
+    env: { backends: { onnx: { wasm: { wasmPaths?: unknown; wasmBinary?: ArrayBuffer } } } };
     pipeline(task: string, model: string, options?: { progress_callback?: (p: { status?: string; file?: string; progress?: number }) => void }): Promise<QaPipeline>;
   };
+  mod.env.backends.onnx.wasm.wasmPaths = { mjs: moduleUrl(runtime), wasm: REFERENCE_BASE + REFERENCE_FILES.wasm.file };
+  mod.env.backends.onnx.wasm.wasmBinary = wasm;
   return mod.pipeline('question-answering', REFERENCE_MODEL, {
     progress_callback: (p) => {
       if (p.status === 'progress' && p.file) onProgress(`downloading ${p.file} ${Math.round(p.progress ?? 0)}%`);
@@ -141,6 +172,9 @@ interface PlaygroundState {
   openLink(hash: string, models: ModelInfo[]): boolean;
 }
 
+/** The most alternatives the Playground lists (the top-k field's maximum). */
+export const MAX_TOP_K = 20;
+
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export const usePlayground = create<PlaygroundState>((set, get) => ({
@@ -166,7 +200,8 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
   },
 
   setCompare: (compare) => set({ compare }),
-  setSettings: (s) => set(s),
+  // The list shows at most MAX_TOP_K alternatives, as the field says; a larger number is brought back to it.
+  setSettings: (s) => set(s.topK === undefined ? s : { ...s, topK: Math.min(MAX_TOP_K, Math.max(1, Math.trunc(s.topK) || 1)) }),
 
   async ask(models) {
     const { context, question, maxLength, stride, topK, compare } = get();
@@ -215,7 +250,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
       set({
         reference: {
           status: 'unavailable',
-          message: `The reference model is unavailable: loading ${REFERENCE_MODULE} failed (${message(err)}). It needs an internet connection to jsDelivr and the Hugging Face Hub.`,
+          message: `The reference model is unavailable: loading transformers.js ${REFERENCE_VERSION} failed (${message(err)}). It needs an internet connection to jsDelivr and the Hugging Face Hub.`,
         },
       });
     }

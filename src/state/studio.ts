@@ -82,6 +82,7 @@ export const useStudio = create<StudioState>((set, get) => ({
     // One history entry per panel change, so Back returns to the previous panel as it was.
     history.pushState(null, '', lastHash.get(panel) ?? `#/${panel}`);
     set({ panel });
+    void get().refreshStorage();
   },
 
   followLocation() {

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { BertConfig } from '../core/model/index.js';
-import { defaultHyperparameters, validateHyperparameters, type TrainHyperparameters } from '../core/train/index.js';
+import type { BertConfig } from '../core/model/pure.js';
+import { defaultHyperparameters, validateHyperparameters, type TrainHyperparameters } from '../core/train/pure.js';
 import { modelWorker, onWorkerRestart } from '../workers/clients.js';
 import { useModels } from './models.js';
 import { useStudio } from './studio.js';
@@ -101,7 +101,7 @@ const DEFAULT_FORM: SetupForm = {
 };
 
 // Short names keep a shared link readable; the values are the run setup, nothing else.
-const HYPER_KEYS: [keyof TrainHyperparameters, string][] = [
+const HYPER_KEYS: [Exclude<keyof TrainHyperparameters, 'gradientCheckpointing'>, string][] = [
   ['learningRate', 'lr'],
   ['epochs', 'epochs'],
   ['maxSteps', 'steps'],
@@ -129,6 +129,7 @@ export function setupToHash(form: SetupForm, models: ModelInfo[], datasets: Data
   if (train) p.set('train', train.name);
   if (evalSet) p.set('eval', evalSet.name);
   for (const [k, short] of HYPER_KEYS) p.set(short, String(form.hyperparameters[k]));
+  if (form.hyperparameters.gradientCheckpointing) p.set('ckpt', '1');
   for (const [k, short] of FORM_KEYS) p.set(short, String(form[k]));
   p.set('backend', form.backend);
   return `#/train?${p.toString()}`;
@@ -145,6 +146,7 @@ function formFromHash(hash: string): { form: SetupForm; names: TrainState['pendi
   };
   const hyperparameters = { ...DEFAULT_FORM.hyperparameters };
   for (const [k, short] of HYPER_KEYS) hyperparameters[k] = num(short, hyperparameters[k]);
+  hyperparameters.gradientCheckpointing = p.get('ckpt') === '1';
   const form: SetupForm = { ...DEFAULT_FORM, hyperparameters };
   for (const [k, short] of FORM_KEYS) form[k] = num(short, form[k]);
   const backend = p.get('backend');
@@ -257,7 +259,15 @@ export const useTrain = create<TrainState>((set, get) => {
     followBackend(b) {
       if (!get().backendPinned && get().form.backend !== b) set({ form: { ...get().form, backend: b } });
     },
-    cancelStart: () => get().starting?.controller.abort(),
+    // A step already running in the worker cannot be interrupted: the panel lets go at once and the
+    // worker drops the run when the step returns.
+    cancelStart() {
+      const starting = get().starting;
+      if (!starting) return;
+      starting.controller.abort();
+      set({ starting: null });
+      addNotice(null, 'info', 'Cancelled: nothing was started.');
+    },
     setHyper: (patch) => set({ form: { ...get().form, hyperparameters: { ...get().form.hyperparameters, ...patch } } }),
 
     chooseModel(model) {
@@ -333,10 +343,9 @@ export const useTrain = create<TrainState>((set, get) => {
           set({ selectedRunId: result.run.id, dataVersion: get().dataVersion + 1 });
         } else set({ choice: { result, resumeRunId: null } });
       } catch (err) {
-        if (err instanceof WorkerError && err.cancelled) addNotice(null, 'info', 'Cancelled: no run was started.');
-        else addNotice(null, 'error', message(err));
+        if (!(err instanceof WorkerError && err.cancelled)) addNotice(null, 'error', message(err));
       } finally {
-        set({ starting: null });
+        if (get().starting?.controller === controller) set({ starting: null });
         // A run may have switched the worker's backend; the Model panel shows the current one.
         void useModels.getState().loadBackend();
       }
@@ -359,9 +368,9 @@ export const useTrain = create<TrainState>((set, get) => {
         if (result.kind === 'started') upsertRun(result.run);
         else set({ choice: { result, resumeRunId: runId } });
       } catch (err) {
-        addNotice(runId, 'error', message(err));
+        if (!(err instanceof WorkerError && err.cancelled)) addNotice(runId, 'error', message(err));
       } finally {
-        set({ starting: null });
+        if (get().starting?.controller === controller) set({ starting: null });
         void useModels.getState().loadBackend();
       }
     },

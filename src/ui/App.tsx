@@ -68,8 +68,11 @@ export function App() {
   const seedDemo = useStudio((s) => s.seedDemoOnFirstOpen);
 
   useEffect(() => {
-    void refreshDatasets().then(seedDemo);
     void refreshStorage();
+    // Asked again once the data worker has opened the database: an estimate taken before can read 0 B.
+    void refreshDatasets()
+      .then(refreshStorage)
+      .then(seedDemo);
   }, [refreshDatasets, refreshStorage, seedDemo]);
 
   // Back/Forward and a hash typed into the address bar switch panels; a train link also applies its setup.
@@ -77,6 +80,7 @@ export function App() {
     const follow = () => {
       useStudio.getState().followLocation();
       if (useStudio.getState().panel === 'train') useTrain.getState().openLink(location.hash);
+      void useStudio.getState().refreshStorage();
     };
     addEventListener('popstate', follow);
     addEventListener('hashchange', follow);
@@ -104,7 +108,7 @@ export function App() {
             {p.label}
           </button>
         ))}
-        <div className="nav-foot">Data stays in this browser (IndexedDB). Nothing is uploaded.</div>
+        <div className="nav-foot">Data stays in this browser (IndexedDB). Nothing leaves it unless you push a model to the Hub.</div>
       </nav>
       <main className="main">
         <WorkerFailures />

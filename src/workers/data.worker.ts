@@ -78,6 +78,10 @@ async function openSource(source: ImportSource, signal: AbortSignal): Promise<{ 
     };
   }
   if (source.kind === 'url') {
+    // Only the local assets are addressed by path; anything typed must be a full web address, or fetch
+    // would resolve it against the studio's own page.
+    if (!source.asset && !/^https?:$/.test(safeUrl(source.url)?.protocol ?? ''))
+      throw new StudioError('invalid-input', `“${source.url}” is not a web address: enter a full URL starting with https:// (or http://).`);
     let res: Response;
     try {
       res = await fetch(source.url, { signal });
@@ -91,6 +95,8 @@ async function openSource(source: ImportSource, signal: AbortSignal): Promise<{ 
       );
     }
     if (!res.ok || !res.body) throw new StudioError('unavailable', `Could not download ${source.url}: the server answered ${res.status} ${res.statusText}.`);
+    if (/^text\/html/i.test(res.headers.get('content-type') ?? ''))
+      throw new StudioError('invalid-input', `${source.url} is a web page, not a SQuAD JSON file: use the address of the .json file itself.`);
     const file = decodeURIComponent(new URL(res.url || source.url, self.location.href).pathname.split('/').pop() ?? 'dataset');
     return {
       stream: res.body,
@@ -232,3 +238,11 @@ serve<DataApi>(self, {
     return built.map((b) => b.info);
   },
 });
+
+function safeUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}

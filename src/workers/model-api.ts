@@ -41,7 +41,8 @@ export type ModelSource =
   | { kind: 'files'; names: string[] }
   | { kind: 'asset'; url: string }
   | { kind: 'random'; preset: BertPresetName | 'custom'; seed: number; vocab: string }
-  | { kind: 'run'; runId: string; step: number };
+  /** A run's model keeps its window setting (absent on models saved before it was recorded): evaluation starts from it. */
+  | { kind: 'run'; runId: string; step: number; maxLength?: number; stride?: number };
 
 /** A model the studio keeps (in IndexedDB: this record plus one record per tensor). */
 export interface ModelInfo {

@@ -84,9 +84,9 @@ describe('a worker that fails', () => {
     const target = new EventTarget();
     const endpoint: Endpoint = {
       postMessage: client.postMessage,
-      addEventListener: (type: string, listener: (ev: never) => void) => {
-        if (type === 'message') client.addEventListener('message', listener as never);
-        else target.addEventListener(type, listener as unknown as EventListener);
+      addEventListener: (type: string, listener: (ev: MessageEvent) => void) => {
+        if (type === 'message') client.addEventListener('message', listener);
+        else target.addEventListener(type, listener as EventListener);
       },
     };
     serve<TestApi>(worker, {

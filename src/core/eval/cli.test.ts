@@ -73,7 +73,7 @@ describe('cli predict', () => {
 
     const none = cli('predict', '--model', model, '--data', data, '--out', join(dir, 'x.json'));
     expect(none.status).not.toBe(0);
-    expect(none.stderr).toMatch(/neither tokenizer\.json nor vocab\.txt: pass --vocab FILE/);
+    expect(none.stderr).toMatch(/neither tokenizer\.json nor vocab\.txt; pass --vocab FILE/);
 
     writeFileSync(join(model, 'vocab.txt'), TINY_VOCAB_TEXT);
     const stride = cli('predict', '--model', model, '--data', data, '--max-length', '64', '--stride', '64', '--out', join(dir, 'x.json'));

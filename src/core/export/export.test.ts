@@ -5,7 +5,7 @@ import { type FeatureBatch, featurizeSquad } from '../features/index.js';
 import { hfFolderFiles, initBertParams, loadModelFiles, parseBertConfig, readSafetensors } from '../model/index.js';
 import type { SquadFile } from '../squad/types.js';
 import { tokenizerFromFileText } from '../tokenizer/index.js';
-import { resolveTrainOptions, totalTrainingSteps, warmupSteps } from '../train/index.js';
+import { SeededRng, resolveTrainOptions, stepsPerEpoch, totalTrainingSteps, warmupSteps } from '../train/index.js';
 import { buildTrainerProject, qaExportTask, zipProject } from './index.js';
 
 const vocab = readFileSync('../shared/data/vocab/bert-base-uncased-vocab.txt', 'utf8');
@@ -177,6 +177,27 @@ describe('export-trainer project', () => {
       i += 46 + nameLength + view.getUint16(i + 30, true) + view.getUint16(i + 32, true);
     }
     expect(found).toBe(true);
+  });
+
+  it('carries the studio\'s shuffled order when the run shuffles: one permutation per epoch from the run\'s seed', () => {
+    const shuffled = { ...options, shuffle: true, maxSteps: 0, epochs: 2.5 };
+    const task = qaExportTask({ features: trainFeatures, source: 't' }, null);
+    const files = buildTrainerProject({ task, options: shuffled, evalEvery: 0, config, modelFiles: null, hubId: 'x/y', modelSource: 'hub' });
+    const cfg = JSON.parse(decoder.decode(files.get('run_config.json')));
+    expect(cfg.data.train_order).toBe('data/train_order.safetensors');
+    const order = tensor(files.get('data/train_order.safetensors')!, 'order');
+    const n = trainFeatures.count;
+    const epochs = Math.ceil(totalTrainingSteps(n, shuffled) / stepsPerEpoch(n, shuffled.batchSize, shuffled.gradAccumSteps));
+    expect(epochs).toBe(3);
+    expect(order.shape).toEqual([3, n]);
+    const rng = new SeededRng(11);
+    const values = order.toFloat32();
+    for (let e = 0; e < 3; e++) {
+      const perm = Array.from(values.subarray(e * n, (e + 1) * n));
+      expect(perm).toEqual(Array.from(rng.permutation(n)));
+      expect([...perm].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    }
+    expect(files.has('data/train_order.safetensors') && !project().has('data/train_order.safetensors')).toBe(true);
   });
 
   it('refuses a project with no starting weights or mismatched windows', () => {

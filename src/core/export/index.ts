@@ -6,6 +6,7 @@ export {
   buildTrainerProject,
   projectReadme,
   runConfig,
+  trainOrder,
   trainerHyperparameters,
   zipProject,
   type TrainerExportSpec,

@@ -1,6 +1,8 @@
 import { zipSync } from 'fflate';
-import type { BertConfig } from '../model/index.js';
-import { type TrainOptions, totalTrainingSteps, warmupSteps } from '../train/index.js';
+import type { BertConfig } from '../model/pure.js';
+import { writeSafetensorsTyped } from '../model/pure.js';
+import type { TrainOptions } from '../train/index.js';
+import { SeededRng, stepsPerEpoch, totalTrainingSteps, warmupSteps } from '../train/pure.js';
 import { TRAIN_PY } from './python/train-py.js';
 import type { ProjectFiles, TrainerExportTask } from './task.js';
 
@@ -25,6 +27,18 @@ export interface TrainerExportSpec {
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * The studio's shuffled data order: the permutation of every epoch the run will start, drawn from the
+ * same seeded generator as the studio's Trainer, so the exported run visits the rows in the same order.
+ */
+export function trainOrder(rows: number, options: Pick<TrainOptions, 'seed' | 'batchSize' | 'gradAccumSteps' | 'epochs' | 'maxSteps'>): Int32Array {
+  const epochs = Math.ceil(totalTrainingSteps(rows, options) / stepsPerEpoch(rows, options.batchSize, options.gradAccumSteps));
+  const rng = new SeededRng(options.seed);
+  const out = new Int32Array(epochs * rows);
+  for (let e = 0; e < epochs; e++) out.set(rng.permutation(rows), e * rows);
+  return out;
+}
 
 /** The numbers an exported project reproduces, in TrainingArguments' names. */
 export function trainerHyperparameters(spec: TrainerExportSpec): Record<string, unknown> {
@@ -66,7 +80,7 @@ export function runConfig(spec: TrainerExportSpec): Record<string, unknown> {
       dropout: { hidden_dropout_prob: config.hidden_dropout_prob, attention_probs_dropout_prob: config.attention_probs_dropout_prob },
     },
     hyperparameters: trainerHyperparameters(spec),
-    data: { train_file: task.trainFile, eval_file: task.evalFile, ...task.dataConfig, train: task.train, eval: task.eval, tokenization: task.tokenization },
+    data: { train_file: task.trainFile, train_order: options.shuffle ? 'data/train_order.safetensors' : null, eval_file: task.evalFile, ...task.dataConfig, train: task.train, eval: task.eval, tokenization: task.tokenization },
     studio: { total_steps: total, warmup_steps: warmupSteps(options.warmupRatio, total), metrics: task.metrics },
   };
 }
@@ -114,13 +128,13 @@ Training data: ${rows(task.train)}.${task.eval ? ` Evaluation data: ${rows(task.
 | setting | value |
 |---|---|
 | model | ${spec.modelSource} |
-| learning rate | ${o.learningRate}, linear warmup (ratio ${o.warmupRatio}: ${studio.warmup_steps} steps on one device) then linear decay to 0 |
+| learning rate | ${o.learningRate}, linear warmup (ratio ${o.warmupRatio}: ${studio.warmup_steps} step${studio.warmup_steps === 1 ? '' : 's'} on one device) then linear decay to 0 |
 | batch | ${o.batchSize} per device x ${o.gradAccumSteps} accumulation steps |
 | length | ${steps} (${studio.total_steps} steps on one device) |
 | AdamW | betas ${o.beta1}, ${o.beta2}, eps ${o.eps}, weight decay ${o.weightDecay} (not on biases and LayerNorm) |
 | gradient clipping | global norm ${o.maxGradNorm}${o.maxGradNorm === 0 ? ' (off)' : ''} |
 | dropout | ${o.dropout ? "on (the model config's rates)" : 'off'} |
-| data order | ${o.shuffle ? `shuffled every epoch (seed ${o.seed}; Trainer's sampler, not the studio's order)` : 'dataset order (sequential sampler)'} |
+| data order | ${o.shuffle ? `shuffled every epoch exactly as the studio shuffled (seed ${o.seed}; \`data/train_order.safetensors\`)` : 'dataset order (sequential sampler)'} |
 | seed | ${o.seed} |
 | evaluation | ${task.eval ? (spec.evalEvery > 0 ? `every ${spec.evalEvery} steps and at the end` : spec.evalWhenZero === 'epoch' ? 'at the end of every epoch and at the end' : 'at the end') : 'none'} |
 | logging | every step (\`logging_steps=1\`) |
@@ -135,14 +149,13 @@ torchrun --nproc_per_node 4 train.py --output_dir out            # 4 GPUs with t
 python3 train.py --output_dir out --cpu      # force the CPU
 torchrun --nproc_per_node 2 train.py --output_dir out --cpu      # 2 CPU processes (gloo)
 \`\`\`
-With N devices each takes ${o.batchSize} rows per micro-batch, so a step sees N x ${o.batchSize} x ${o.gradAccumSteps} rows and
-there are about N times fewer steps; divide \`per_device_train_batch_size\` or \`gradient_accumulation_steps\` in
+With N devices each takes ${o.batchSize} rows per micro-batch, so a step sees N x ${o.batchSize} x ${o.gradAccumSteps} rows${o.maxSteps > 0 ? '' : ' and there are about N times fewer steps'}; divide \`per_device_train_batch_size\` or \`gradient_accumulation_steps\` in
 \`run_config.json\` by N to keep the studio's effective batch. \`--bf16\` / \`--fp16\` use mixed precision on GPUs
 (faster, slightly different numbers); \`--max_steps N\` stops early; \`--model PATH_OR_HUB_ID\` starts from other weights.
 
-With one device, fp32, dropout off and the data in order, the per-step losses match the studio's to about 1e-3
-(the loss is the mean over a micro-batch's rows, averaged over the step's micro-batches, as in the studio).
-With dropout on or shuffling, the random draws differ from the browser's, so curves agree statistically, not step by step.
+With one device, fp32 and dropout off, the per-step losses match the studio's to about 1e-3 (the data order is the
+studio's; the loss is the mean over a micro-batch's rows, averaged over the step's micro-batches, as in the studio).
+With dropout on, the random masks differ from the browser's, so curves agree statistically, not step by step.
 
 ## What comes out
 In the output directory:
@@ -165,6 +178,11 @@ export function buildTrainerProject(spec: TrainerExportSpec): ProjectFiles {
   files.set('launch.sh', encoder.encode(LAUNCH_SH));
   files.set('README.md', encoder.encode(projectReadme(spec, cfg)));
   for (const [path, bytes] of spec.task.dataFiles) files.set(path, bytes);
+  if (spec.options.shuffle) {
+    const rows = spec.task.train.rows;
+    const order = trainOrder(rows, spec.options);
+    files.set('data/train_order.safetensors', writeSafetensorsTyped(new Map([['order', { dtype: 'I32', shape: [order.length / rows, rows], data: order }]]), { format: 'pt' }));
+  }
   if (spec.modelFiles) for (const [name, bytes] of spec.modelFiles) files.set(`model/${name}`, bytes);
   return files;
 }

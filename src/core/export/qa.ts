@@ -1,5 +1,5 @@
 import type { FeatureBatch } from '../features/index.js';
-import { type TypedTensor, writeSafetensorsTyped } from '../model/index.js';
+import { type TypedTensor, writeSafetensorsTyped } from '../model/pure.js';
 import { indexMap } from '../util/codepoints.js';
 import { QA_TASK_PY } from './python/qa-py.js';
 import type { ProjectFiles, TrainerExportTask } from './task.js';

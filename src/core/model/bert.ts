@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { type BertConfig, BertConfigError, validateBertConfig } from './config.js';
-import { type HostParams, bertParamSpecs, initBertParams, layerPrefix, shapeSize } from './params.js';
+import type { BertConfig } from './config.js';
+import { type HostParams, bertParamSpecs, initBertParams, layerPrefix } from './params.js';
+import { BertVariables } from './variables.js';
 import { mixSeeds } from '../util/prng.js';
 import {
   type HeadLayout,
@@ -29,6 +30,8 @@ export interface ForwardOptions {
   seed?: number;
   /** Recompute each encoder layer in the backward pass instead of keeping its activations. */
   gradientCheckpointing?: boolean;
+  /** Word embeddings [B * L, H] to use instead of looking the ids up (HF's inputs_embeds): saliency differentiates them. */
+  inputsEmbeds?: tf.Tensor2D;
 }
 
 export interface QaLogits {
@@ -98,17 +101,23 @@ function encoderLayer(hidden: tf.Tensor2D, params: ParamTensors, i: number, ctx:
   return norm(residualDropout(out, attn, hiddenRate, ctx.nextSeed()), params, `${p}.output.LayerNorm`, eps);
 }
 
+/** The encoder's last hidden states [B * L, H], and the dropout a head applies after them (same seed stream). */
+export interface EncoderOutput {
+  hidden: tf.Tensor2D;
+  dropout: <T extends tf.Tensor>(x: T, rate: number) => T;
+}
+
 /**
- * BertForQuestionAnswering forward pass: start and end logits [B, L]. Pure tfjs ops and fused
- * kernels with custom gradients, so tf.grads and tf.variableGrads differentiate it; call inside
- * tf.tidy (or through the class) to free intermediates.
+ * BertModel's encoder (embeddings and every layer). Pure tfjs ops and fused kernels with custom
+ * gradients, so tf.grads and tf.variableGrads differentiate it; call inside tf.tidy (or through a
+ * model class) to free intermediates.
  */
-export function bertQaForward(
+export function bertEncoderForward(
   params: ParamTensors,
   config: BertConfig,
   batch: BertBatch,
   options: ForwardOptions = {},
-): QaLogits {
+): EncoderOutput {
   const [B, L] = batch.inputIds.shape;
   if (batch.inputIds.dtype !== 'int32' || batch.tokenTypeIds.dtype !== 'int32') {
     throw new Error('input_ids and token_type_ids must be int32 tensors');
@@ -125,7 +134,7 @@ export function bertQaForward(
 
   const ids = tf.reshape(batch.inputIds, [N]) as tf.Tensor1D;
   const types = tf.reshape(batch.tokenTypeIds, [N]) as tf.Tensor1D;
-  const words = embeddingLookup(param(params, 'bert.embeddings.word_embeddings.weight'), ids, config.pad_token_id);
+  const words = options.inputsEmbeds ?? embeddingLookup(param(params, 'bert.embeddings.word_embeddings.weight'), ids, config.pad_token_id);
   const tokenTypes = embeddingLookup(param(params, 'bert.embeddings.token_type_embeddings.weight'), types);
   // Positions are 0..L-1 in every row, so the position table's first L rows broadcast over the batch.
   const positions = tf.slice(param(params, 'bert.embeddings.position_embeddings.weight'), [0, 0], [L, H]);
@@ -140,10 +149,44 @@ export function bertQaForward(
   for (let i = 0; i < config.num_hidden_layers; i++) {
     hidden = options.gradientCheckpointing ? checkpointedLayer(encoderLayer, hidden, params, i, ctx) : encoderLayer(hidden, params, i, ctx);
   }
+  const dropout = <T extends tf.Tensor>(x: T, rate: number): T => {
+    const s = nextSeed();
+    return training && rate > 0 ? (tf.dropout(x, rate, undefined, s) as T) : x;
+  };
+  return { hidden, dropout };
+}
 
+/** BertForQuestionAnswering forward pass: start and end logits [B, L]. */
+export function bertQaForward(
+  params: ParamTensors,
+  config: BertConfig,
+  batch: BertBatch,
+  options: ForwardOptions = {},
+): QaLogits {
+  const [B, L] = batch.inputIds.shape;
+  const { hidden } = bertEncoderForward(params, config, batch, options);
   const logits = tf.reshape(dense(hidden, params, 'qa_outputs', { B, L, A: 1 }), [B, L, 2]);
   const [start, end] = tf.unstack(logits, 2) as tf.Tensor2D[];
   return { startLogits: start, endLogits: end };
+}
+
+/**
+ * BertForSequenceClassification forward pass: logits [B, num_labels]. The pooler is tanh of a dense
+ * layer on the [CLS] hidden state; dropout (hidden_dropout_prob) then the classifier.
+ */
+export function bertClassificationForward(
+  params: ParamTensors,
+  config: BertConfig,
+  batch: BertBatch,
+  options: ForwardOptions = {},
+): tf.Tensor2D {
+  const [B, L] = batch.inputIds.shape;
+  const H = config.hidden_size;
+  const { hidden, dropout } = bertEncoderForward(params, config, batch, options);
+  const cls = tf.reshape(tf.slice(tf.reshape(hidden, [B, L, H]), [0, 0, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
+  const rows: HeadLayout = { B, L: 1, A: 1 };
+  const pooled = tf.tanh(dense(cls, params, 'bert.pooler.dense', rows));
+  return dense(dropout(pooled, config.hidden_dropout_prob), params, 'classifier', rows) as tf.Tensor2D;
 }
 
 /** Mean cross-entropy over the batch of logits [B, L] against int positions [B], clamped to [0, L). */
@@ -167,37 +210,10 @@ export interface LossAndGrads {
   grads: Map<string, tf.Tensor>;
 }
 
-let nextModelId = 0;
-
-/**
- * The model's parameters as tf.Variables in Hugging Face layout, with forward, loss and gradients.
- * Variables get a per-instance name scope because tfjs requires globally unique variable names.
- */
-export class BertForQuestionAnswering {
-  readonly config: BertConfig;
-  readonly params: ReadonlyMap<string, tf.Variable>;
-  private readonly scope: string;
-  private disposed = false;
-
+/** BertForQuestionAnswering: the encoder's parameters plus `qa_outputs`, with forward, loss and gradients. */
+export class BertForQuestionAnswering extends BertVariables {
   constructor(config: BertConfig, host: HostParams) {
-    const problems = validateBertConfig(config);
-    if (problems.length > 0) throw new BertConfigError(problems);
-    this.config = { ...config };
-    this.scope = `bert_qa_${nextModelId++}`;
-    const vars = new Map<string, tf.Variable>();
-    const specs = bertParamSpecs(config);
-    for (const spec of specs) {
-      const t = host.get(spec.name);
-      if (!t) throw new Error(`parameter ${spec.name} is missing`);
-      if (t.shape.length !== spec.shape.length || t.shape.some((d, i) => d !== spec.shape[i]) || t.data.length !== shapeSize(spec.shape)) {
-        throw new Error(`parameter ${spec.name} has shape [${t.shape}], expected [${spec.shape}]`);
-      }
-    }
-    for (const spec of specs) {
-      const t = host.get(spec.name)!;
-      vars.set(spec.name, tf.tidy(() => tf.variable(tf.tensor(t.data, spec.shape, 'float32'), true, `${this.scope}/${spec.name}`)));
-    }
-    this.params = vars;
+    super(config, host, bertParamSpecs(config), 'bert_qa');
   }
 
   /** A freshly initialised model, reproducible for a given seed on any backend. */
@@ -235,38 +251,6 @@ export class BertForQuestionAnswering {
       else byName.set(name, tf.zerosLike(v));
     }
     return { loss: value, grads: byName };
-  }
-
-  /** Overwrites parameters from host arrays (e.g. a loaded checkpoint); shapes must match. */
-  setParams(host: HostParams): void {
-    this.assertAlive();
-    for (const [name, v] of this.params) {
-      const t = host.get(name);
-      if (!t) continue;
-      if (t.data.length !== v.size) throw new Error(`parameter ${name} has ${t.data.length} values, expected ${v.size}`);
-      tf.tidy(() => v.assign(tf.tensor(t.data, v.shape, 'float32')));
-    }
-  }
-
-  /** Copies every parameter back to the host, in Hugging Face names and layout. */
-  async toHostParams(): Promise<HostParams> {
-    this.assertAlive();
-    const out: HostParams = new Map();
-    for (const [name, v] of this.params) {
-      const data = (await v.data()) as Float32Array;
-      out.set(name, { shape: [...v.shape], data: new Float32Array(data) });
-    }
-    return out;
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const v of this.params.values()) v.dispose();
-  }
-
-  private assertAlive(): void {
-    if (this.disposed) throw new Error('model was disposed');
   }
 }
 

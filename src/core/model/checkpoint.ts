@@ -11,25 +11,89 @@ export interface LayerContext {
 
 export type EncoderLayerFn<C extends LayerContext> = (hidden: tf.Tensor2D, params: ParamTensors, i: number, ctx: C) => tf.Tensor2D;
 
+interface TapeNode {
+  kernelName: string;
+  inputs: Record<string, tf.Tensor>;
+  outputs: tf.Tensor[];
+  gradient?: (dys: (tf.Tensor | null)[]) => Record<string, () => tf.Tensor>;
+  saved?: tf.Tensor[];
+}
+
 interface EngineTape {
-  state: { activeTape: unknown; gradientDepth: number; kernelDepth: number };
+  state: { activeTape: TapeNode[] | null; gradientDepth: number; kernelDepth: number };
 }
 
 /**
- * Gradients of `f` for `xs` from inside a backward pass. tfjs keeps one active tape and clears it
- * when a top-level gradient computation ends, which a nested one would do to the outer pass's tape,
- * so the outer tape is put back afterwards. Inputs the output does not depend on get zeros.
+ * Gradients of f() for xs, given dy, from inside a backward pass. tfjs's own tf.grads cannot be
+ * nested there (a top-level gradient computation clears the one active tape, the outer pass's), and
+ * it holds every intermediate gradient and saved tensor until it ends. This walks the recomputed
+ * layer's tape backwards itself and frees each node's saved tensors and output gradients as soon as
+ * the node is done, so the recompute peaks well below a full layer's activations plus gradients.
  */
-function nestedGradients(f: () => tf.Tensor, xs: tf.Tensor[], dy: tf.Tensor): tf.Tensor[] {
-  const engine = tf.engine() as unknown as EngineTape & { gradients(f: () => tf.Tensor, xs: tf.Tensor[], dy: tf.Tensor, allowNoGradients: boolean): { value: tf.Tensor; grads: (tf.Tensor | undefined)[] } };
-  const outerTape = engine.state.activeTape;
+function recomputeGradients(f: () => tf.Tensor, xs: tf.Tensor[], dy: tf.Tensor): tf.Tensor[] {
+  const { state } = tf.engine() as unknown as EngineTape;
+  const outerTape = state.activeTape;
+  state.activeTape = [];
+  state.gradientDepth++;
+  let y: tf.Tensor;
+  let tape: TapeNode[];
   try {
-    const { value, grads } = engine.gradients(f, xs, dy, true);
-    value.dispose();
-    return grads.map((g, i) => g ?? tf.zerosLike(xs[i]));
+    y = tf.tidy(f);
   } finally {
-    engine.state.activeTape = outerTape;
+    state.gradientDepth--;
+    tape = state.activeTape ?? [];
+    state.activeTape = outerTape;
   }
+  try {
+    return tf.tidy(() => backprop(tape, xs, y, dy));
+  } finally {
+    for (const node of tape) tf.dispose(node.saved ?? []);
+    y.dispose();
+  }
+}
+
+function backprop(tape: TapeNode[], xs: tf.Tensor[], y: tf.Tensor, dy: tf.Tensor): tf.Tensor[] {
+  const fromX = new Set(xs.map((x) => x.id));
+  const reached = tape.map((node) => {
+    const hit = Object.values(node.inputs).some((t) => fromX.has(t.id));
+    if (hit) for (const o of node.outputs) fromX.add(o.id);
+    return hit;
+  });
+  const grads = new Map<number, tf.Tensor>([[y.id, dy]]);
+  // A gradient object may be stored under several ids (an op passing dy through); free it only when no id holds it.
+  const release = (t: tf.Tensor): void => {
+    if (t !== dy && ![...grads.values()].includes(t)) t.dispose();
+  };
+  for (let i = tape.length - 1; i >= 0; i--) {
+    const node = tape[i];
+    const dys = node.outputs.map((o) => grads.get(o.id) ?? null);
+    if (reached[i] && dys.some((d) => d !== null)) {
+      if (!node.gradient) throw new Error(`cannot recompute the gradient of ${node.kernelName}: it has no gradient function`);
+      const inputGrads = node.gradient(dys);
+      for (const [name, x] of Object.entries(node.inputs)) {
+        if (!fromX.has(x.id)) continue;
+        const dx = tf.tidy(() => inputGrads[name]());
+        const current = grads.get(x.id);
+        if (!current) {
+          grads.set(x.id, dx);
+        } else {
+          grads.set(x.id, tf.add(current, dx));
+          release(current);
+          release(dx);
+        }
+      }
+    }
+    // Every consumer of this node's outputs came later on the tape and is done: their gradients are spent.
+    for (const o of node.outputs) {
+      const g = grads.get(o.id);
+      if (g) {
+        grads.delete(o.id);
+        release(g);
+      }
+    }
+    tf.dispose(node.saved ?? []);
+  }
+  return xs.map((x) => grads.get(x.id) ?? tf.zerosLike(x));
 }
 
 /**
@@ -68,7 +132,7 @@ export function checkpointedLayer<C extends LayerContext>(layer: EncoderLayerFn<
           return seeds[k++];
         };
         try {
-          return nestedGradients(() => run(kept, replay), kept, dy);
+          return recomputeGradients(() => run(kept, replay), kept, dy);
         } finally {
           tf.dispose(kept);
         }

@@ -4,7 +4,7 @@ import type { StoredTensor } from './dtypes.js';
 import type { HostParams } from './params.js';
 import { readPytorchCheckpoint } from './pytorch.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
-import { type LoadedWeights, loadBertWeights } from './weights.js';
+import { type LoadWeightsOptions, type LoadedWeights, loadBertWeights } from './weights.js';
 
 /** A model folder as file name -> bytes: what a Hub repo, a directory or a zip holds. */
 export type ModelFiles = Map<string, Uint8Array>;
@@ -32,17 +32,22 @@ const SPECIAL_TOKENS = {
   mask_token: '[MASK]',
 };
 
-/** config.json and model.safetensors: enough for AutoModelForQuestionAnswering.from_pretrained. */
-export function modelFiles(config: BertConfig, params: HostParams): ModelFiles {
+/** config.json and model.safetensors: enough for AutoModelFor*.from_pretrained; `configExtras` carry the task (architectures, id2label). */
+export function modelFiles(config: BertConfig, params: HostParams, configExtras: Record<string, unknown> = {}): ModelFiles {
   return new Map([
-    ['config.json', jsonBytes(bertConfigToJson(config))],
+    ['config.json', jsonBytes({ ...bertConfigToJson(config), ...configExtras })],
     ['model.safetensors', writeSafetensors(params)],
   ]);
 }
 
 /** The complete Hugging Face folder, model plus BertTokenizer files, loadable by Auto* classes as is. */
-export function hfFolderFiles(config: BertConfig, params: HostParams, tokenizer: TokenizerSettings): ModelFiles {
-  const files = modelFiles(config, params);
+export function hfFolderFiles(
+  config: BertConfig,
+  params: HostParams,
+  tokenizer: TokenizerSettings,
+  configExtras: Record<string, unknown> = {},
+): ModelFiles {
+  const files = modelFiles(config, params, configExtras);
   const vocab = tokenizer.vocab.endsWith('\n') ? tokenizer.vocab : `${tokenizer.vocab}\n`;
   files.set('vocab.txt', encoder.encode(vocab));
   files.set(
@@ -72,11 +77,13 @@ export function zipModelFiles(files: ModelFiles, folder = ''): Uint8Array {
 
 export interface LoadedModel extends LoadedWeights {
   config: BertConfig;
+  /** config.json as read: task fields (id2label, architectures) live here. */
+  configJson: Record<string, unknown>;
   weightsFile: 'model.safetensors' | 'pytorch_model.bin';
 }
 
 /** Reads config.json and the weights (model.safetensors preferred over pytorch_model.bin) of a folder. */
-export function loadModelFiles(files: ModelFiles, options: { seed?: number; strict?: boolean } = {}): LoadedModel {
+export function loadModelFiles(files: ModelFiles, options: LoadWeightsOptions & { headFor?: (config: BertConfig) => LoadWeightsOptions['head'] } = {}): LoadedModel {
   const configBytes = files.get('config.json');
   if (!configBytes) throw new Error('the model folder has no config.json');
   let json: unknown;
@@ -97,5 +104,6 @@ export function loadModelFiles(files: ModelFiles, options: { seed?: number; stri
     tensors = readPytorchCheckpoint(bin);
     weightsFile = 'pytorch_model.bin';
   } else throw new Error('the model folder has neither model.safetensors nor pytorch_model.bin');
-  return { config, weightsFile, ...loadBertWeights(config, tensors, options) };
+  const head = options.headFor ? options.headFor(config) : options.head;
+  return { config, configJson: json as Record<string, unknown>, weightsFile, ...loadBertWeights(config, tensors, { ...options, head }) };
 }

@@ -12,7 +12,9 @@ export {
 export {
   QA_OUTPUTS_BIAS,
   QA_OUTPUTS_WEIGHT,
+  bertEncoderParamSpecs,
   bertParamSpecs,
+  qaHeadParamSpecs,
   countBertParams,
   initBertParams,
   initParam,
@@ -26,17 +28,32 @@ export {
   ATTENTION_MASK_VALUE,
   BertForQuestionAnswering,
   batchFromArrays,
+  bertClassificationForward,
+  bertEncoderForward,
   bertQaForward,
   disposeBatch,
   qaLoss,
   spanCrossEntropy,
   type BertBatch,
+  type EncoderOutput,
   type ForwardOptions,
   type LossAndGrads,
   type ParamTensors,
   type QaLogits,
 } from './bert.js';
-export { estimateModel, type ModelEstimate } from './estimate.js';
+export { BertVariables } from './variables.js';
+export {
+  BertForSequenceClassification,
+  CLASSIFIER_BIAS,
+  CLASSIFIER_WEIGHT,
+  POOLER_BIAS,
+  POOLER_WEIGHT,
+  classificationConfigJson,
+  classificationHeadParamSpecs,
+  classificationParamSpecs,
+  labelsFromConfigJson,
+} from './classification.js';
+export { ACTIVATION_FIT, MAX_WEIGHT_BYTES, bertParameterCount, checkWeightsFit, estimateModel, type EstimateOptions, type ModelEstimate } from './estimate.js';
 export { decodeToFloat32, halfToFloat, type StoredTensor, type TensorDtype } from './dtypes.js';
 export { SafetensorsError, readSafetensors, writeSafetensors, writeSafetensorsTyped, type SafetensorsFile, type TypedTensor } from './safetensors.js';
 export { PickleError, unpickle } from './pickle.js';
@@ -47,6 +64,7 @@ export {
   formatLoadReport,
   loadBertWeights,
   type LoadReport,
+  type LoadWeightsOptions,
   type LoadedWeights,
   type ShapeMismatch,
 } from './weights.js';
@@ -74,3 +92,4 @@ export {
   type HubModel,
   type HubPreset,
 } from './hub.js';
+export { fusedKernelsEnabled, setFusedKernels } from './fused/index.js';

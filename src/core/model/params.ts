@@ -28,6 +28,19 @@ export function layerPrefix(i: number): string {
 
 /** Every parameter of BertForQuestionAnswering in Hugging Face's state_dict order. */
 export function bertParamSpecs(config: BertConfig): ParamSpec[] {
+  return [...bertEncoderParamSpecs(config), ...qaHeadParamSpecs(config)];
+}
+
+/** The QA head: one Linear(H, 2) over every token. */
+export function qaHeadParamSpecs(config: BertConfig): ParamSpec[] {
+  return [
+    { name: QA_OUTPUTS_WEIGHT, shape: [2, config.hidden_size], init: 'normal' },
+    { name: QA_OUTPUTS_BIAS, shape: [2], init: 'zeros' },
+  ];
+}
+
+/** BertModel's embeddings and layers (no pooler), in Hugging Face's state_dict order. */
+export function bertEncoderParamSpecs(config: BertConfig): ParamSpec[] {
   const H = config.hidden_size;
   const I = config.intermediate_size;
   const specs: ParamSpec[] = [];
@@ -54,7 +67,6 @@ export function bertParamSpecs(config: BertConfig): ParamSpec[] {
     dense(`${p}.output.dense`, H, I);
     layerNorm(`${p}.output.LayerNorm`);
   }
-  dense('qa_outputs', 2, H);
   return specs;
 }
 
@@ -89,8 +101,8 @@ export function initParam(spec: ParamSpec, config: BertConfig, seed: number): Ho
   return { shape: [...spec.shape], data };
 }
 
-export function initBertParams(config: BertConfig, seed: number): HostParams {
+export function initBertParams(config: BertConfig, seed: number, specs: readonly ParamSpec[] = bertParamSpecs(config)): HostParams {
   const params: HostParams = new Map();
-  for (const spec of bertParamSpecs(config)) params.set(spec.name, initParam(spec, config, seed));
+  for (const spec of specs) params.set(spec.name, initParam(spec, config, seed));
   return params;
 }

@@ -104,7 +104,7 @@ export interface TypedTensor {
   data: Float32Array | Int32Array | Int8Array | Uint8Array;
 }
 
-const TYPED_ARRAY_OF: Record<TypedTensor['dtype'], Function> = { F32: Float32Array, I32: Int32Array, I8: Int8Array, U8: Uint8Array };
+const TYPED_ARRAY_OF: Record<TypedTensor['dtype'], abstract new (...args: never[]) => ArrayBufferView> = { F32: Float32Array, I32: Int32Array, I8: Int8Array, U8: Uint8Array };
 
 /**
  * Writes tensors as safetensors, names sorted, header space-padded to 8 bytes so the data section

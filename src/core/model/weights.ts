@@ -1,6 +1,6 @@
 import type { BertConfig } from './config.js';
 import type { StoredTensor } from './dtypes.js';
-import { type HostParams, QA_OUTPUTS_BIAS, QA_OUTPUTS_WEIGHT, bertParamSpecs, initParam } from './params.js';
+import { type HostParams, type ParamSpec, bertEncoderParamSpecs, initParam, qaHeadParamSpecs } from './params.js';
 
 export interface ShapeMismatch {
   name: string;
@@ -14,7 +14,7 @@ export interface LoadReport {
   loaded: string[];
   /** Names in the file that were rewritten to the current naming (gamma/beta, missing `bert.` prefix). */
   renamed: { from: string; to: string }[];
-  /** qa_outputs parameters absent from the file (a pretrained encoder) and freshly initialised. */
+  /** Task-head parameters absent from the file (a pretrained encoder) and freshly initialised. */
   initializedHead: string[];
   /** Other parameters absent from the file, freshly initialised: the model is not what the file describes. */
   missing: string[];
@@ -51,10 +51,17 @@ export function canonicalParamName(name: string): string {
  * Builds BertForQuestionAnswering parameters from checkpoint tensors. Never throws for missing or
  * mis-shaped tensors (they are initialised with `seed` and reported); `strict` turns those into errors.
  */
+export interface LoadWeightsOptions {
+  seed?: number;
+  strict?: boolean;
+  /** The task head's parameters (default: BertForQuestionAnswering's qa_outputs). */
+  head?: readonly ParamSpec[];
+}
+
 export function loadBertWeights(
   config: BertConfig,
   tensors: ReadonlyMap<string, StoredTensor>,
-  options: { seed?: number; strict?: boolean } = {},
+  options: LoadWeightsOptions = {},
 ): LoadedWeights {
   const seed = options.seed ?? 0;
   const report: LoadReport = { loaded: [], renamed: [], initializedHead: [], missing: [], mismatched: [], ignored: [], unexpected: [] };
@@ -64,7 +71,9 @@ export function loadBertWeights(
     if (name !== raw) report.renamed.push({ from: raw, to: name });
     byName.set(name, t);
   }
-  const specs = bertParamSpecs(config);
+  const head = options.head ?? qaHeadParamSpecs(config);
+  const headNames = new Set(head.map((s) => s.name));
+  const specs = [...bertEncoderParamSpecs(config), ...head];
   const known = new Set(specs.map((s) => s.name));
   for (const name of byName.keys()) {
     if (known.has(name)) continue;
@@ -75,9 +84,9 @@ export function loadBertWeights(
   for (const spec of specs) {
     const t = byName.get(spec.name);
     if (!t) {
-      if (spec.name === QA_OUTPUTS_WEIGHT || spec.name === QA_OUTPUTS_BIAS) report.initializedHead.push(spec.name);
+      if (headNames.has(spec.name)) report.initializedHead.push(spec.name);
       else report.missing.push(spec.name);
-      // Hugging Face initialises a fresh QA head with initializer_range (0.02 for every BERT).
+      // Hugging Face initialises a fresh head with initializer_range (0.02 for every BERT), biases 0.
       params.set(spec.name, initParam(spec, config, seed));
       continue;
     }
@@ -103,7 +112,10 @@ function listed(names: string[], max = 6): string {
 export function formatLoadReport(report: LoadReport): string {
   const lines = [`loaded ${report.loaded.length} tensors`];
   if (report.renamed.length) lines.push(`renamed ${report.renamed.length} legacy names (e.g. ${report.renamed[0].from} -> ${report.renamed[0].to})`);
-  if (report.initializedHead.length) lines.push(`initialised a new QA head: ${report.initializedHead.join(', ')}`);
+  if (report.initializedHead.length) {
+    const kind = report.initializedHead.some((n) => n.startsWith('qa_outputs.')) ? 'QA' : 'classification';
+    lines.push(`initialised a new ${kind} head: ${report.initializedHead.join(', ')}`);
+  }
   if (report.missing.length) lines.push(`MISSING from the file, initialised at random: ${listed(report.missing)}`);
   for (const m of report.mismatched) lines.push(`SHAPE MISMATCH ${m.name}: file has [${m.found}], config needs [${m.expected}]; initialised at random`);
   if (report.ignored.length) lines.push(`ignored pre-training heads/buffers: ${listed(report.ignored)}`);

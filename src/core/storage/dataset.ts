@@ -115,22 +115,29 @@ export function articlesFromShards(info: DatasetInfo, shards: Shard[]): SquadArt
   return articles;
 }
 
+/** How many of `articles` a split sends to evaluation, or why it cannot be made; the split and its preview both ask here. */
+export function splitPlan(articles: number, evalFraction: number): { train: number; eval: number } | { problem: string } {
+  if (!(evalFraction > 0 && evalFraction < 1)) return { problem: `the eval share must be between 0 and 1 (exclusive), got ${evalFraction}` };
+  if (articles < 2) return { problem: 'a split needs at least 2 articles' };
+  const nEval = Math.min(articles - 1, Math.max(1, Math.round(articles * evalFraction)));
+  return { train: articles - nEval, eval: nEval };
+}
+
 /** Splits articles into train and eval sets by article (never a paragraph on both sides), seeded. */
 export function splitByArticle(
   articles: SquadArticle[],
   evalFraction: number,
   seed: number,
 ): { train: SquadArticle[]; eval: SquadArticle[] } {
-  if (!(evalFraction > 0 && evalFraction < 1)) throw new Error(`eval fraction must be between 0 and 1 (exclusive), got ${evalFraction}`);
-  if (articles.length < 2) throw new Error('a split needs at least 2 articles');
+  const plan = splitPlan(articles.length, evalFraction);
+  if ('problem' in plan) throw new Error(plan.problem);
   const order = articles.map((_, i) => i);
   const rand = uniformGenerator(seed);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const nEval = Math.min(articles.length - 1, Math.max(1, Math.round(articles.length * evalFraction)));
-  const evalSet = new Set(order.slice(0, nEval));
+  const evalSet = new Set(order.slice(0, plan.eval));
   return {
     train: articles.filter((_, i) => !evalSet.has(i)),
     eval: articles.filter((_, i) => evalSet.has(i)),

@@ -8,3 +8,4 @@ export type { TrainHooks, TrainProgress, TrainedVocabulary, WordPieceTrainerOpti
 export { DEMO_VOCAB_OPTIONS, DEMO_VOCAB_SIZE, DEMO_VOCAB_TEXT, trainDemoVocab } from './demo-vocab';
 export { CoverageCounter, vocabCoverage } from './coverage';
 export type { VocabCoverage } from './coverage';
+export { resolveTokenizer, vocabTextOf, type ResolvedTokenizer, type TokenizerFile } from './resolve';

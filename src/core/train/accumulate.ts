@@ -2,21 +2,44 @@ import * as tf from '@tensorflow/tfjs';
 import type { ParamTensors } from '../model/index.js';
 
 /**
- * The parameter as the forward pass reads it, whose gradient arrives with `prev` already added: the
- * running sum is consumed (and freed) the moment this parameter's new gradient exists, so
- * accumulation never holds a second full set of gradients.
+ * Parameters whose gradients arrive with the running sums already added. Reading a parameter the
+ * first time records a tap on the tape, just before the parameter's first use: its output is the
+ * parameter itself (no new tensor) and its gradient is the running sum, which tfjs's backward pass
+ * adds to the new gradient, freeing that one. Each running sum is freed as soon as it has been added
+ * (at the next tap, or at the end), so accumulation holds one set of gradients, not two.
  */
-function addingInto(param: tf.Tensor, prev: tf.Tensor): tf.Tensor {
-  const tap = tf.customGrad((x) => ({
-    // A reshape shares the buffer on every backend; a clone copies it on wasm.
-    value: tf.reshape(x as tf.Tensor, (x as tf.Tensor).shape),
-    gradFunc: (dy: tf.Tensor) => {
-      const sum = tf.add(dy, prev);
-      prev.dispose();
-      return sum;
-    },
-  }));
-  return tap(param);
+class TappedParams extends Map<string, tf.Tensor> {
+  private readonly tapped = new Set<string>();
+  private spent: tf.Tensor[] = [];
+
+  constructor(
+    private readonly params: ReadonlyMap<string, tf.Variable>,
+    private readonly running: Map<string, tf.Tensor>,
+  ) {
+    super(params);
+  }
+
+  override get(name: string): tf.Tensor | undefined {
+    const p = this.params.get(name);
+    const prev = this.running.get(name);
+    if (!p || !prev || this.tapped.has(name)) return p;
+    this.tapped.add(name);
+    const tap = tf.customGrad((x) => ({
+      value: x as tf.Tensor,
+      gradFunc: () => {
+        this.release();
+        this.spent.push(prev);
+        return prev;
+      },
+    }));
+    return tap(p);
+  }
+
+  /** Frees the running sums already added. */
+  release(): void {
+    tf.dispose(this.spent);
+    this.spent = [];
+  }
 }
 
 export interface AccumulatedGrads {
@@ -36,15 +59,9 @@ export function accumulateGrads(
   running?: Map<string, tf.Tensor>,
 ): AccumulatedGrads {
   const vars = [...params.values()];
-  const { value, grads } = tf.variableGrads(() => {
-    if (!running) return lossOf(params);
-    const tapped = new Map<string, tf.Tensor>();
-    for (const [name, p] of params) {
-      const prev = running.get(name);
-      tapped.set(name, prev ? addingInto(p, prev) : p);
-    }
-    return lossOf(tapped);
-  }, vars);
+  const tapped = running ? new TappedParams(params, running) : null;
+  const { value, grads } = tf.variableGrads(() => lossOf(tapped ?? params), vars);
+  tapped?.release();
   const byName = new Map<string, tf.Tensor>();
   for (const [name, v] of params) {
     const g = grads[v.name];

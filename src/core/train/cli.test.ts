@@ -90,6 +90,22 @@ describe('cli train', () => {
     expect(again.stdout).toContain('tokenizer_config.json do_lower_case');
   });
 
+  it('resumes a stopped run from its checkpoint: --stop-at 2, then --resume logs the straight run\'s losses', () => {
+    const straight = readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>).filter((l) => 'loss' in l);
+    const log = join(dir, 'log-resumed.jsonl');
+    const out = join(dir, 'out-resumed');
+    const a = cli('train', '--model', join(dir, 'init'), '--train', join(dir, 'train.json'), '--eval', join(dir, 'train.json'), '--vocab', join(dir, 'tiny-uncased-vocab.txt'),
+      '--max-steps', '4', '--batch-size', '2', '--grad-accum', '2', '--lr', '1e-3', '--warmup-ratio', '0.25', '--weight-decay', '0.01', '--max-length', '24',
+      '--stride', '4', '--seed', '5', '--backend', 'cpu', '--log', log, '--out', out, '--stop-at', '2');
+    expect(a.status, a.stderr).toBe(0);
+    expect(JSON.parse(a.stdout.trim().split('\n').at(-1)!)).toMatchObject({ steps: 2, ended_by: 'stopped' });
+    const b = cli('train', '--resume', out);
+    expect(b.status, b.stderr).toBe(0);
+    expect(JSON.parse(b.stdout.trim().split('\n').at(-1)!)).toMatchObject({ steps: 4, resumed_from: 2, ended_by: 'done' });
+    const resumed = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>).filter((l) => 'loss' in l);
+    expect(resumed.map((l) => [l.step, l.loss, l.grad_norm])).toEqual(straight.map((l) => [l.step, l.loss, l.grad_norm]));
+  });
+
   it('explains bad input', () => {
     const modelDir = join(dir, 'init');
     const dataPath = join(dir, 'train.json');

@@ -19,6 +19,8 @@ export interface TrainHyperparameters {
   beta1: number;
   beta2: number;
   eps: number;
+  /** Recompute each encoder layer in the backward pass instead of keeping its activations (less memory, ~1/3 more compute). */
+  gradientCheckpointing: boolean;
 }
 
 type SizeDefaults = Pick<TrainHyperparameters, 'learningRate' | 'batchSize' | 'epochs'>;
@@ -56,26 +58,47 @@ export function defaultHyperparameters(size: BertPresetName | Pick<BertConfig, '
     beta1: 0.9,
     beta2: 0.999,
     eps: 1e-8,
+    gradientCheckpointing: false,
   };
 }
 
-/** Every problem with a set of hyperparameters, as messages naming the field; empty when usable. */
+/** What each hyperparameter is called where people see it (the studio's fields, the reports). */
+export const HYPERPARAMETER_NAMES: Readonly<Record<keyof TrainHyperparameters, string>> = {
+  learningRate: 'Learning rate',
+  epochs: 'Epochs',
+  maxSteps: 'Max steps',
+  batchSize: 'Batch size',
+  gradAccumSteps: 'Grad accumulation',
+  warmupRatio: 'Warmup ratio',
+  weightDecay: 'Weight decay',
+  maxGradNorm: 'Max gradient norm',
+  seed: 'Seed',
+  beta1: 'Adam beta1',
+  beta2: 'Adam beta2',
+  eps: 'Adam epsilon',
+  gradientCheckpointing: 'Gradient checkpointing',
+};
+
+/** Problems with a set of hyperparameters, in words naming the field (an emptied field reads as NaN). */
 export function validateHyperparameters(h: TrainHyperparameters): string[] {
   const problems: string[] = [];
-  const positiveInt = (key: 'batchSize' | 'gradAccumSteps') => {
-    if (!Number.isInteger(h[key]) || h[key] < 1) problems.push(`${key} must be an integer >= 1, got ${h[key]}`);
+  const check = (key: keyof TrainHyperparameters, ok: boolean, rule: string) => {
+    if (ok) return;
+    const v = h[key] as number;
+    problems.push(`${HYPERPARAMETER_NAMES[key]} ${Number.isNaN(v) ? 'is empty' : `is ${v}`}: it must be ${rule}`);
   };
-  positiveInt('batchSize');
-  positiveInt('gradAccumSteps');
-  if (!(h.learningRate > 0 && Number.isFinite(h.learningRate))) problems.push(`learningRate must be a positive number, got ${h.learningRate}`);
-  if (!(h.warmupRatio >= 0 && h.warmupRatio <= 1)) problems.push(`warmupRatio must be in [0, 1], got ${h.warmupRatio}`);
-  if (!(h.weightDecay >= 0 && Number.isFinite(h.weightDecay))) problems.push(`weightDecay must be >= 0, got ${h.weightDecay}`);
-  if (!(h.maxGradNorm >= 0 && Number.isFinite(h.maxGradNorm))) problems.push(`maxGradNorm must be >= 0 (0 disables clipping), got ${h.maxGradNorm}`);
-  if (!Number.isInteger(h.maxSteps) || h.maxSteps < 0) problems.push(`maxSteps must be an integer >= 0, got ${h.maxSteps}`);
-  if (h.maxSteps === 0 && !(h.epochs > 0 && Number.isFinite(h.epochs))) problems.push(`epochs must be > 0 when maxSteps is 0, got ${h.epochs}`);
-  if (!Number.isInteger(h.seed)) problems.push(`seed must be an integer, got ${h.seed}`);
-  if (!(h.beta1 >= 0 && h.beta1 < 1)) problems.push(`beta1 must be in [0, 1), got ${h.beta1}`);
-  if (!(h.beta2 >= 0 && h.beta2 < 1)) problems.push(`beta2 must be in [0, 1), got ${h.beta2}`);
-  if (!(h.eps > 0)) problems.push(`eps must be > 0, got ${h.eps}`);
+  check('batchSize', Number.isInteger(h.batchSize) && h.batchSize >= 1, 'a whole number, 1 or more');
+  check('gradAccumSteps', Number.isInteger(h.gradAccumSteps) && h.gradAccumSteps >= 1, 'a whole number, 1 or more');
+  check('learningRate', h.learningRate > 0 && Number.isFinite(h.learningRate), 'a positive number');
+  check('warmupRatio', h.warmupRatio >= 0 && h.warmupRatio <= 1, 'between 0 and 1');
+  check('weightDecay', h.weightDecay >= 0 && Number.isFinite(h.weightDecay), '0 or more');
+  check('maxGradNorm', h.maxGradNorm >= 0 && Number.isFinite(h.maxGradNorm), '0 or more (0 disables clipping)');
+  check('maxSteps', Number.isInteger(h.maxSteps) && h.maxSteps >= 0, 'a whole number, 0 or more');
+  if (h.maxSteps === 0) check('epochs', h.epochs > 0 && Number.isFinite(h.epochs), 'more than 0 when Max steps is 0');
+  check('seed', Number.isInteger(h.seed), 'a whole number');
+  check('beta1', h.beta1 >= 0 && h.beta1 < 1, 'in [0, 1)');
+  check('beta2', h.beta2 >= 0 && h.beta2 < 1, 'in [0, 1)');
+  check('eps', h.eps > 0, 'more than 0');
+  if (typeof h.gradientCheckpointing !== 'boolean') problems.push(`Gradient checkpointing is ${String(h.gradientCheckpointing)}: it must be on or off`);
   return problems;
 }

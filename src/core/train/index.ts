@@ -1,6 +1,7 @@
 export { ADAMW_DEFAULTS, AdamW, decaysWeight, type AdamWOptions, type AdamWState } from './adamw.js';
 export { clipByGlobalNorm, clipCoefficient, globalNorm } from './clip.js';
 export {
+  HYPERPARAMETER_NAMES,
   SIZE_DEFAULTS,
   defaultHyperparameters,
   modelSizeOf,
@@ -12,6 +13,7 @@ export { SeededRng } from './rng.js';
 export { linearWarmupDecay, scheduledLearningRate, warmupSteps } from './schedule.js';
 export {
   TRAIN_OPTION_DEFAULTS,
+  qaTrainData,
   Trainer,
   checkFeatures,
   evaluateLoss,
@@ -25,3 +27,6 @@ export {
   type TrainerState,
 } from './trainer.js';
 export { profileTrainStep, type TrainStepProfile } from './profile.js';
+export { type TrainBatch, type TrainData, type TrainableModel, evaluateDataLoss, lossAndGrads } from './task-data.js';
+export { type RunLoopHooks, type RunSummary, runTrainer } from './run-loop.js';
+export { TRAINER_STATE_FILES, trainerStateFromFiles, trainerStateToFiles } from './state-files.js';

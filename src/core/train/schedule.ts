@@ -16,3 +16,13 @@ export function linearWarmupDecay(step: number, totalSteps: number, warmup: numb
 export function scheduledLearningRate(peak: number, step: number, totalSteps: number, warmup: number): number {
   return peak * linearWarmupDecay(step, totalSteps, warmup);
 }
+
+/** Optimizer updates in one pass: micro-batches (the last one padded) grouped k at a time. */
+export function stepsPerEpoch(featureCount: number, batchSize: number, gradAccumSteps: number): number {
+  return Math.ceil(Math.ceil(featureCount / batchSize) / gradAccumSteps);
+}
+
+export function totalTrainingSteps(featureCount: number, options: { batchSize: number; gradAccumSteps: number; epochs: number; maxSteps: number }): number {
+  if (options.maxSteps > 0) return options.maxSteps;
+  return Math.max(1, Math.ceil(options.epochs * stepsPerEpoch(featureCount, options.batchSize, options.gradAccumSteps)));
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type BertForQuestionAnswering, type HostParams, batchFromArrays, bertQaForward, disposeBatch } from '../model/index.js';
+import { type HostParams, batchFromArrays, bertQaForward, disposeBatch } from '../model/index.js';
 import { mixSeeds } from '../util/prng.js';
 import { AdamW, type AdamWState } from './adamw.js';
 import { clipCoefficient, globalNorm } from './clip.js';
@@ -7,7 +7,11 @@ import { type TrainHyperparameters, defaultHyperparameters, validateHyperparamet
 import { weightedQaLoss } from './loss.js';
 import { accumulateGrads } from './accumulate.js';
 import { SeededRng } from './rng.js';
-import { scheduledLearningRate, warmupSteps } from './schedule.js';
+import { scheduledLearningRate, stepsPerEpoch, totalTrainingSteps, warmupSteps } from './schedule.js';
+
+export { stepsPerEpoch, totalTrainingSteps };
+import { type TrainBatch, type TrainData, type TrainableModel, evaluateDataLoss } from './task-data.js';
+import { lengthGroupedOrder } from '../features/batcher.js';
 
 /** Labelled windows as flat row-major arrays; a FeatureBatch from the featurizer fits as is. */
 export interface TrainFeatures {
@@ -28,6 +32,8 @@ export interface TrainOptions extends TrainHyperparameters {
   shuffle: boolean;
   /** Consecutive non-finite steps after which a step reports pause_advised. */
   nonFinitePatience: number;
+  /** Order each epoch so that rows of similar length share batches (Trainer's group_by_length). */
+  groupByLength?: boolean;
 }
 
 /** Where the data stream stands: `permutation[position]` is the next feature of epoch `epoch`. */
@@ -81,7 +87,7 @@ export interface TrainerState {
 export const TRAIN_OPTION_DEFAULTS = { dropout: true, shuffle: true, nonFinitePatience: 3 } as const;
 
 /** Full options for a model: its size's defaults, then the caller's overrides. */
-export function resolveTrainOptions(model: Pick<BertForQuestionAnswering, 'config'>, overrides: Partial<TrainOptions> = {}): TrainOptions {
+export function resolveTrainOptions(model: Pick<TrainableModel, 'config'>, overrides: Partial<TrainOptions> = {}): TrainOptions {
   const options: TrainOptions = { ...defaultHyperparameters(model.config), ...TRAIN_OPTION_DEFAULTS, ...overrides };
   const problems = validateHyperparameters(options);
   if (!Number.isInteger(options.nonFinitePatience) || options.nonFinitePatience < 1) {
@@ -106,15 +112,6 @@ export function checkFeatures(features: TrainFeatures): void {
   }
 }
 
-/** Optimizer updates in one pass: micro-batches (the last one padded) grouped k at a time. */
-export function stepsPerEpoch(featureCount: number, batchSize: number, gradAccumSteps: number): number {
-  return Math.ceil(Math.ceil(featureCount / batchSize) / gradAccumSteps);
-}
-
-export function totalTrainingSteps(featureCount: number, options: Pick<TrainOptions, 'batchSize' | 'gradAccumSteps' | 'epochs' | 'maxSteps'>): number {
-  if (options.maxSteps > 0) return options.maxSteps;
-  return Math.max(1, Math.ceil(options.epochs * stepsPerEpoch(featureCount, options.batchSize, options.gradAccumSteps)));
-}
 
 interface MicroBatch {
   batch: ReturnType<typeof batchFromArrays>;
@@ -165,12 +162,32 @@ function disposeMicroBatch(m: MicroBatch): void {
   tf.dispose([m.starts, m.ends, m.weights]);
 }
 
+/** QA windows as Trainer rows: fixed-shape batches, the last one padded with masked rows of weight 0. */
+export function qaTrainData(features: TrainFeatures): TrainData {
+  checkFeatures(features);
+  return {
+    count: features.count,
+    maxLength: features.length,
+    batch(rows, batchSize, rowWeight): TrainBatch {
+      const mb = makeMicroBatch(features, rows, batchSize, rowWeight);
+      return {
+        loss: (params, config, options) => weightedQaLoss(bertQaForward(params, config, mb.batch, options), mb.starts, mb.ends, mb.weights),
+        dispose: () => disposeMicroBatch(mb),
+      };
+    },
+  };
+}
+
+function isTrainData(f: TrainFeatures | TrainData): f is TrainData {
+  return typeof (f as TrainData).batch === 'function';
+}
+
 const NON_FINITE_ADVICE =
   'the loss or gradients were NaN/Inf for several steps in a row and those updates were skipped: ' +
   'pause, lower the learning rate (e.g. halve it) or raise the warmup, check the data, and resume from the last good checkpoint';
 
 /**
- * Fine-tunes a BertForQuestionAnswering as Hugging Face Trainer does (AdamW, linear warmup/decay,
+ * Fine-tunes a BERT model with any task head (the task supplies batches and loss) as Hugging Face Trainer does (AdamW, linear warmup/decay,
  * global-norm clipping, gradient accumulation, dropout), one optimizer step per `step()` call so a
  * worker can interleave messages, pause or stop between steps. It owns the optimizer state, not the model.
  */
@@ -183,15 +200,18 @@ export class Trainer {
   private readonly rng: SeededRng;
   private cursor: DataCursor;
   private readonly optimizer: AdamW;
+  /** The rows trained on, whatever the task. */
+  readonly features: TrainData;
 
   constructor(
-    readonly model: BertForQuestionAnswering,
-    readonly features: TrainFeatures,
+    readonly model: TrainableModel,
+    features: TrainFeatures | TrainData,
     options: Partial<TrainOptions> = {},
   ) {
-    checkFeatures(features);
-    if (features.length > model.config.max_position_embeddings) {
-      throw new Error(`features have ${features.length} tokens, more than the model's max_position_embeddings ${model.config.max_position_embeddings}`);
+    this.features = isTrainData(features) ? features : qaTrainData(features);
+    if (this.features.count < 1) throw new Error(`no features to train on (count ${this.features.count})`);
+    if (this.features.maxLength > model.config.max_position_embeddings) {
+      throw new Error(`features have ${this.features.maxLength} tokens, more than the model's max_position_embeddings ${model.config.max_position_embeddings}`);
     }
     this.opts = resolveTrainOptions(model, options);
     this.total = totalTrainingSteps(features.count, this.opts);
@@ -258,14 +278,10 @@ export class Trainer {
     let accLoss: tf.Scalar = tf.scalar(0);
     for (let i = 0; i < micro.length; i++) {
       const rows = micro[i];
-      const mb = makeMicroBatch(this.features, rows, B, 1 / (rows.length * micro.length));
-      const forward = { training: this.opts.dropout, seed: mixSeeds(mixSeeds(seed, this.globalStep), i) };
-      const out = accumulateGrads(
-        this.model.params,
-        (params) => weightedQaLoss(bertQaForward(params, this.model.config, mb.batch, forward), mb.starts, mb.ends, mb.weights),
-        grads,
-      );
-      disposeMicroBatch(mb);
+      const mb = this.features.batch(rows, B, 1 / (rows.length * micro.length));
+      const forward = { training: this.opts.dropout, seed: mixSeeds(mixSeeds(seed, this.globalStep), i), gradientCheckpointing: this.opts.gradientCheckpointing };
+      const out = accumulateGrads(this.model.params, (params) => mb.loss(params, this.model.config, forward), grads);
+      mb.dispose();
       grads = out.grads;
       const prevLoss = accLoss;
       accLoss = tf.add(prevLoss, out.loss) as tf.Scalar;
@@ -309,9 +325,9 @@ export class Trainer {
     return metrics;
   }
 
-  /** Mean QA loss over labelled features with dropout off (padding rows masked out). */
-  async evalLoss(features: TrainFeatures, batchSize = this.opts.batchSize): Promise<number> {
-    return evaluateLoss(this.model, features, batchSize);
+  /** Mean loss over labelled features with dropout off (padding rows masked out). */
+  async evalLoss(features: TrainFeatures | TrainData, batchSize = this.opts.batchSize): Promise<number> {
+    return evaluateDataLoss(this.model, isTrainData(features) ? features : qaTrainData(features), batchSize);
   }
 
   /** A snapshot of everything that determines the rest of the run (weights, moments, counters, RNG, data cursor). */
@@ -320,7 +336,7 @@ export class Trainer {
       format: 'bert-studio-trainer/1',
       options: { ...this.opts },
       featureCount: this.features.count,
-      seqLength: this.features.length,
+      seqLength: this.features.maxLength,
       step: this.globalStep,
       totalSteps: this.total,
       warmupSteps: this.warmup,
@@ -338,10 +354,10 @@ export class Trainer {
    */
   restore(state: TrainerState): void {
     if (state.format !== 'bert-studio-trainer/1') throw new Error(`unknown trainer state format ${JSON.stringify(state.format)}`);
-    if (state.featureCount !== this.features.count || state.seqLength !== this.features.length) {
+    if (state.featureCount !== this.features.count || state.seqLength !== this.features.maxLength) {
       throw new Error(
         `the checkpoint was taken on ${state.featureCount} features of length ${state.seqLength}, ` +
-          `this trainer has ${this.features.count} of length ${this.features.length}`,
+          `this trainer has ${this.features.count} of length ${this.features.maxLength}`,
       );
     }
     const c = state.cursor;
@@ -370,27 +386,18 @@ export class Trainer {
 
   private drawPermutation(): Int32Array {
     const n = this.features.count;
-    if (this.opts.shuffle) return this.rng.permutation(n);
-    const identity = new Int32Array(n);
-    for (let i = 0; i < n; i++) identity[i] = i;
-    return identity;
+    let order: Int32Array;
+    if (this.opts.shuffle) order = this.rng.permutation(n);
+    else {
+      order = new Int32Array(n);
+      for (let i = 0; i < n; i++) order[i] = i;
+    }
+    const lengths = this.features.lengths;
+    return this.opts.groupByLength && lengths ? lengthGroupedOrder(order, lengths, this.opts.batchSize) : order;
   }
 }
 
 /** Mean QA loss of a model over labelled features, dropout off, fixed-shape batches with masked padding. */
-export async function evaluateLoss(model: BertForQuestionAnswering, features: TrainFeatures, batchSize: number): Promise<number> {
-  checkFeatures(features);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be an integer >= 1, got ${batchSize}`);
-  let sum = 0;
-  const n = features.count;
-  for (let first = 0; first < n; first += batchSize) {
-    const rows = new Int32Array(Math.min(batchSize, n - first));
-    for (let r = 0; r < rows.length; r++) rows[r] = first + r;
-    const mb = makeMicroBatch(features, rows, batchSize, 1 / n);
-    const lossT = tf.tidy(() => weightedQaLoss(bertQaForward(model.params, model.config, mb.batch, { training: false }), mb.starts, mb.ends, mb.weights));
-    disposeMicroBatch(mb);
-    sum += (await lossT.data())[0];
-    lossT.dispose();
-  }
-  return sum;
+export async function evaluateLoss(model: TrainableModel, features: TrainFeatures, batchSize: number): Promise<number> {
+  return evaluateDataLoss(model, qaTrainData(features), batchSize);
 }

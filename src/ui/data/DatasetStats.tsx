@@ -2,7 +2,8 @@ import { useState } from 'react';
 import type { DatasetInfo } from '../../core/storage/types.js';
 import { useStudio } from '../../state/studio.js';
 import { dataWorker } from '../../workers/clients.js';
-import { formatCount } from '../format.js';
+import { splitPlan } from '../../core/storage/index.js';
+import { countOf, formatCount, plural } from '../format.js';
 import { Count } from '../common/Count.js';
 
 export function DatasetStats({ dataset: d }: { dataset: DatasetInfo }) {
@@ -17,10 +18,10 @@ export function DatasetStats({ dataset: d }: { dataset: DatasetInfo }) {
       <div className="stats-grid">
         <div>
           <div className="counts">
-            <Count n={d.articles} label="articles" />
-            <Count n={d.paragraphs} label="paragraphs" />
-            <Count n={d.questions} label="questions" />
-            <Count n={d.answers} label="answers" />
+            <Count n={d.articles} label={plural(d.articles, 'article')} />
+            <Count n={d.paragraphs} label={plural(d.paragraphs, 'paragraph')} />
+            <Count n={d.questions} label={plural(d.questions, 'question')} />
+            <Count n={d.answers} label={plural(d.answers, 'answer')} />
           </div>
           <div className="muted small" style={{ marginTop: 10 }}>
             Context length in characters: min {formatCount(h.min)}, median {formatCount(h.median)}, max {formatCount(h.max)}.
@@ -33,7 +34,9 @@ export function DatasetStats({ dataset: d }: { dataset: DatasetInfo }) {
           <h4 style={{ marginBottom: 8 }}>Context length (characters)</h4>
           <div className="hist" data-testid="context-histogram">
             {h.counts.map((c, i) => (
-              <div key={i} className="bar" style={{ height: `${(100 * c) / max}%` }} title={`${formatCount(c)} paragraphs`} />
+              <div key={i} className="bar" style={{ height: `${(100 * c) / max}%` }} title={countOf(c, 'paragraph')}>
+                {c > 0 ? <span className="hist-count">{formatCount(c)}</span> : null}
+              </div>
             ))}
           </div>
           <div className="hist-labels">
@@ -53,7 +56,7 @@ function SplitTool({ dataset }: { dataset: DatasetInfo }) {
   const [seed, setSeed] = useState(42);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const nEval = Math.min(dataset.articles - 1, Math.max(1, Math.round(dataset.articles * fraction)));
+  const plan = splitPlan(dataset.articles, fraction);
   return (
     <div className="source-box" style={{ marginTop: 14 }}>
       <h4>Split into train / eval by article</h4>
@@ -67,13 +70,13 @@ function SplitTool({ dataset }: { dataset: DatasetInfo }) {
         </label>
         <button
           className="btn small"
-          disabled={busy || dataset.articles < 2}
+          disabled={busy || 'problem' in plan}
           onClick={async () => {
             setBusy(true);
             setMessage(null);
             try {
               const made = await dataWorker().call('split', { id: dataset.id, evalFraction: fraction, seed });
-              setMessage(`Created ${made.map((m) => `“${m.name}” (${formatCount(m.questions)} questions)`).join(' and ')}.`);
+              setMessage(`Created ${made.map((m) => `“${m.name}” (${countOf(m.questions, 'question')})`).join(' and ')}.`);
               await refresh();
             } catch (err) {
               setMessage(err instanceof Error ? err.message : String(err));
@@ -84,8 +87,8 @@ function SplitTool({ dataset }: { dataset: DatasetInfo }) {
           Split
         </button>
       </div>
-      <div className="muted small">
-        {dataset.articles < 2 ? 'Needs at least two articles.' : `${dataset.articles - nEval} articles for training, ${nEval} for evaluation; no article on both sides.`}
+      <div className="muted small" data-testid="split-preview">
+        {'problem' in plan ? <span className="error-text">Cannot split: {plan.problem}.</span> : `${countOf(plan.train, 'article')} for training, ${countOf(plan.eval, 'article')} for evaluation; no article on both sides.`}
       </div>
       {message ? <div className="small">{message}</div> : null}
     </div>

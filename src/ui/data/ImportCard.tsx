@@ -4,8 +4,8 @@ import { formatBytes } from '../format.js';
 
 /** The official SQuAD v1.1 files at their public home. */
 export const SQUAD_PRESETS = [
-  { label: 'SQuAD v1.1 train', url: 'https://rajpurkar.github.io/SQuAD-explorer/dataset/train-v1.1.json', size: '30 MB' },
-  { label: 'SQuAD v1.1 dev', url: 'https://rajpurkar.github.io/SQuAD-explorer/dataset/dev-v1.1.json', size: '4.9 MB' },
+  { label: 'SQuAD v1.1 train', url: 'https://rajpurkar.github.io/SQuAD-explorer/dataset/train-v1.1.json', size: 30_288_272 },
+  { label: 'SQuAD v1.1 dev', url: 'https://rajpurkar.github.io/SQuAD-explorer/dataset/dev-v1.1.json', size: 4_854_279 },
 ];
 
 interface AssetFile {
@@ -58,7 +58,7 @@ export function ImportCard() {
       >
         <div className="grow">
           <div className="big">Drop a SQuAD JSON file here</div>
-          <div className="muted small">or choose one from your disk; a 30 MB file imports without freezing the page</div>
+          <div className="muted small">or choose one from your disk; a 30 MiB file imports without freezing the page</div>
         </div>
         <input
           ref={fileInput}
@@ -81,7 +81,7 @@ export function ImportCard() {
           {SQUAD_PRESETS.map((p) => (
             <div className="row" key={p.url}>
               <span className="grow">{p.label}</span>
-              <span className="muted small">{p.size}</span>
+              <span className="muted small">{formatBytes(p.size)}</span>
               <button className="btn small" disabled={busy} onClick={() => void startImport({ kind: 'url', url: p.url, label: p.label, preset: true }, p.label)}>
                 Download
               </button>

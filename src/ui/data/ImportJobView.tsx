@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useStudio } from '../../state/studio.js';
 import { JobBanner } from '../common/JobBanner.js';
 import { Count } from '../common/Count.js';
-import { formatBytes, formatCount } from '../format.js';
+import { countOf, formatBytes, formatCount, plural } from '../format.js';
 import type { IssueKind } from '../../core/squad/types.js';
 import { label as encodingLabel } from '../../core/util/text-decode.js';
 
@@ -65,7 +65,7 @@ export function ImportJobView() {
       <div className="job ok" data-testid="import-done">
         <div className="row">
           <b className="grow">
-            Imported “{job.dataset.name}”: {formatCount(job.dataset.questions)} questions in {formatCount(job.dataset.paragraphs)} paragraphs
+            Imported “{job.dataset.name}”: {countOf(job.dataset.questions, 'question')} in {countOf(job.dataset.paragraphs, 'paragraph')}
             {job.skipped > 0 ? `, ${formatCount(job.skipped)} invalid questions skipped` : ''}.
           </b>
           <button className="btn small" onClick={dismiss}>
@@ -86,10 +86,10 @@ export function ImportJobView() {
         <span className="pill">SQuAD v{r.version || '?'}</span>
       </div>
       <div className="counts">
-        <Count n={r.articles} label="articles" />
-        <Count n={r.paragraphs} label="paragraphs" />
-        <Count n={r.questions} label="questions" />
-        <Count n={r.answers} label="answers" />
+        <Count n={r.articles} label={plural(r.articles, 'article')} />
+        <Count n={r.paragraphs} label={plural(r.paragraphs, 'paragraph')} />
+        <Count n={r.questions} label={plural(r.questions, 'question')} />
+        <Count n={r.answers} label={plural(r.answers, 'answer')} />
         <Count n={r.valid.questions} label="valid questions" />
       </div>
       <div className="row small">
@@ -112,7 +112,7 @@ export function ImportJobView() {
       <div className="row">
         <input className="input" aria-label="Dataset name" value={name ?? job.staged.suggestedName} onChange={(e) => setName(e.target.value)} />
         <button className="btn primary" disabled={r.valid.questions === 0} onClick={() => void commit(name ?? job.staged.suggestedName)}>
-          Import {formatCount(r.valid.questions)} valid questions only
+          Import {countOf(r.valid.questions, 'valid question')} only
         </button>
         <button className="btn" onClick={() => void discard()}>
           Abort import

@@ -7,10 +7,12 @@ import { useStudio } from '../../state/studio.js';
 import type { EvalRow, EvalRun, EvalRunInfo } from '../../workers/eval-api.js';
 import { modelWorker } from '../../workers/clients.js';
 import { ProgressBar } from '../common/Progress.js';
-import { formatCount } from '../format.js';
+import { phaseStart, rateText, type PhaseStart } from '../common/rate.js';
+import type { Progress } from '../../workers/protocol.js';
+import { countOf, formatCount, formatDate, formatPercent } from '../format.js';
 import './evaluate.css';
 
-const pct = (v: number) => v.toFixed(2);
+const pct = (v: number) => formatPercent(v);
 
 function download(name: string, blob: Blob) {
   const link = document.createElement('a');
@@ -68,16 +70,36 @@ export function EvaluatePanel() {
   );
 }
 
+/** Rate and time left of the running job, measured from the start of its current phase. */
+function useJobRate(progress: Progress | null): string | null {
+  const phase = useRef<PhaseStart | null>(null);
+  if (!progress) {
+    phase.current = null;
+    return null;
+  }
+  const now = performance.now();
+  phase.current = phaseStart(phase.current, progress, now);
+  return rateText(phase.current, progress, now, progress.label?.includes('window') ? 'windows' : 'shards');
+}
+
 function RunCard() {
   const models = useModels((s) => s.models);
   const datasets = useStudio((s) => s.datasets);
   const st = useEvaluate();
   const modelId = st.modelId && models.some((m) => m.id === st.modelId) ? st.modelId : (models[models.length - 1]?.id ?? null);
   const datasetId = st.datasetId && datasets.some((d) => d.id === st.datasetId) ? st.datasetId : (datasets[0]?.id ?? null);
-  const { choose } = st;
+  const { choose, setSettings } = st;
+  const rate = useJobRate(st.job?.progress ?? null);
   // The shown defaults (latest model, first dataset) become the choice, so Evaluate runs what is shown.
   useEffect(() => choose({ modelId, datasetId }), [choose, modelId, datasetId]);
   const model = models.find((m) => m.id === modelId);
+  // A model from a training run is evaluated with the windows it was trained on, unless the user changes them.
+  const trained = model?.source.kind === 'run' ? model.source : null;
+  const trainedLength = trained?.maxLength;
+  const trainedStride = trained?.stride;
+  useEffect(() => {
+    if (trainedLength !== undefined && trainedStride !== undefined) setSettings({ maxLength: trainedLength, stride: trainedStride });
+  }, [modelId, trainedLength, trainedStride, setSettings]);
   const maxPos = model?.config.max_position_embeddings ?? 512;
   const number = (key: 'maxLength' | 'stride' | 'batchSize', label: string, min: number, max?: number) => (
     <label className="field">
@@ -108,7 +130,7 @@ function RunCard() {
           <select className="input" aria-label="Dataset to evaluate on" value={datasetId ?? ''} onChange={(e) => st.choose({ datasetId: e.target.value })}>
             {datasets.map((d) => (
               <option key={d.id} value={d.id}>
-                {d.name} ({formatCount(d.questions)} questions)
+                {d.name} ({countOf(d.questions, 'question')})
               </option>
             ))}
           </select>
@@ -128,7 +150,10 @@ function RunCard() {
         <div className="job" style={{ marginTop: 12 }} data-testid="eval-job">
           <div className="row">
             <b className="grow">Evaluating {st.job.label}</b>
-            <span className="muted small">{st.job.progress?.label ?? 'loading the model…'}</span>
+            <span className="muted small" data-testid="eval-job-caption">
+              {st.job.progress?.label ?? 'loading the model…'}
+              {rate ? ` · ${rate}` : ''}
+            </span>
             <button className="btn small" onClick={st.cancel}>
               Cancel
             </button>
@@ -175,7 +200,7 @@ function RunsList() {
           <tbody>
             {runs.map((r) => (
               <tr key={r.id} className={r.id === current ? 'selected' : ''} onClick={() => void openRun(r.id)} data-testid="eval-run-row">
-                <td className="small">{new Date(r.createdAt).toLocaleString()}</td>
+                <td className="small">{formatDate(r.createdAt)}</td>
                 <td>
                   <b>{r.modelLabel}</b>
                 </td>
@@ -250,11 +275,15 @@ function RunResult({ run }: { run: EvalRun }) {
       <div className="eval-top">
         <div className="counts eval-metrics" data-testid="eval-metrics">
           <div className="count big">
-            <b data-testid="eval-em">{pct(m.exact_match)}</b>
+            <b>
+              <span data-testid="eval-em">{m.exact_match.toFixed(2)}</span>%
+            </b>
             <span>exact match</span>
           </div>
           <div className="count big">
-            <b data-testid="eval-f1">{pct(m.f1)}</b>
+            <b>
+              <span data-testid="eval-f1">{m.f1.toFixed(2)}</span>%
+            </b>
             <span>F1</span>
           </div>
           <div className="count">

@@ -4,7 +4,7 @@ import type { DatasetInfo } from '../../core/storage/types.js';
 import { auditToCsv, type WindowAuditRow } from '../../core/features/index.js';
 import { useInspector } from '../../state/inspector.js';
 import { ProgressBar } from '../common/Progress.js';
-import { formatCount } from '../format.js';
+import { formatCount, plural } from '../format.js';
 import { Count } from '../common/Count.js';
 import { download } from '../common/download.js';
 
@@ -61,7 +61,7 @@ export function AuditView({ dataset }: { dataset: DatasetInfo }) {
       {a ? (
         <>
           <div className="audit-grid" data-testid="audit-totals">
-            <Count n={st.audit!.examples} label="examples" testId="audit-examples" />
+            <Count n={st.audit!.examples} label={plural(st.audit!.examples, 'example')} testId="audit-examples" />
             <Count n={a.counts.inside} label="windows: answer inside" testId="audit-inside" />
             <Count n={a.counts.partial} label="windows: partly inside" testId="audit-partial" />
             <Count n={a.counts.absent} label="windows: answer absent" testId="audit-absent" />

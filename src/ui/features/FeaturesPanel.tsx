@@ -3,7 +3,7 @@ import { useStudio } from '../../state/studio.js';
 import { useInspector } from '../../state/inspector.js';
 import { JobBanner } from '../common/JobBanner.js';
 import { Count } from '../common/Count.js';
-import { formatCount } from '../format.js';
+import { countOf, formatCount, plural } from '../format.js';
 import { ExampleView } from './ExampleView.js';
 import { AuditView } from './AuditView.js';
 import { VocabTool } from '../vocab/VocabTool.js';
@@ -38,7 +38,7 @@ export function FeaturesPanel() {
             <select className="input" value={datasetId ?? ''} onChange={(e) => { selectDataset(e.target.value); st.setSettings({}); }} aria-label="Dataset">
               {datasets.map((d) => (
                 <option key={d.id} value={d.id}>
-                  {d.name} ({formatCount(d.questions)} questions)
+                  {d.name} ({countOf(d.questions, 'question')})
                 </option>
               ))}
             </select>
@@ -88,7 +88,7 @@ export function FeaturesPanel() {
         {st.result ? (
           <div className="job ok" style={{ marginTop: 12 }} data-testid="featurize-result">
             <div className="counts">
-              <Count n={st.result.info.examples} label="examples" testId="example-count" />
+              <Count n={st.result.info.examples} label={plural(st.result.info.examples, 'example')} testId="example-count" />
               <Count n={st.result.info.features} label="features (windows)" testId="feature-count" />
               <Count n={st.result.info.examples - st.result.info.windowsPerExample[0]} label="examples with 2+ windows" />
               <Count n={st.result.reused ? 'reused' : `${(st.result.info.millis / 1000).toFixed(1)} s`} label={st.result.reused ? 'stored features' : 'in a worker'} />
@@ -96,7 +96,7 @@ export function FeaturesPanel() {
           </div>
         ) : null}
         {stored.length > 0 ? (
-          <div className="muted small" style={{ marginTop: 10 }}>
+          <div className="muted small" style={{ marginTop: 10 }} data-testid="stored-feature-sets">
             Stored for this dataset:{' '}
             {stored.map((f) => `${f.tokenizer} (${f.lowercase ? 'uncased' : 'cased'}) ${f.maxLength}/${f.stride}: ${formatCount(f.features)} windows`).join(' · ')}
           </div>

@@ -38,6 +38,11 @@ export function BackendCard() {
     <section className="card" aria-label="Backend">
       <div className="card-head">
         <h2>Compute backend</h2>
+        {backend ? (
+          <span data-testid="current-backend" className="pill ok">
+            using {backend.current}
+          </span>
+        ) : null}
         <span className="muted small">TensorFlow.js in a worker: a hardware GPU first, then multi-threaded WebAssembly, then plain JavaScript</span>
       </div>
       {backendError ? <div className="error-text">{backendError}</div> : null}
@@ -45,13 +50,8 @@ export function BackendCard() {
         <div className="muted">Probing backends…</div>
       ) : (
         <div className="stats-grid">
-          <div className="col-gap">
-            <div className="row">
-              <BackendPicker info={backend} value={backend.current} onChange={(b) => void setBackend(b)} label="Backend" testId="model-backend" disabled={!!calibrating} />
-              <span data-testid="current-backend" className="pill ok">
-                using {backend.current}
-              </span>
-            </div>
+          <div style={{ display: 'flex', flexDirection: 'column', gap: 10 }}>
+            <BackendPicker info={backend} value={backend.current} onChange={(b) => void setBackend(b)} label="Backend" testId="model-backend" disabled={!!calibrating} />
             <div className="muted small" data-testid="backend-reason">
               {backendChoice ? `Your pick, remembered in this browser (the default here is ${backend.recommended}).` : `The default here${backend.softwareAdapter ? `: not webgpu, as ${backend.softwareAdapter}` : ''}.`}
               {backend.crossOriginIsolated ? '' : ' The page is not cross-origin isolated, so wasm runs on one thread.'}

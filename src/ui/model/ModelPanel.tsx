@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { BERT_PRESETS, HUB_PRESETS, estimateModel, type BertPresetName } from '../../core/model/index.js';
+import { BERT_PRESETS, HUB_PRESETS, estimateModel, type BertPresetName } from '../../core/model/pure.js';
 import { useModels } from '../../state/models.js';
 import { useInspector } from '../../state/inspector.js';
 import { modelWorker } from '../../workers/clients.js';
@@ -293,7 +293,8 @@ function ModelDetails({ model }: { model: ModelInfo }) {
   const backend = useModels((s) => s.backend);
   const [batch, setBatch] = useState(16);
   const [seq, setSeq] = useState(384);
-  const e = estimateModel(model.config, batch, seq);
+  const [checkpointing, setCheckpointing] = useState(false);
+  const e = estimateModel(model.config, batch, seq, { gradientCheckpointing: checkpointing });
   const scoresBytes = batch * model.config.num_attention_heads * seq * seq * 4;
   const limit = backend?.adapter?.limits.maxStorageBufferBindingSize ?? null;
   const r = model.report;
@@ -323,6 +324,9 @@ function ModelDetails({ model }: { model: ModelInfo }) {
             </label>
             <label>
               sequence <input className="input" type="number" min={8} aria-label="Estimate sequence length" style={{ width: 80 }} value={seq} onChange={(ev) => setSeq(Math.max(8, Math.trunc(Number(ev.target.value))))} />
+            </label>
+            <label title="recompute each encoder layer in the backward pass instead of keeping its activations">
+              <input type="checkbox" aria-label="Estimate with gradient checkpointing" checked={checkpointing} onChange={(ev) => setCheckpointing(ev.target.checked)} /> gradient checkpointing
             </label>
           </div>
           <div className="counts" data-testid="model-estimate">

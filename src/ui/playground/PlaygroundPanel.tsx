@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { QuestionRow } from '../../core/storage/types.js';
-import { REFERENCE_MODEL, usePlayground, type Column, type ReferenceAnswer } from '../../state/playground.js';
+import { MAX_TOP_K, REFERENCE_MODEL, usePlayground, type Column, type ReferenceAnswer } from '../../state/playground.js';
 import { useModels } from '../../state/models.js';
 import { WorkerBackendPicker } from '../common/BackendPicker.js';
 import { useStudio } from '../../state/studio.js';
@@ -77,9 +77,9 @@ export function PlaygroundPanel() {
           </label>
           <label className="row small">
             top-k
-            <input className="input pg-num" type="number" min={1} max={20} aria-label="Top-k" value={st.topK} onChange={(e) => st.setSettings({ topK: Math.max(1, Math.trunc(Number(e.target.value))) })} />
+            <input className="input pg-num" type="number" min={1} max={MAX_TOP_K} aria-label="Top-k" value={st.topK} onChange={(e) => st.setSettings({ topK: Math.max(1, Math.trunc(Number(e.target.value))) })} />
           </label>
-          <WorkerBackendPicker label="Playground backend" testId="playground-backend" disabled={busy} />
+          <WorkerBackendPicker label="Playground backend" testId="playground-backend" disabled={busy} compact />
           <div className="grow" />
           <button className="btn primary" disabled={!canAsk} onClick={() => void st.ask(models)}>
             {busy ? 'Answering…' : 'Ask'}
@@ -295,7 +295,11 @@ function AnswerColumn({ column, heat, label }: { column: Column; heat: HeatMode;
                 </span>
               </>
             ) : (
-              <i className="muted">No answer: no start/end pair qualified (empty context?).</i>
+              <i className="muted" data-testid="pg-no-answer">
+                {column.asked.context.trim()
+                  ? 'No answer: none of the model’s likeliest start and end positions form a span of the context (each pair starts after its end, falls outside the context, or is longer than 30 tokens).'
+                  : 'No answer: the context is empty.'}
+              </i>
             )}
           </div>
           <HeatContext context={column.asked.context} result={r} heat={heat} />

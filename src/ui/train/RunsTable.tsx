@@ -1,11 +1,11 @@
 import { useTrain } from '../../state/train.js';
 import type { RunInfo } from '../../workers/train-api.js';
-import { formatCount } from '../format.js';
+import { formatCount, formatDate, formatPercent } from '../format.js';
 import { formatMetric, statusText } from './charts.js';
 
 function bestF1(run: RunInfo): string {
   if (!run.evalDatasetName) return 'no eval';
-  return run.bestF1 === null || run.bestF1 === undefined ? '–' : formatMetric(run.bestF1, 3);
+  return run.bestF1 === null || run.bestF1 === undefined ? '–' : formatPercent(run.bestF1);
 }
 
 export function RunsTable() {
@@ -72,7 +72,7 @@ export function RunsTable() {
                       {h.gradAccumSteps > 1 ? ` × ${h.gradAccumSteps}` : ''}
                     </td>
                     <td className="num">{bestF1(r)}</td>
-                    <td className="small muted">{new Date(r.createdAt).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</td>
+                    <td className="small muted">{formatDate(r.createdAt)}</td>
                     <td onClick={(e) => e.stopPropagation()}>
                       <input type="checkbox" aria-label={`Overlay ${r.label}`} checked={overlayIds.includes(r.id)} disabled={r.id === selectedRunId} onChange={() => st.toggleOverlay(r.id)} />
                     </td>

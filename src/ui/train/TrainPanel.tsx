@@ -2,13 +2,14 @@ import { useEffect, useState } from 'react';
 import { useModels } from '../../state/models.js';
 import { useStudio } from '../../state/studio.js';
 import { setupProblems, setupToHash, useTrain } from '../../state/train.js';
-import type { TrainHyperparameters } from '../../core/train/index.js';
+import { estimateModel } from '../../core/model/pure.js';
+import type { TrainHyperparameters } from '../../core/train/pure.js';
 import { checkBatchAgainstAdapter, type RunInfo } from '../../workers/train-api.js';
 import { BackendPicker } from '../common/BackendPicker.js';
 import { JobBanner } from '../common/JobBanner.js';
 import { ProgressBar } from '../common/Progress.js';
 import { useElapsed } from '../common/useElapsed.js';
-import { formatBytes, formatCount } from '../format.js';
+import { formatBytes, formatCount, formatPercent } from '../format.js';
 import { RunsTable } from './RunsTable.js';
 import { TrainCharts } from './TrainCharts.js';
 import { TrainerExportButton } from './TrainerExportButton.js';
@@ -78,7 +79,7 @@ function NumberField({ label, value, onChange, step, min, title, testId }: { lab
   // Local text so a half-typed number ("0.", "3e-") is not clobbered on every keystroke.
   const [text, setText] = useState(String(value));
   useEffect(() => {
-    setText((t) => (Number(t) === value && t.trim() !== '' ? t : String(value)));
+    setText((t) => (Number.isNaN(value) || (Number(t) === value && t.trim() !== '') ? t : String(value)));
   }, [value]);
   return (
     <label className="field" title={title}>
@@ -93,8 +94,9 @@ function NumberField({ label, value, onChange, step, min, title, testId }: { lab
         value={text}
         onChange={(e) => {
           setText(e.target.value);
-          const v = Number(e.target.value);
-          if (e.target.value.trim() !== '' && Number.isFinite(v)) onChange(v);
+          // An emptied or unreadable field is NaN in the form, so the setup check names it and Start stays disabled.
+          const v = e.target.value.trim() === '' ? Number.NaN : Number(e.target.value);
+          onChange(Number.isFinite(v) ? v : Number.NaN);
         }}
       />
     </label>
@@ -192,6 +194,12 @@ function SetupCard() {
         <NumberField label="Stride" value={form.stride} onChange={(v) => st.setForm({ stride: v })} step={1} min={0} />
         <NumberField label="Seed" value={h.seed} onChange={hyper('seed')} step={1} />
         <NumberField label="Eval every" value={form.evalEvery} onChange={(v) => st.setForm({ evalEvery: v })} step={1} min={0} title="optimizer steps between evaluations; 0: at the end of each epoch" />
+        <label className="field" title="recompute each encoder layer in the backward pass instead of keeping its activations: far less memory for about a third more compute">
+          Grad checkpointing
+          <span className="check-line small">
+            <input type="checkbox" aria-label="Gradient checkpointing" checked={h.gradientCheckpointing} onChange={(e) => st.setHyper({ gradientCheckpointing: e.target.checked })} /> recompute layers
+          </span>
+        </label>
         <NumberField label="Checkpoint every" value={form.checkpointEvery} onChange={(v) => st.setForm({ checkpointEvery: v })} step={1} min={0} title="optimizer steps between checkpoints; 0: only on pause and when the page is hidden" />
       </div>
       <div className="row train-setup-foot">
@@ -215,6 +223,7 @@ function SetupCard() {
         <span className="small muted grow">
           effective batch {h.batchSize * h.gradAccumSteps}
           {model ? ` · attention scores ${formatBytes(scores)} per micro-batch` : ''}
+          {model ? ` · training memory ≈ ${formatBytes(estimateModel(model.config, h.batchSize, form.maxLength, { gradientCheckpointing: h.gradientCheckpointing }).trainingBytes)}` : ''}
           {backend?.adapter && form.backend === 'webgpu' ? ` (GPU buffer limit ${formatBytes(Math.min(backend.adapter.limits.maxStorageBufferBindingSize, backend.adapter.limits.maxBufferSize))})` : ''}
         </span>
       </div>
@@ -361,7 +370,7 @@ function RunCard({ run }: { run: RunInfo }) {
           <span>tf memory</span>
         </div>
         <div className="count">
-          <b>{lastEval ? `${formatMetric(lastEval.exact_match, 3)} / ${formatMetric(lastEval.f1, 3)}` : '–'}</b>
+          <b>{lastEval && lastEval.exact_match !== null && lastEval.f1 !== null ? `${formatPercent(lastEval.exact_match)} / ${formatPercent(lastEval.f1)}` : '–'}</b>
           <span>EM / F1</span>
         </div>
         <div className="count">

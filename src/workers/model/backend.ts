@@ -18,6 +18,8 @@ setThreadsCount(threadPlan.threads);
 
 const ORDER: BackendName[] = ['webgpu', 'wasm', 'cpu'];
 let info: BackendInfo | null = null;
+// Panels ask at once on load; one probe answers them all (two concurrent wasm initialisations break it).
+let probing: Promise<BackendInfo> | null = null;
 
 async function adapterInfo(): Promise<AdapterInfo | null> {
   const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
@@ -73,6 +75,11 @@ async function tryBackend(name: BackendName): Promise<string | null> {
 /** Finds what works and leaves the default selected: hardware WebGPU, then wasm, then cpu; never a software adapter. */
 export async function backendInfo(): Promise<BackendInfo> {
   if (info) return info;
+  probing ??= probe().finally(() => (probing = null));
+  return probing;
+}
+
+async function probe(): Promise<BackendInfo> {
   const available: BackendName[] = [];
   const unavailable: BackendInfo['unavailable'] = {};
   const adapter = await adapterInfo().catch(() => null);

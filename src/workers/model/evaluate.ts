@@ -5,23 +5,10 @@ import type { EvalApi, EvalRow, EvalRun, EvalRunInfo } from '../eval-api.js';
 import type { HandlerContext, Handlers } from '../protocol.js';
 import { StudioError } from '../protocol.js';
 import { backendInfo } from './backend.js';
+import { modelJob } from './jobs.js';
 import { newModelId, store, tokenizerFor, useModel } from './registry.js';
 
 type StoredRecord = Parameters<Awaited<ReturnType<typeof store>>['putRecord']>[0];
-
-/**
- * The registry keeps at most two models resident and disposes the oldest for a third, so two
- * requests using models at once could free one under the other: model work here runs one at a time.
- */
-let queue: Promise<unknown> = Promise.resolve();
-function exclusive<T>(ctx: HandlerContext, work: () => Promise<T>): Promise<T> {
-  const next = queue.then(() => {
-    ctx.checkCancelled();
-    return work();
-  });
-  queue = next.catch(() => undefined);
-  return next;
-}
 
 async function requireDataset(id: string): Promise<DatasetInfo> {
   const info = await (await store()).getDataset(id);
@@ -59,7 +46,7 @@ async function getRun(id: string): Promise<EvalRunInfo> {
 
 export const evalHandlers: Handlers<EvalApi> = {
   evaluate: ({ modelId, datasetId, settings }, ctx) =>
-    exclusive(ctx, async () => {
+    modelJob('an evaluation', ctx, async () => {
       const dataset = await requireDataset(datasetId);
       const squad = await readSquad(dataset, ctx);
       const { info, model } = await useModel(modelId);
@@ -142,7 +129,7 @@ export const evalHandlers: Handlers<EvalApi> = {
   },
 
   'example-logits': ({ runId, exampleId }, ctx) =>
-    exclusive(ctx, async () => {
+    modelJob('reading logits for the inspector', ctx, async () => {
       const run = await getRun(runId);
       const dataset = await requireDataset(run.datasetId);
       const s = await store();
@@ -184,7 +171,7 @@ export const evalHandlers: Handlers<EvalApi> = {
     }),
 
   answer: ({ modelId, context, question, maxLength, stride, topK }, ctx) =>
-    exclusive(ctx, async () => {
+    modelJob('a Playground answer', ctx, async () => {
       if (!question.trim()) throw new StudioError('invalid-input', 'Type a question first.');
       const { info, model } = await useModel(modelId);
       const tokenizer = tokenizerFor(info);

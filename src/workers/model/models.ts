@@ -2,6 +2,7 @@ import {
   BertConfigError,
   HubError,
   WeightsLoadError,
+  checkWeightsFit,
   hfFolderFiles,
   initBertParams,
   loadHubModel,
@@ -19,6 +20,7 @@ import { vocabSourceText } from '../vocab-source.js';
 import { backendInfo, setBackend } from './backend.js';
 import { calibrateBackends } from './calibrate.js';
 import { refuseWhileRunning } from './train.js';
+import { modelJob, refuseDuringModelJob } from './jobs.js';
 import { deleteModel, getModelInfo, listModels, readParams, releaseAll, saveModel, store } from './registry.js';
 
 const decoder = new TextDecoder();
@@ -84,13 +86,15 @@ export const modelHandlers: Handlers<ModelApi> = {
 
   async 'calibrate-backends'({ modelId, backends }, ctx) {
     refuseWhileRunning();
+    refuseDuringModelJob('measure the backends');
     releaseAll();
     return calibrateBackends(modelId, backends, ctx);
   },
 
   async 'set-backend'({ backend }) {
-    // A run's tensors live on the backend it started on.
+    // A run's tensors live on the backend it started on; an evaluation's on the current one.
     refuseWhileRunning();
+    refuseDuringModelJob('switch the backend');
     releaseAll();
     return setBackend(backend);
   },
@@ -165,6 +169,7 @@ export const modelHandlers: Handlers<ModelApi> = {
     const sized = { ...config, vocab_size: size };
     let params;
     try {
+      checkWeightsFit(sized);
       params = initBertParams(sized, seed);
     } catch (err) {
       loadError(err, 'Could not initialise the model');
@@ -180,10 +185,11 @@ export const modelHandlers: Handlers<ModelApi> = {
     return next;
   },
 
-  async 'delete-model'({ id }) {
+  // Queued behind an evaluation or answer, which may be using this model's tensors.
+  'delete-model': ({ id }, ctx) => modelJob('deleting a model', ctx, async () => {
     await deleteModel(id);
     return null;
-  },
+  }),
 
   async 'export-model'({ id }) {
     const info = await getModelInfo(id);

@@ -21,6 +21,7 @@ import {
   type TrainEvent,
 } from '../train-api.js';
 import { backendInfo, setBackend, tf } from './backend.js';
+import { refuseDuringModelJob } from './jobs.js';
 import { getModelInfo, newModelId, readParams, releaseAll, saveModel, store } from './registry.js';
 import { checkpointBytes, deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './train-checkpoint.js';
 import { METRIC_CHUNK, MetricSeries, metricsToCsv, metricsToJson } from './train-metrics.js';
@@ -75,6 +76,12 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** How the stored windows name the tokenizer to people: the key above is for lookups only. */
+function vocabLabel(vocab: string): string {
+  const tokens = vocab.split('\n').filter((line) => line.trim() !== '').length;
+  return `the model's vocabulary (${tokens.toLocaleString('en-US')} tokens)`;
+}
+
 function vocabKey(vocab: string): string {
   return `vocab:${vocab.length}:${hashString(vocab).toString(16)}`;
 }
@@ -93,7 +100,7 @@ async function featureSet(dataset: DatasetInfo, tokenizer: BertTokenizer, vocab:
       await store(),
       dataset,
       tokenizer,
-      { key, tokenizerLabel: `${vocabKey(vocab)} (model vocabulary)`, lowercase, maxLength: setup.maxLength, stride: setup.stride, maxPositionEmbeddings: maxPositions },
+      { key, tokenizerLabel: vocabLabel(vocab), lowercase, maxLength: setup.maxLength, stride: setup.stride, maxPositionEmbeddings: maxPositions },
       ctx,
     );
     return info;
@@ -180,6 +187,8 @@ interface ActiveRun {
   metrics: MetricSeries;
   /** Metric chunks before this index are stored and final. */
   storedChunks: number;
+  /** When the metrics were last written (Date.now()). */
+  flushedAt: number;
   evals: EvalPoint[];
   extras: RunExtras;
   evalData: { squad: SquadFile; features: TrainFeatures | null } | null;
@@ -193,6 +202,7 @@ interface ActiveRun {
 }
 
 let active: ActiveRun | null = null;
+const METRIC_FLUSH_MS = 5000;
 
 async function putRun(info: RunInfo): Promise<void> {
   info.updatedAt = Date.now();
@@ -211,6 +221,7 @@ async function flushMetrics(run: ActiveRun): Promise<void> {
   }
   // Only full chunks are final; the last partial one is rewritten on the next flush.
   run.storedChunks = Math.floor(total / METRIC_CHUNK);
+  run.flushedAt = Date.now();
   run.extras.evals = run.evals;
   await s.putRecord(run.extras);
 }
@@ -381,12 +392,17 @@ function disposeRun(run: ActiveRun): void {
 
 async function finish(run: ActiveRun, status: 'completed' | 'stopped'): Promise<void> {
   const { trainer, info } = run;
+  // The last evaluation and the model save can take a while: the logged steps and the step count are
+  // stored first, so a page closed meanwhile keeps them (the run then reads as interrupted, not empty).
+  info.reason = `${status === 'stopped' ? 'Stopping' : 'Finishing'} at step ${trainer.stepsTaken}: ${run.evalData && run.lastEvalStep !== trainer.stepsTaken ? 'a last evaluation, then ' : ''}saving the model…`;
+  await flushMetrics(run);
+  await putRun(info);
   if (run.evalData && run.lastEvalStep !== trainer.stepsTaken && trainer.stepsTaken > 0) await evaluateRun(run);
   const modelInfo = await getModelInfo(info.setup.modelId).catch(() => null);
   const saved = await saveModel(
     {
       label: `${info.modelLabel} · ${info.label} (step ${trainer.stepsTaken})`,
-      source: { kind: 'run', runId: info.id, step: trainer.stepsTaken },
+      source: { kind: 'run', runId: info.id, step: trainer.stepsTaken, maxLength: info.setup.maxLength, stride: info.setup.stride },
       config: info.config,
       vocab: run.extras.vocab,
       lowercase: run.extras.lowercase,
@@ -442,7 +458,8 @@ async function loop(run: ActiveRun): Promise<void> {
       lastEpoch = epoch;
       if (evalDue && !trainer.done) await evaluateRun(run);
       if ((setup.checkpointEvery > 0 && m.step % setup.checkpointEvery === 0) || run.checkpointWaiters.length > 0) await checkpoint(run);
-      else if (m.step % 500 === 0) await flushMetrics(run);
+      // Logged steps reach storage every few seconds, so a closed page loses little of the curves.
+      else if (m.step % 500 === 0 || Date.now() - run.flushedAt > METRIC_FLUSH_MS) await flushMetrics(run);
       await yieldToMessages();
     }
     await finish(run, 'completed');
@@ -525,6 +542,8 @@ function releaseHeld(): void {
 
 async function startRun(setup: RunSetup, label: string | undefined, ctx: HandlerContext): Promise<StartResult> {
   refuseWhileRunning();
+  // Starting may switch the backend, which frees the tensors of the models an evaluation is using.
+  refuseDuringModelJob('start a run');
   releaseHeld();
   const modelInfo = await getModelInfo(setup.modelId);
   if (!modelInfo.vocab) throw new StudioError('invalid-input', `The model “${modelInfo.label}” has no vocabulary (vocab.txt); load one with it to train.`);
@@ -545,6 +564,8 @@ async function startRun(setup: RunSetup, label: string | undefined, ctx: Handler
     throw new StudioError('invalid-input', message(err));
   }
   const refused = await probeOrRefuse(model, data.features, setup, ctx);
+  // A cancel sent during the step (which holds the thread) is delivered once the worker yields.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   if (refused || ctx.signal.aborted) {
     trainer.dispose();
     model.dispose();
@@ -586,6 +607,7 @@ async function startRun(setup: RunSetup, label: string | undefined, ctx: Handler
     tokenizer: data.tokenizer,
     metrics: new MetricSeries(),
     storedChunks: 0,
+    flushedAt: Date.now(),
     evals: [],
     extras,
     evalData: data.evalData,
@@ -613,6 +635,7 @@ async function resumeRun(runId: string, backend: BackendName | undefined, ctx: H
     return { kind: 'started', run: { ...active.info } };
   }
   refuseWhileRunning();
+  refuseDuringModelJob('resume a run');
   const lostDevice = active?.info.id === runId && !!active.deviceLost;
   releaseHeld();
   const s = await store();
@@ -643,6 +666,8 @@ async function resumeRun(runId: string, backend: BackendName | undefined, ctx: H
     throw new StudioError('invalid-input', `The checkpoint does not fit the data any more: ${message(err)}`);
   }
   const refused = await probeOrRefuse(model, data.features, setup, ctx);
+  // A cancel sent during the step (which holds the thread) is delivered once the worker yields.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   if (refused || ctx.signal.aborted) {
     trainer.dispose();
     model.dispose();
@@ -661,6 +686,7 @@ async function resumeRun(runId: string, backend: BackendName | undefined, ctx: H
     tokenizer: data.tokenizer,
     metrics: series,
     storedChunks: Math.floor(series.count / METRIC_CHUNK),
+    flushedAt: Date.now(),
     evals: evals.filter((e) => e.step <= state.step),
     extras,
     evalData: data.evalData,
@@ -694,7 +720,7 @@ async function listRuns(): Promise<RunInfo[]> {
       r.reason =
         r.checkpointStep !== null
           ? `The page closed while training at step ${r.step}; resume continues from the checkpoint of step ${r.checkpointStep}.`
-          : 'The page closed before the first checkpoint; start the run again.';
+          : `The page closed at step ${r.step}, before the first checkpoint: its logged steps are kept, its weights are not; start the run again.`;
       await (await store()).putRecord(asRecord(r));
     }
   }
@@ -774,7 +800,7 @@ export const trainHandlers: Handlers<TrainApi> = {
       const saved = await saveModel(
         {
           label: `${info.modelLabel} · ${info.label} (step ${state.step})`,
-          source: { kind: 'run', runId, step: state.step },
+          source: { kind: 'run', runId, step: state.step, maxLength: info.setup.maxLength, stride: info.setup.stride },
           config: info.config,
           vocab: extras.vocab,
           lowercase: extras.lowercase,

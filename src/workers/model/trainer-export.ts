@@ -46,6 +46,7 @@ function hyperparametersOf(runConfig: Record<string, any> | null, config: RunInf
     beta1: n('adam_beta1', d.beta1),
     beta2: n('adam_beta2', d.beta2),
     eps: n('adam_epsilon', d.eps),
+    gradientCheckpointing: h.gradient_checkpointing === true,
   };
 }
 

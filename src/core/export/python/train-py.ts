@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 from safetensors.torch import load_file
-from torch.utils.data import Dataset, SequentialSampler
+from torch.utils.data import Dataset, Sampler, SequentialSampler
 from transformers import Trainer, TrainingArguments
 
 import task
@@ -42,19 +42,41 @@ class WindowDataset(Dataset):
         return {c: t[i] for c, t in self.columns.items()}
 
 
-class StudioTrainer(Trainer):
-    """Trainer with the studio's two conventions that differ from the defaults."""
+class StudioOrderSampler(Sampler):
+    """The studio's shuffled order: row e of order is the permutation of epoch e."""
 
-    def __init__(self, *args, shuffle=True, **kwargs):
+    def __init__(self, order):
+        self.order = order
+        self.epoch = 0
+
+    def set_epoch(self, epoch):
+        self.epoch = epoch
+
+    def __len__(self):
+        return self.order.shape[1]
+
+    def __iter__(self):
+        perm = self.order[min(self.epoch, self.order.shape[0] - 1)]
+        self.epoch += 1
+        return iter(perm.tolist())
+
+
+class StudioTrainer(Trainer):
+    """Trainer with the studio's conventions where they differ from the defaults."""
+
+    def __init__(self, *args, shuffle=True, order=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.shuffle = shuffle
+        self.order = order
         # The loss is the mean over each micro-batch's rows, averaged over the step's micro-batches.
         self.model_accepts_loss_kwargs = False
 
     def _get_train_sampler(self, *args, **kwargs):
-        if self.shuffle:
-            return super()._get_train_sampler(*args, **kwargs)
-        return SequentialSampler(self.train_dataset)
+        if not self.shuffle:
+            return SequentialSampler(self.train_dataset)
+        if self.order is not None:
+            return StudioOrderSampler(self.order)
+        return super()._get_train_sampler(*args, **kwargs)
 
     def get_decay_parameter_names(self, model):
         # The studio decays every weight except biases and LayerNorm parameters.
@@ -91,6 +113,9 @@ def main():
     model = task.load_model(source, **overrides)
 
     train_dataset = WindowDataset(HERE / cfg["data"]["train_file"], task.COLUMNS)
+    order = None
+    if hp["shuffle"] and cfg["data"].get("train_order"):
+        order = load_file(str(HERE / cfg["data"]["train_order"]))["order"]
     eval_dataset = None
     if cfg["data"].get("eval_file") and not args.no_eval:
         eval_dataset = WindowDataset(HERE / cfg["data"]["eval_file"], task.COLUMNS)
@@ -137,6 +162,7 @@ def main():
         eval_dataset=eval_dataset,
         compute_metrics=task.metrics(HERE, cfg) if eval_dataset is not None else None,
         shuffle=hp["shuffle"],
+        order=order,
     )
     trainer.train()
     state = trainer.state

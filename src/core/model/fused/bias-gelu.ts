@@ -80,6 +80,8 @@ const GELU_WGSL = `
 export const BIAS_GELU = defineFusedKernel({
   name: 'BertBiasGelu',
   inputNames: ['x', 'bias'],
+  // On wasm the JS erf loop runs ~0.65x the speed of wasm's own elementwise ops.
+  backends: ['cpu', 'webgpu'],
   outputShapes: (shapes) => [shapes[0]],
   host: hostForward,
   webgpu(backend, inputs, attrs) {
@@ -94,6 +96,7 @@ export const BIAS_GELU = defineFusedKernel({
 export const BIAS_GELU_GRAD = defineFusedKernel({
   name: 'BertBiasGeluGrad',
   inputNames: ['dy', 'x', 'bias'],
+  backends: ['cpu', 'webgpu'],
   outputShapes: (shapes) => [shapes[1], shapes[2]],
   host: hostBackward,
   webgpu(backend, inputs, attrs) {

@@ -23,7 +23,14 @@ export interface FusedKernelDef {
   outputShapes(shapes: number[][], attrs: KernelAttrs): number[][];
   host(inputs: (HostInput | undefined)[], outputs: Float32Array[], attrs: KernelAttrs): void;
   webgpu(backend: GpuBackend, inputs: MaybeInfo[], attrs: KernelAttrs): tf.TensorInfo[];
+  /**
+   * Backends to register for (default all three). A JS loop over the wasm heap loses to wasm's
+   * SIMD kernels on exp/erf-heavy elementwise work, so such ops leave wasm to the composite.
+   */
+  backends?: FusedBackend[];
 }
+
+export type FusedBackend = 'cpu' | 'wasm' | 'webgpu';
 
 interface CpuBackendLike {
   data: { get(dataId: tf.DataId): { values: Float32Array | Int32Array } };
@@ -84,12 +91,13 @@ const defined = new Map<string, FusedKernelDef>();
 export function defineFusedKernel(def: FusedKernelDef): FusedKernelDef {
   if (defined.has(def.name)) return defined.get(def.name)!;
   defined.set(def.name, def);
-  const kernels: [string, (args: KernelArgs) => tf.TensorInfo[]][] = [
+  const kernels: [FusedBackend, (args: KernelArgs) => tf.TensorInfo[]][] = [
     ['cpu', cpuKernel(def)],
     ['wasm', wasmKernel(def)],
     ['webgpu', gpuKernel(def)],
   ];
   for (const [backendName, kernelFunc] of kernels) {
+    if (def.backends && !def.backends.includes(backendName)) continue;
     if (tf.getKernel(def.name, backendName)) continue;
     tf.registerKernel({ kernelName: def.name, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
   }

@@ -1,0 +1,130 @@
+// `train --task mrpc --model DIR --train FILE ... --log LOG.jsonl --out DIR`, and `train --task mrpc
+// --resume DIR`: fine-tunes BertForSequenceClassification with the core Trainer and run loop, dynamic
+// padding (optionally --group-by-length), checkpoints in DIR/checkpoint, a Hugging Face folder in DIR.
+import { createWriteStream } from 'node:fs';
+import { intOption, parseArgs, required } from '../../args.js';
+import { backendReport, chooseBackend, parseThreads, setupBackend } from '../../backend.js';
+import { readCheckpoint, writeCheckpoint } from '../../checkpoint-dir.js';
+import { writeModelDir } from '../../model-io.js';
+import { lengthGroupedOrder, paddingCost } from '../../../src/core/features/batcher.js';
+import { hfFolderFiles } from '../../../src/core/model/index.js';
+import { featurizePairs, goldLabels, mrpcTask, pairLogits, pairTrainData, predictedLabels, scorePairs } from '../../../src/core/tasks/mrpc/index.js';
+import { SeededRng, Trainer, evaluateDataLoss, runTrainer } from '../../../src/core/train/index.js';
+import { TRAIN_FLAGS, chooseTokenizer, hyperparameterOverrides, stepsOption } from '../train-setup.js';
+import { classifierOf, loadClassifierFolder, maxLengthOption, readPairs } from './common.js';
+
+const FLAGS = [...TRAIN_FLAGS, 'group-by-length'];
+
+export async function run(argv: string[]): Promise<number> {
+  const first = parseArgs(argv, FLAGS);
+  const resumeDir = first.values.get('resume');
+  const resumed = resumeDir ? await readCheckpoint(resumeDir) : null;
+  // A resumed run takes its whole setup from the command that started it.
+  const args = resumed ? resumed.runArgs : argv;
+  const p = resumed ? parseArgs(args, FLAGS) : first;
+  const modelDir = required(p, 'model');
+  const logPath = required(p, 'log');
+  const outDir = required(p, 'out');
+  const backendFlag = first.values.get('backend') ?? p.values.get('backend');
+  const threads = parseThreads(first.values.get('threads') ?? p.values.get('threads'));
+  const { maxSteps, epochs } = stepsOption(p);
+  const overrides = hyperparameterOverrides(p, maxSteps, epochs);
+  if (p.flags.has('group-by-length')) overrides.groupByLength = true;
+  const evalEvery = intOption(p, 'eval-every', 0);
+  const checkpointEvery = intOption(p, 'checkpoint-every', 0);
+  const stopAt = intOption(first, 'stop-at', 0);
+
+  const folder = await loadClassifierFolder(modelDir, { seed: overrides.seed ?? 42 });
+  const config = folder.loaded.config;
+  const tok = await chooseTokenizer(p, modelDir);
+  if (tok.tokenizer.vocabSize > config.vocab_size) {
+    throw new Error(`the tokenizer has ${tok.tokenizer.vocabSize} tokens but the model's vocab_size is ${config.vocab_size}; use the model's own vocabulary`);
+  }
+  const maxLength = maxLengthOption(p, config);
+  const trainFeatures = featurizePairs(tok.tokenizer, await readPairs(p, required(p, 'train'), 'training data', { needLabels: true }), maxLength);
+  const evalPath = p.values.get('eval');
+  const evalExamples = evalPath ? await readPairs(p, evalPath, 'evaluation data', { needLabels: true }) : null;
+  const evalFeatures = evalExamples ? featurizePairs(tok.tokenizer, evalExamples, maxLength) : null;
+  const padId = tok.tokenizer.padId;
+
+  const { backend, why: backendWhy } = await chooseBackend(backendFlag);
+  await setupBackend(backend, { threads });
+  console.error(await backendReport(backend, backendWhy));
+  const model = classifierOf(folder);
+  const trainer = new Trainer(model, pairTrainData(trainFeatures, padId), overrides);
+  if (resumed) trainer.restore(resumed.state);
+  const o = trainer.options;
+  // What one epoch pads, in the order the run draws (a seeded shuffle, or the file's order) and grouped by length.
+  const order = o.shuffle ? new SeededRng(o.seed).permutation(trainFeatures.count) : Int32Array.from({ length: trainFeatures.count }, (_, i) => i);
+  const plain = paddingCost(order, trainFeatures.lengths, o.batchSize);
+  const grouped = paddingCost(lengthGroupedOrder(order, trainFeatures.lengths, o.batchSize), trainFeatures.lengths, o.batchSize);
+  console.log(`tokenizer: ${tok.source}`);
+  console.log(
+    `${trainFeatures.count} pairs (max_length ${maxLength}, ${trainFeatures.truncated} truncated); ${trainer.totalSteps} steps of ${o.batchSize} x ${o.gradAccumSteps}, ` +
+      `lr ${o.learningRate}, warmup ${trainer.warmupSteps}, weight decay ${o.weightDecay}, seed ${o.seed}, backend ${backend}` +
+      `${o.groupByLength ? ', grouped by length' : ''}${resumed ? `; resumed at step ${trainer.stepsTaken}` : ''}`,
+  );
+  console.log(
+    `dynamic padding: ${plain.padding} padding tokens per epoch for ${plain.tokens} real ones; grouped by length ${grouped.padding}` +
+      ` (${o.groupByLength ? 'on' : 'off'}: ${plain.padding - grouped.padding} fewer)`,
+  );
+
+  const log = createWriteStream(logPath, { flags: resumed ? 'a' : 'w' });
+  const writeLine = (obj: object) => log.write(`${JSON.stringify(obj)}\n`);
+  const t0 = performance.now();
+  const every = Math.max(1, Math.round(trainer.totalSteps / 20));
+  const evaluate = evalFeatures
+    ? async () => {
+        const evalLoss = await evaluateDataLoss(model, pairTrainData(evalFeatures, padId), o.batchSize);
+        const labels = predictedLabels(await pairLogits(model, evalFeatures, padId, 32));
+        const s = scorePairs(goldLabels(evalExamples!), new Map(evalFeatures.ids.map((id, r) => [id, labels[r]])));
+        return { eval_loss: evalLoss, eval_accuracy: s.accuracy, eval_f1: s.f1 };
+      }
+    : undefined;
+  const summary = await runTrainer(trainer, {
+    evalEvery,
+    checkpointEvery,
+    evaluate,
+    onStep: (m) => {
+      writeLine(m);
+      if (m.step % every === 0 || m.step === trainer.totalSteps) {
+        console.log(`step ${m.step}/${trainer.totalSteps} epoch ${m.epoch.toFixed(2)} loss ${m.loss.toFixed(4)} lr ${m.lr.toExponential(2)} grad_norm ${m.grad_norm.toFixed(3)}`);
+      }
+      if (m.pause_advised) console.error(`step ${m.step}: ${m.advice}`);
+    },
+    onEval: (step, epoch, scores) => {
+      writeLine({ step, epoch, ...scores });
+      console.log(`step ${step}: ${Object.entries(scores).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+    },
+    checkpoint: (state) => writeCheckpoint(outDir, state, args),
+    shouldStop: () => stopAt > 0 && trainer.stepsTaken >= stopAt,
+  });
+  await new Promise<void>((resolve, reject) => log.end((err?: Error | null) => (err ? reject(err) : resolve())));
+
+  const params = await model.toHostParams();
+  trainer.dispose();
+  model.dispose();
+  const files = hfFolderFiles(config, params, { vocab: tok.vocabText, doLowerCase: tok.lowercase, modelMaxLength: config.max_position_embeddings }, mrpcTask.configJson(folder.labels));
+  for (const path of await writeModelDir(outDir, files)) console.log(`wrote ${path}`);
+  console.log(
+    JSON.stringify({
+      task: 'mrpc',
+      out: outDir,
+      log: logPath,
+      steps: summary.steps,
+      total_steps: summary.totalSteps,
+      ended_by: summary.endedBy,
+      resumed_from: resumed ? resumed.state.step : null,
+      train_pairs: trainFeatures.count,
+      padding_tokens_per_epoch: o.groupByLength ? grouped.padding : plain.padding,
+      padding_saved_by_grouping: plain.padding - grouped.padding,
+      final_loss: summary.last?.loss ?? null,
+      mean_loss: summary.meanLoss,
+      skipped_steps: summary.skipped,
+      ...(summary.finalScores ?? {}),
+      seconds: (performance.now() - t0) / 1000,
+      backend,
+    }),
+  );
+  return summary.endedBy === 'non-finite' ? 1 : 0;
+}
