@@ -1,8 +1,8 @@
-// `npx tsx scripts/fit-memory-estimate.ts`: measures one Trainer step's peak (profileTrainStep, cpu)
+// `npx tsx scripts/fit-memory-estimate.ts`: measures one Trainer step's peak (profileTrainStep; cpu, or BACKEND=wasm)
 // over small configs that vary every term of the Model panel's memory estimate, fits the activation
 // coefficients by relative least squares and prints them for ACTIVATION_FIT in
 // src/core/model/estimate.ts. Rerun it when the model's ops change how much a step holds.
-import * as tf from '@tensorflow/tfjs';
+import { type BackendName, setupBackend } from '../cli/backend.js';
 import { BERT_DEFAULTS, BertForQuestionAnswering } from '../src/core/model/index.js';
 import { Trainer, profileTrainStep } from '../src/core/train/index.js';
 
@@ -64,7 +64,7 @@ function fit(rows: number[][], ys: number[]): number[] {
   return c;
 }
 
-await tf.setBackend('cpu');
+await setupBackend((process.env.BACKEND ?? 'cpu') as BackendName);
 const F32 = 4;
 for (const checkpointed of [false, true]) {
   const rows: number[][] = [];

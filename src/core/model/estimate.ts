@@ -61,8 +61,8 @@ export function checkWeightsFit(config: BertConfig, limitBytes = MAX_WEIGHT_BYTE
  * backward pass; with it, one checkpoint per layer plus one layer being recomputed.
  */
 export const ACTIVATION_FIT = {
-  plain: { perLayerTH: 88.0, perLayerTI: 19.7, perLayerS: 13.8, embeddingTH: 33.0 },
-  checkpointed: { perLayerTH: 1, layerTH: 89.2, layerTI: 15.1, layerS: 13.1 },
+  plain: { perLayerTH: 14.8, perLayerTI: 3.6, perLayerS: 6.2, embeddingTH: 13.3 },
+  checkpointed: { perLayerTH: 1, layerTH: 28, layerTI: 4.3, layerS: 5.5 },
 } as const;
 
 /**
