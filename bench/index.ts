@@ -8,3 +8,5 @@ for (const [name, load] of Object.entries(benchmarks)) {
   const mod = await load();
   await mod.run();
 }
+// The threaded wasm backend's pthread workers keep Node's event loop alive after the last figure.
+process.exit(0);

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { DEMO_DATASET } from '../src/core/squad/demo.js';
-import { SHARED_DATA, screenshot } from './helpers.js';
+import { SHARED_DATA, overflow, screenshot } from './helpers.js';
 
 test.setTimeout(300_000);
 
@@ -23,31 +23,6 @@ function makeModelFolder(dir: string): string {
   fs.copyFileSync(path.join(SHARED_DATA, 'vocab', 'bert-base-uncased-vocab.txt'), path.join(folder, 'vocab.txt'));
   fs.writeFileSync(path.join(folder, 'tokenizer_config.json'), JSON.stringify({ do_lower_case: true }));
   return folder;
-}
-
-/** What sticks out sideways: the page's own scroll, and any button or field cut by its container. */
-async function overflow(page: Page) {
-  return page.evaluate(() => {
-    const cut: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>('main button, main select, main input, nav button')) {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || el.closest('[hidden]')) continue;
-      const label = `${el.tagName.toLowerCase()} “${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 30)}”`;
-      if (r.right > innerWidth + 0.5 || r.left < -0.5) cut.push(`${label} at x ${Math.round(r.left)}..${Math.round(r.right)}`);
-      else if (el.tagName === 'BUTTON' && el.scrollWidth > el.clientWidth + 1) cut.push(`${label} text clipped`);
-      else {
-        // Clipped by an ancestor that hides overflow (a button cut to "Toke").
-        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-          const s = getComputedStyle(a);
-          if (s.overflowX === 'visible') continue;
-          const ar = a.getBoundingClientRect();
-          if (s.overflowX === 'hidden' && (r.right > ar.right + 1 || r.left < ar.left - 1)) cut.push(`${label} clipped by its container`);
-          break;
-        }
-      }
-    }
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth, cut };
-  });
 }
 
 test('every panel fits 1280x800 and 1440x900 with long model, dataset and vocabulary names', async ({ page }, testInfo) => {

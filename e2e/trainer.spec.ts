@@ -95,7 +95,7 @@ test('imports a Trainer output folder: the model joins the models and its curves
   await row.click();
   await expect(page.getByTestId('run-card')).toContainText('Hugging Face Trainer');
   await expect(page.getByTestId('run-step')).toHaveText('8 / 8');
-  await expect(page.getByTestId('run-card')).toContainText('60 / 60');
+  await expect(page.getByTestId('run-card')).toContainText('60.00% / 60.00%');
   const loss = page.getByTestId('chart-loss');
   await expect(loss.locator('canvas')).toHaveCount(1);
   await expect(loss.locator('.u-legend .u-series').nth(1).locator('.u-value')).toHaveText(/^2\.49/);

@@ -11,7 +11,7 @@ import { build, preview } from 'vite';
 import { findChromium } from '../../scripts/chromium.mjs';
 import type { SetupInfo } from '../browser/protocol.js';
 import { type BackendPlan, runTrainBench } from './driver.js';
-import { type TrainConfig, type TrainResult, parseConfigs, positiveInt } from './measure.js';
+import { SEQ_LENGTH, type TrainConfig, type TrainResult, parseConfigs, positiveInt } from './measure.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -61,7 +61,7 @@ export async function run(): Promise<void> {
           `hardwareConcurrency ${info.hardwareConcurrency}, wasm SIMD ${info.simd}, wasm threads supported ${info.threadsSupported}, ${info.threads} thread(s)${info.adapter ? `, ${info.adapter}` : ''}`;
         return { describe, torchDevice: 'cpu', torchThreads: name === 'wasm' ? info.threads : info.hardwareConcurrency, matmulGflops: info.matmulGflops };
       },
-      configs: (): TrainConfig[] => parseConfigs(process.env.BENCH_CONFIGS ?? (name === 'wasm' ? 'tiny:8,mini:8,small:8' : 'tiny:1'), 8, steps),
+      configs: (): TrainConfig[] => parseConfigs(process.env.BENCH_CONFIGS ?? (name === 'wasm' ? 'tiny:8,mini:8,small:8' : 'tiny:1'), 8, steps, positiveInt(process.env.BENCH_SEQ, SEQ_LENGTH, 'BENCH_SEQ')),
       measure: (config) => call<TrainResult>({ kind: 'measure', config }),
     }));
     await runTrainBench({

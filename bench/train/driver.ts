@@ -1,7 +1,7 @@
 // Runs the training benchmark on a list of backends and prints ours next to PyTorch for the same
 // configs: shared by `npm run bench -- train` and the GPU pack's bundle.
 import type { TrainConfig, TrainResult } from './measure.js';
-import { SEQ_LENGTH, matmulGflops, measureTraining } from './measure.js';
+import { matmulGflops, measureTraining } from './measure.js';
 import { TorchBench, type TorchResult, torchUnavailable } from './pytorch.js';
 import { type Row, formatTable, topKernels } from './table.js';
 
@@ -24,7 +24,7 @@ export interface DriverOptions {
 
 export async function runTrainBench(opts: DriverOptions): Promise<Row[]> {
   const log = opts.log ?? ((line: string) => console.log(line));
-  log(`Training step (forward + backward + clip + AdamW), seq ${SEQ_LENGTH}, dropout on, vocab 30522, fp32.`);
+  log('Training step (forward + backward + clip + AdamW), dropout on, vocab 30522, fp32.');
   log('TFLOP/s = estimateModel().trainingStepFlops / step time; kernels and peak MB from one step under tf.profile.');
   let why = opts.torchScript ? torchUnavailable(opts.python) : 'skipped (BENCH_TORCH=0)';
   if (why) log(`PyTorch: ${why}`);
@@ -57,7 +57,7 @@ export async function runTrainBench(opts: DriverOptions): Promise<Row[]> {
         log(`${plan.name}: skipped (${err instanceof Error ? err.message : String(err)})`);
         continue;
       }
-      log(`${plan.name}: ${info.describe}; 1024^3 matmul ${(info.matmulGflops ?? (await matmulGflops())).toFixed(1)} GFLOP/s`);
+      log(`${plan.name}: ${info.describe}; 1024^3 matmul ${(info.matmulGflops ?? (await matmulGflops())).toPrecision(3)} GFLOP/s`);
       for (const config of plan.configs()) {
         let ours: TrainResult;
         try {
@@ -67,7 +67,7 @@ export async function runTrainBench(opts: DriverOptions): Promise<Row[]> {
           continue;
         }
         log(
-          `  ${config.preset} batch ${config.batch}: ${ours.samplesPerS.toPrecision(3)} samples/s, ${ours.kernels} kernels, ` +
+          `  ${config.preset} batch ${config.batch} seq ${config.seq}: ${ours.samplesPerS.toPrecision(3)} samples/s, ${ours.kernels} kernels, ` +
             `peak ${(ours.peakBytes / 2 ** 20).toFixed(0)} MB (${topKernels(ours.kernelsByName)})`,
         );
         let torch: TorchResult | undefined;

@@ -4,12 +4,15 @@ import * as tf from '@tensorflow/tfjs';
 import { BERT_PRESETS, type BertPresetName, BertForQuestionAnswering, QA_OUTPUTS_BIAS, estimateModel } from '../../src/core/model/index.js';
 import { SeededRng, Trainer, type TrainFeatures, profileTrainStep } from '../../src/core/train/index.js';
 
+/** The sequence length of every figure unless BENCH_SEQ says otherwise (kernel counts do not depend on it). */
 export const SEQ_LENGTH = 384;
 export const PRESET_NAMES: BertPresetName[] = ['tiny', 'mini', 'small', 'base'];
 
 export interface TrainConfig {
   preset: BertPresetName;
   batch: number;
+  /** Tokens per window. */
+  seq: number;
   /** Timed steps, after one warm-up step and one profiled step. */
   steps: number;
 }
@@ -26,7 +29,8 @@ export interface TrainResult extends TrainConfig {
 }
 
 /** Parses `tiny:8,base:16` (batch after the colon, else `defaultBatch`) into configs; throws naming the bad item. */
-export function parseConfigs(spec: string, defaultBatch: number, steps: number): TrainConfig[] {
+export function parseConfigs(spec: string, defaultBatch: number, steps: number, seq = SEQ_LENGTH): TrainConfig[] {
+  if (!Number.isInteger(seq) || seq < 8 || seq > 512) throw new Error(`sequence length must be an integer in 8..512, got ${seq}`);
   return spec
     .split(',')
     .map((s) => s.trim())
@@ -36,7 +40,7 @@ export function parseConfigs(spec: string, defaultBatch: number, steps: number):
       if (!(PRESET_NAMES as string[]).includes(name)) throw new Error(`bench config "${item}": unknown preset "${name}" (one of ${PRESET_NAMES.join(', ')})`);
       const batch = batchText === undefined ? defaultBatch : Number(batchText);
       if (!Number.isInteger(batch) || batch < 1) throw new Error(`bench config "${item}": batch must be a positive integer`);
-      return { preset: name as BertPresetName, batch, steps };
+      return { preset: name as BertPresetName, batch, seq, steps };
     });
 }
 
@@ -47,13 +51,13 @@ export function positiveInt(text: string | undefined, fallback: number, name: st
   return n;
 }
 
-/** Random SQuAD-shaped windows: question in the first 32 tokens, answers inside the context. */
-export function randomFeatures(count: number, vocab: number, seed: number): TrainFeatures {
-  const L = SEQ_LENGTH;
+/** Random SQuAD-shaped windows: a question in the first L/12 tokens, 4-token answers inside the context. */
+export function randomFeatures(count: number, L: number, vocab: number, seed: number): TrainFeatures {
+  const q = Math.floor(L / 12);
   const rng = new SeededRng(seed);
   const inputIds = Int32Array.from({ length: count * L }, () => Math.floor(rng.next() * vocab));
-  const tokenTypeIds = Int32Array.from({ length: count * L }, (_, i) => (i % L >= 32 ? 1 : 0));
-  const startPositions = Int32Array.from({ length: count }, () => 32 + Math.floor(rng.next() * 300));
+  const tokenTypeIds = Int32Array.from({ length: count * L }, (_, i) => (i % L >= q ? 1 : 0));
+  const startPositions = Int32Array.from({ length: count }, () => q + Math.floor(rng.next() * (L - q - 4)));
   return {
     count,
     length: L,
@@ -65,8 +69,8 @@ export function randomFeatures(count: number, vocab: number, seed: number): Trai
   };
 }
 
-export function trainingFlops(preset: BertPresetName, batch: number): number {
-  return estimateModel(BERT_PRESETS[preset], batch, SEQ_LENGTH).trainingStepFlops;
+export function trainingFlops(preset: BertPresetName, batch: number, seq: number): number {
+  return estimateModel(BERT_PRESETS[preset], batch, seq).trainingStepFlops;
 }
 
 /**
@@ -76,7 +80,7 @@ export function trainingFlops(preset: BertPresetName, batch: number): number {
 export async function measureTraining(config: TrainConfig): Promise<TrainResult> {
   const model = BertForQuestionAnswering.init({ ...BERT_PRESETS[config.preset] }, 0);
   const total = config.steps + 2;
-  const trainer = new Trainer(model, randomFeatures(config.batch * total, model.config.vocab_size, 1), {
+  const trainer = new Trainer(model, randomFeatures(config.batch * total, config.seq, model.config.vocab_size, 1), {
     batchSize: config.batch,
     maxSteps: total,
     shuffle: false,
@@ -94,7 +98,7 @@ export async function measureTraining(config: TrainConfig): Promise<TrainResult>
       ...config,
       samplesPerS: (config.batch * 1000) / stepMs,
       stepMs,
-      tflops: trainingFlops(config.preset, config.batch) / stepMs / 1e9,
+      tflops: trainingFlops(config.preset, config.batch, config.seq) / stepMs / 1e9,
       kernels: profile.kernelCount,
       peakBytes: profile.peakBytes,
       kernelsByName: profile.kernelsByName,

@@ -3,15 +3,17 @@
 //   BENCH_BACKENDS=wasm,cpu,webgpu   backends to run (default: all three; webgpu needs an adapter)
 //   BENCH_CONFIGS=tiny:8,mini:8      preset[:batch] list for every backend (default: per backend, below)
 //   BENCH_STEPS=2                    timed steps per config (after a warm-up and a profiled step)
+//   BENCH_THREADS=N                  wasm threads (default: every core, as the CLI)
+//   BENCH_SEQ=384                    tokens per window (a short one counts kernels of a big model quickly)
 //   BENCH_TORCH=0                    skip PyTorch; BENCH_PYTHON picks the interpreter (default python3)
 //   BENCH_TORCH_DEVICE=cpu|cuda      PyTorch's device for webgpu rows (default cuda on a hardware adapter)
 //   BENCH_JSON=file                  also write the rows as JSON
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type BackendName, setupBackend } from '../../cli/backend.js';
+import { type BackendName, activeWasmThreads, parseThreads, setupBackend } from '../../cli/backend.js';
 import { runTrainBench, type BackendPlan } from './driver.js';
-import { type TrainConfig, parseConfigs, positiveInt } from './measure.js';
+import { SEQ_LENGTH, type TrainConfig, parseConfigs, positiveInt } from './measure.js';
 import { webgpuAdapterSummary } from './webgpu-info.js';
 
 /** What fits in a few minutes on two cores; a hardware GPU gets the GPU pack's configs. */
@@ -25,19 +27,14 @@ function defaultSteps(backend: BackendName, hardwareGpu: boolean): number {
   return backend === 'webgpu' && hardwareGpu ? 5 : backend === 'wasm' ? 2 : 1;
 }
 
-async function threadsOfWasm(): Promise<number> {
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  return wasm.getThreadsCount();
-}
-
 function plan(backend: BackendName): BackendPlan {
   let hardwareGpu = false;
   return {
     name: backend,
     async setup() {
-      await setupBackend(backend);
+      await setupBackend(backend, { threads: parseThreads(process.env.BENCH_THREADS) });
       if (backend === 'wasm') {
-        const threads = await threadsOfWasm();
+        const threads = (await activeWasmThreads()) ?? 1;
         return { describe: `${threads} thread(s)`, torchDevice: 'cpu', torchThreads: threads };
       }
       if (backend === 'cpu') return { describe: 'plain JavaScript, 1 thread', torchDevice: 'cpu', torchThreads: 1 };
@@ -48,7 +45,7 @@ function plan(backend: BackendName): BackendPlan {
     },
     configs(): TrainConfig[] {
       const steps = positiveInt(process.env.BENCH_STEPS, defaultSteps(backend, hardwareGpu), 'BENCH_STEPS');
-      return parseConfigs(process.env.BENCH_CONFIGS ?? defaultConfigs(backend, hardwareGpu), 8, steps);
+      return parseConfigs(process.env.BENCH_CONFIGS ?? defaultConfigs(backend, hardwareGpu), 8, steps, positiveInt(process.env.BENCH_SEQ, SEQ_LENGTH, 'BENCH_SEQ'));
     },
   };
 }

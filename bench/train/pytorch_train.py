@@ -1,7 +1,7 @@
 """PyTorch reference for the training benchmark: the same BERT presets, batch sizes, sequence length
 and step (forward, QA loss, backward, clip to 1.0, AdamW) as `npm run bench -- train`, fp32 eager.
 
-    python3 pytorch_train.py --device cpu --threads 2 --configs '[{"preset": "tiny", "batch": 8, "steps": 2}]'
+    python3 pytorch_train.py --device cpu --threads 2 --configs '[{"preset": "tiny", "batch": 8, "seq": 384, "steps": 2}]'
 
 Prints a header line, then one JSON object per config on its own line (samples/s, step ms, peak MB on
 CUDA). With `--configs -` it reads one config per line from stdin and answers each as it comes, so a
@@ -19,18 +19,19 @@ from transformers import BertConfig, BertForQuestionAnswering
 
 # (layers, hidden, heads); intermediate is 4 * hidden, vocabulary 30522, 512 positions, as BERT_PRESETS.
 PRESETS = {"tiny": (2, 128, 2), "mini": (4, 256, 4), "small": (4, 512, 8), "base": (12, 768, 12)}
-SEQ = 384
 VOCAB = 30522
 
 
-def batch_tensors(batch, device, generator):
-    ids = torch.randint(0, VOCAB, (batch, SEQ), generator=generator)
-    types = (torch.arange(SEQ) >= 32).long().expand(batch, SEQ).contiguous()
-    starts = 32 + torch.randint(0, 300, (batch,), generator=generator)
+def batch_tensors(batch, seq, device, generator):
+    """Random windows shaped as the TypeScript bench's: question in the first seq/12 tokens, 4-token answers."""
+    q = seq // 12
+    ids = torch.randint(0, VOCAB, (batch, seq), generator=generator)
+    types = (torch.arange(seq) >= q).long().expand(batch, seq).contiguous()
+    starts = q + torch.randint(0, seq - q - 4, (batch,), generator=generator)
     return {
         "input_ids": ids.to(device),
         "token_type_ids": types.to(device),
-        "attention_mask": torch.ones(batch, SEQ, dtype=torch.long, device=device),
+        "attention_mask": torch.ones(batch, seq, dtype=torch.long, device=device),
         "start_positions": starts.to(device),
         "end_positions": (starts + 3).to(device),
     }
@@ -41,7 +42,7 @@ def sync(device):
         torch.cuda.synchronize(device)
 
 
-def measure(preset, batch, steps, device):
+def measure(preset, batch, seq, steps, device):
     layers, hidden, heads = PRESETS[preset]
     config = BertConfig(
         vocab_size=VOCAB,
@@ -55,7 +56,7 @@ def measure(preset, batch, steps, device):
     model = BertForQuestionAnswering(config).to(device).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.01)
     generator = torch.Generator().manual_seed(1)
-    inputs = [batch_tensors(batch, device, generator) for _ in range(steps + 2)]
+    inputs = [batch_tensors(batch, seq, device, generator) for _ in range(steps + 2)]
 
     def step(data):
         loss = model(**data).loss
@@ -80,7 +81,7 @@ def measure(preset, batch, steps, device):
         "preset": preset,
         "batch": batch,
         "steps": steps,
-        "seq": SEQ,
+        "seq": seq,
         "samplesPerS": batch * 1000 / ms,
         "stepMs": ms,
         "peakMB": torch.cuda.max_memory_allocated(device) / 2**20 if device.type == "cuda" else None,
@@ -117,7 +118,7 @@ def main():
         if c["preset"] not in PRESETS:
             sys.exit(f"pytorch_train.py: unknown preset {c['preset']!r}")
         try:
-            print(json.dumps(measure(c["preset"], int(c["batch"]), int(c["steps"]), device)), flush=True)
+            print(json.dumps(measure(c["preset"], int(c["batch"]), int(c.get("seq", 384)), int(c["steps"]), device)), flush=True)
         except torch.OutOfMemoryError as err:
             print(json.dumps({"preset": c["preset"], "batch": c["batch"], "error": f"out of memory: {err}"}), flush=True)
             torch.cuda.empty_cache()

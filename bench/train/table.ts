@@ -12,6 +12,7 @@ export interface Row {
 const COLUMNS: [string, number][] = [
   ['backend', 13],
   ['preset', 6],
+  ['seq', 4],
   ['batch', 5],
   ['threads', 7],
   ['samples/s', 10],
@@ -45,6 +46,7 @@ export function formatTable(rows: Row[]): string {
       line([
         backend,
         ours.preset,
+        String(ours.seq),
         String(ours.batch),
         threads === undefined ? '-' : String(threads),
         rate(ours.samplesPerS),

@@ -1,6 +1,8 @@
 import type { ValidationReport } from '../core/squad/types.js';
 import type { TextEncodingName } from '../core/util/text-decode.js';
 import type { DatasetInfo, ParagraphRecord, QuestionRow } from '../core/storage/types.js';
+import type { PairDatasetInfo } from '../core/storage/pairs.js';
+import type { PairExample, PairParseReport } from '../core/tasks/mrpc/types.js';
 
 export type ImportSource =
   | { kind: 'file'; file: File }
@@ -19,6 +21,18 @@ export interface StagedImport {
   decodeError?: { encoding: TextEncodingName; offset: number };
 }
 
+/** A parsed sentence-pair file waiting for the user to store it. */
+export interface StagedPairImport {
+  stagingId: string;
+  report: PairParseReport;
+  suggestedName: string;
+  sourceLabel: string;
+  bytesRead: number;
+  encoding: TextEncodingName | null;
+  /** Set when the bytes are not valid in that encoding (nothing was parsed; the report's fatal says where). */
+  decodeError?: { encoding: TextEncodingName; offset: number };
+}
+
 /** Requests the data worker answers: importing, listing and browsing datasets. */
 export type DataApi = {
   /** `encoding` overrides the byte-order mark (UTF-8 when there is none). */
@@ -31,4 +45,10 @@ export type DataApi = {
   questions: { payload: { id: string; query?: string; article?: number }; result: QuestionRow[] };
   paragraph: { payload: { id: string; article: number; paragraph: number }; result: ParagraphRecord };
   split: { payload: { id: string; evalFraction: number; seed: number }; result: DatasetInfo[] };
+  'pairs-parse': { payload: { file: File; encoding?: TextEncodingName }; result: StagedPairImport };
+  'pairs-commit': { payload: { stagingId: string; name: string }; result: PairDatasetInfo };
+  'pairs-discard': { payload: { stagingId: string }; result: null };
+  'pairs-list': { payload: null; result: PairDatasetInfo[] };
+  'pairs-rows': { payload: { id: string }; result: PairExample[] };
+  'pairs-delete': { payload: { id: string }; result: null };
 };

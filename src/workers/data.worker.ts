@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { serve, StudioError, type HandlerContext } from './protocol.js';
 import type { DataApi, ImportSource, StagedImport } from './data-api.js';
+import { pairHandlers } from './pair-data.js';
 import type { SquadArticle, ValidationReport } from '../core/squad/types.js';
 import { SquadParser } from '../core/squad/parse.js';
 import { StrictTextDecoder, TextDecodeError, label as encodingLabel, type TextEncodingName } from '../core/util/text-decode.js';
@@ -137,6 +138,8 @@ function matches(query: string, id: string, question: string): boolean {
 }
 
 serve<DataApi>(self, {
+  ...pairHandlers(store, newId),
+
   async 'import-parse'({ source, encoding }, ctx) {
     const opened = await openSource(source, ctx.signal);
     const { articles, report, bytes, encoding: used, decodeError } = await parseStream(opened.stream, opened.total, ctx, encoding, opened.label);

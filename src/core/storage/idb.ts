@@ -212,6 +212,37 @@ export class IdbDatasetStore implements DatasetStore {
     return promisify(tx.objectStore('records').getAll(IDBKeyRange.bound([kind, ''], [kind, '\uffff'])) as IDBRequest<T[]>);
   }
 
+  /** Writes several records in one transaction: all of them are stored, or none. */
+  async putRecords(records: KeyedRecord[], signal?: AbortSignal): Promise<void> {
+    const tx = this.db.transaction('records', 'readwrite');
+    const finished = done(tx);
+    const abort = () => {
+      try {
+        tx.abort();
+      } catch {
+        // already finished
+      }
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      const store = tx.objectStore('records');
+      for (const r of records) store.put(r);
+      await finished;
+    } catch (err) {
+      if (signal?.aborted) throw new DOMException('The write was cancelled; nothing was stored.', 'AbortError');
+      throw err ?? new Error('the records could not be written');
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  /** Deletes the records of a kind whose id starts with `prefix`. */
+  async deleteRecordRange(kind: string, prefix: string): Promise<void> {
+    const tx = this.db.transaction('records', 'readwrite');
+    tx.objectStore('records').delete(IDBKeyRange.bound([kind, prefix], [kind, `${prefix}\uffff`]));
+    await done(tx);
+  }
+
   /** Deletes a record and, when given, the tensors of an owner, in one transaction. */
   async deleteRecord(kind: string, id: string, owner?: string): Promise<void> {
     const tx = this.db.transaction(['records', 'tensors'], 'readwrite');

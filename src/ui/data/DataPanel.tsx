@@ -7,6 +7,8 @@ import { ImportCard } from './ImportCard.js';
 import { ImportJobView } from './ImportJobView.js';
 import { DatasetBrowser } from './DatasetBrowser.js';
 import { DatasetStats } from './DatasetStats.js';
+import { PairImport } from './PairImport.js';
+import { PairDatasets } from './PairDatasets.js';
 
 const SOURCE_LABEL: Record<DatasetInfo['source']['kind'], string> = {
   file: 'file',
@@ -44,6 +46,8 @@ export function DataPanel() {
           <DatasetBrowser key={selected.id} dataset={selected} />
         </>
       ) : null}
+      <PairImport />
+      <PairDatasets />
     </>
   );
 }

@@ -11,6 +11,7 @@ import { phaseStart, rateText, type PhaseStart } from '../common/rate.js';
 import type { Progress } from '../../workers/protocol.js';
 import { countOf, formatCount, formatDate, formatPercent } from '../format.js';
 import './evaluate.css';
+import { PairEvaluate } from '../pairs/PairEvaluate.js';
 
 const pct = (v: number) => formatPercent(v);
 
@@ -66,6 +67,7 @@ export function EvaluatePanel() {
       <RunCard />
       <RunsList />
       {run ? <RunResult run={run} /> : null}
+      <PairEvaluate />
     </>
   );
 }

@@ -8,6 +8,7 @@ import type { ModelInfo } from '../../workers/model-api.js';
 import { dataWorker } from '../../workers/clients.js';
 import { Highlighted } from '../common/Highlighted.js';
 import './playground.css';
+import { PairPlayground } from '../pairs/PairPlayground.js';
 
 type HeatMode = 'start' | 'end' | 'both' | 'off';
 
@@ -132,6 +133,7 @@ export function PlaygroundPanel() {
           The answer is outlined.
         </div>
       </section>
+      <PairPlayground />
     </>
   );
 }

@@ -11,6 +11,7 @@ import { ProgressBar } from '../common/Progress.js';
 import { useElapsed } from '../common/useElapsed.js';
 import { formatBytes, formatCount, formatPercent } from '../format.js';
 import { RunsTable } from './RunsTable.js';
+import { PairTrain } from '../pairs/PairTrain.js';
 import { TrainCharts } from './TrainCharts.js';
 import { TrainerExportButton } from './TrainerExportButton.js';
 import { chartColumns, etaSeconds, formatDuration, formatMetric, statusText } from './charts.js';
@@ -71,6 +72,7 @@ export function TrainPanel() {
         </section>
       ) : null}
       <RunsTable />
+      <PairTrain />
     </>
   );
 }

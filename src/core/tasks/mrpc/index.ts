@@ -36,3 +36,4 @@ export const mrpcTask: TaskPipeline<PairExample[], PairParseReport, PairFeatures
   score: (examples, predictions) => scorePairs(goldLabels(examples), predictions),
 };
 export * from './saliency.js';
+export * from './padding.js';

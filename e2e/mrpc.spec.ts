@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { SHARED_DATA, overflow, screenshot, tempFile } from './helpers.js';
+
+const MRPC_DEV = path.join(SHARED_DATA, 'mrpc', 'dev.tsv');
+
+async function fits(page: Page, name: string) {
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 1440, height: 900 },
+  ]) {
+    await page.setViewportSize(size);
+    const o = await overflow(page);
+    expect(o.scrollWidth, `${name} at ${size.width}: page wider than the window`).toBeLessThanOrEqual(o.innerWidth);
+    expect(o.cut, `${name} at ${size.width}`).toEqual([]);
+    await screenshot(page, `mrpc-${name}-${size.width}`);
+  }
+}
+
+test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', async ({ page }, testInfo) => {
+  await page.goto('/#/data');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await (await chooser).setFiles(MRPC_DEV);
+  await expect(page.getByTestId('pair-import-done')).toContainText('408 pairs (279 equivalent, 129 not)');
+  const row = page.getByTestId('pair-dataset-row').filter({ hasText: 'dev' });
+  await expect(row.getByTestId('col-pairs')).toHaveText('408');
+  await row.click();
+  await expect(page.getByTestId('pair-count')).toHaveText('408');
+  await page.getByLabel('Label filter').selectOption('0');
+  await expect(page.getByTestId('pair-count')).toHaveText('129');
+  await page.getByTestId('pair-list').locator('.vrow').first().click();
+  await expect(page.getByTestId('pair-detail')).toContainText('not equivalent');
+  await fits(page, 'data');
+
+  // A label that is not 0/1: the review names the line and column; importing the rest keeps 1 pair.
+  const bad = tempFile(testInfo.outputPath(), 'bad.csv', 'sentence1,sentence2,label\nA cat sat.,A cat was sitting.,1\nOne.,Two.,7\n');
+  const chooser2 = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await (await chooser2).setFiles(bad);
+  await expect(page.getByTestId('pair-issue-list')).toContainText('line 3 (row 1), column "label"');
+  await page.getByRole('button', { name: 'Import 1 valid pair only' }).click();
+  await expect(page.getByTestId('pair-import-done')).toContainText('1 invalid rows skipped');
+
+  // Latin-1 bytes are not UTF-8: the error names the byte, and one click reads them as Windows-1252.
+  const latin1 = testInfo.outputPath('latin1.csv');
+  fs.writeFileSync(latin1, Buffer.concat([Buffer.from('sentence1,sentence2,label\nCaf'), Buffer.from([0xe9]), Buffer.from(' opened.,A caf'), Buffer.from([0xe9]), Buffer.from(' opened.,1\n')]));
+  const chooser3 = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await (await chooser3).setFiles(latin1);
+  await expect(page.getByTestId('pair-import-error')).toContainText('latin1.csv');
+  await page.getByRole('button', { name: 'Decode as Windows-1252' }).click();
+  await expect(page.getByTestId('pair-import-done')).toContainText('Imported “latin1”: 1 pair');
+  await page.getByTestId('pair-dataset-row').filter({ hasText: 'latin1' }).click();
+  await page.getByTestId('pair-list').locator('.vrow').first().click();
+  await expect(page.getByTestId('pair-detail')).toContainText('Café opened.');
+});
+
+test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in the Playground', async ({ page }) => {
+  await page.goto('/#/data');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await (await chooser).setFiles(MRPC_DEV);
+  await expect(page.getByTestId('pair-import-done')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Model', exact: true }).click();
+  await page.getByLabel('Config preset').selectOption('tiny');
+  await page.getByLabel('Vocabulary for the new model').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
+  await page.getByRole('button', { name: 'Initialise' }).click();
+  await expect(page.getByTestId('model-notice')).toContainText('Added');
+
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByLabel('MRPC pairs to fit').selectOption({ label: 'dev (408 pairs)' });
+  await page.getByLabel('MRPC pairs to check during the run').selectOption({ label: 'dev (408 pairs)' });
+  await page.getByLabel('MRPC runs on').selectOption('wasm');
+  await page.getByLabel('Pair max length').fill('64');
+  await page.getByLabel('Pair learning rate').fill('0.001');
+  await page.getByLabel('Pair batch size').fill('16');
+  await page.getByLabel('Pair max steps').fill('6');
+  await page.getByRole('button', { name: 'Start pair run' }).click();
+  await expect(page.getByTestId('pair-run-status')).toContainText('completed · step 6 of 6 on wasm', { timeout: 60_000 });
+  await expect(page.getByTestId('pair-padding')).toContainText('padding tokens saved');
+  await expect(page.getByTestId('pair-loss-chart').locator('path')).toHaveCount(1);
+  await page.getByTestId('pair-run').scrollIntoViewIfNeeded();
+  await fits(page, 'train');
+
+  await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+  await page.getByRole('button', { name: 'Score pairs' }).click();
+  const result = page.getByTestId('pair-eval-result');
+  await expect(result).toBeVisible({ timeout: 60_000 });
+  const confusion = (await page.getByTestId('pair-confusion').locator('td').allTextContents()).map(Number);
+  expect(confusion.reduce((a, b) => a + b, 0)).toBe(408);
+  const [tn, fp, fn, tp] = confusion;
+  await expect(page.getByTestId('pair-accuracy')).toContainText(((tn + tp) / 408).toFixed(4));
+  await page.getByRole('group', { name: 'Pair filter' }).getByRole('button', { name: 'wrong', exact: true }).click();
+  await expect(page.getByTestId('pair-eval-count')).toHaveText(`${fp + fn} pairs`);
+  // A click shows the pair's tokens, and what truncation kept of each sentence.
+  await page.getByTestId('pair-eval-rows').locator('.vrow').first().click();
+  await expect(page.getByTestId('pair-inspect').getByTestId('pair-saliency').locator('.tok').first()).toHaveText('[CLS]');
+  await expect(page.getByTestId('pair-inspect')).toContainText('tokens kept');
+  await page.getByTestId('pair-inspect').scrollIntoViewIfNeeded();
+  await fits(page, 'evaluate');
+
+  // The run's parameters are stored: after a reload the Playground loads them from IndexedDB.
+  await page.reload();
+  await page.getByRole('button', { name: 'QA Playground' }).click();
+  await page.getByLabel('Sentence 1').fill('The company said profits rose sharply in the third quarter.');
+  await page.getByLabel('Sentence 2').fill('Profits rose sharply in the third quarter, the company said.');
+  await page.getByRole('button', { name: 'Classify pair' }).click();
+  const answer = page.getByTestId('pair-answer');
+  await expect(answer).toBeVisible({ timeout: 30_000 });
+  const probs = await answer.locator('.pair-prob > span:last-child').allTextContents();
+  expect(probs.map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
+  await expect(page.getByTestId('pair-saliency').locator('.tok').first()).toHaveText('[CLS]');
+  await answer.scrollIntoViewIfNeeded();
+  await fits(page, 'playground');
+});
