@@ -100,6 +100,8 @@ export interface PairAnswer {
 export type PairApi = {
   'pair-train': { payload: { setup: PairRunSetup }; result: PairRun };
   'pair-runs': { payload: null; result: PairRun[] };
+  /** The run the setup describes as a zipped Python project for Hugging Face Trainer. */
+  'pair-export': { payload: { setup: PairRunSetup; label: string }; result: { zip: Uint8Array; fileName: string; files: string[]; trainPairs: number; evalPairs: number } };
   /** The run in training now, with its points so far (null when none). */
   'pair-live': { payload: null; result: PairRun | null };
   'pair-delete': { payload: { runId: string }; result: null };

@@ -8,6 +8,7 @@ import { JobBanner } from '../common/JobBanner.js';
 import { Count } from '../common/Count.js';
 import { formatCount } from '../format.js';
 import { LossChart } from './LossChart.js';
+import { PairExportButton } from './PairExportButton.js';
 import './pairs-ui.css';
 
 function NumberField({ label, value, onChange, step }: { label: string; value: number; onChange(v: number): void; step?: number }) {
@@ -130,6 +131,10 @@ export function PairTrain() {
         >
           Start pair run
         </button>
+        <PairExportButton
+          setup={trainPairsId && modelId && !job ? { ...form, trainPairsId, modelId } : null}
+          label={models.find((m) => m.id === modelId)?.label ?? 'mrpc'}
+        />
       </div>
       {job?.kind === 'train' ? (
         <JobBanner

@@ -69,7 +69,7 @@ async function loadRun(id: string): Promise<Resident> {
   return r;
 }
 
-async function pairDataset(id: string): Promise<{ info: PairDatasetInfo; examples: PairExample[] }> {
+export async function pairDataset(id: string): Promise<{ info: PairDatasetInfo; examples: PairExample[] }> {
   const s = await store();
   const info = await s.getRecord<PairDatasetInfo & KeyedRecord>(PAIR_DATASET_KIND, id);
   if (!info) throw new StudioError('not-found', `No sentence-pair dataset with id ${id}: it may have been deleted.`);
@@ -85,7 +85,7 @@ function checkSetup(s: PairRunSetup): void {
   if (problems.length) throw new StudioError('invalid-input', `Cannot start the run: ${problems.join('; ')}.`);
 }
 
-async function makeModel(setup: PairRunSetup, config: BertForSequenceClassification['config']): Promise<BertForSequenceClassification> {
+export async function makeModel(setup: PairRunSetup, config: BertForSequenceClassification['config']): Promise<BertForSequenceClassification> {
   if (setup.init === 'random') return BertForSequenceClassification.init(config, setup.seed, MRPC_LABELS);
   // The stored encoder (and its pooler, when it has one) with a fresh classifier: the task's own head.
   const fresh = BertForSequenceClassification.init(config, setup.seed, MRPC_LABELS);
@@ -227,7 +227,7 @@ async function evaluate(runId: string, pairsId: string, ctx: HandlerContext): Pr
   };
 }
 
-export const pairHandlers: Handlers<PairApi> = {
+export const pairHandlers: Handlers<Omit<PairApi, 'pair-export'>> = {
   'pair-train': ({ setup }, ctx) => modelJob('a sentence-pair training run', ctx, () => train(setup, ctx)),
   'pair-live': async () => liveRun,
   'pair-runs': async () => {
