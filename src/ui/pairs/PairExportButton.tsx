@@ -27,8 +27,9 @@ export function PairExportButton({ setup, label }: { setup: PairRunSetup | null;
     }
   };
 
+  // Its own row of the setup grid: the button and what it reports.
   return (
-    <>
+    <div style={{ gridColumn: '1 / -1', display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center' }}>
       {job ? (
         <>
           <span className="small muted" data-testid="pair-export-progress">
@@ -44,10 +45,10 @@ export function PairExportButton({ setup, label }: { setup: PairRunSetup | null;
         </button>
       )}
       {result ? (
-        <span className={`small ${result.ok ? 'muted' : 'error-text'}`} style={{ flexBasis: '100%' }} data-testid="pair-export-result" role={result.ok ? undefined : 'alert'}>
+        <span className={`small ${result.ok ? 'muted' : 'error-text'}`} data-testid="pair-export-result" role={result.ok ? undefined : 'alert'}>
           {result.text}
         </span>
       ) : null}
-    </>
+    </div>
   );
 }
