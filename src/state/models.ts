@@ -32,7 +32,8 @@ interface ModelsState {
   cancelCalibration(): void;
   select(id: string | null): void;
   /** Runs one model-adding job with progress and cancel; the new model becomes the selection. */
-  run(label: string, start: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<ModelInfo>): Promise<void>;
+  /** `start` resolves to the model it added, or to a notice when it stored something else (an imported pair run). */
+  run(label: string, start: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<ModelInfo | string>): Promise<void>;
   cancel(): void;
   dismiss(): void;
 }
@@ -130,6 +131,10 @@ export const useModels = create<ModelsState>((set, get) => ({
     set({ job: { label, progress: null, controller }, error: null, notice: null });
     try {
       const info = await start(controller.signal, (progress) => set({ job: { label, progress, controller } }));
+      if (typeof info === 'string') {
+        set({ job: null, notice: info });
+        return;
+      }
       set({ job: null, selectedModelId: info.id, notice: `Added “${info.label}”: ${info.parameters.toLocaleString('en-US')} parameters.` });
       await get().refresh();
     } catch (err) {

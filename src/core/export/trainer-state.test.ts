@@ -11,7 +11,7 @@ describe('parseTrainerState', () => {
     expect(log.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(log.steps[0]).toEqual({ step: 1, epoch: 0.3, loss: 4.8962602615356445, lr: 0, grad_norm: 2.8830971717834473 });
     expect(log.steps[1].lr).toBe(0.0005);
-    expect(log.evals).toEqual([{ step: 8, epoch: 2, eval_loss: 4.831843376159668, exact_match: 0, f1: 4.894179894179894 }]);
+    expect(log.evals).toEqual([{ step: 8, epoch: 2, eval_loss: 4.831843376159668, exact_match: 0, f1: 4.894179894179894, accuracy: null }]);
     expect(log).toMatchObject({ globalStep: 8, maxSteps: 8, epochs: 2, trainBatchSize: 3, samplesPerSecond: 46.057 });
   });
 

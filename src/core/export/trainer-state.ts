@@ -16,6 +16,8 @@ export interface TrainerEvalLog {
   eval_loss: number | null;
   exact_match: number | null;
   f1: number | null;
+  /** Sequence classification (MRPC) runs log eval_accuracy. */
+  accuracy: number | null;
 }
 
 export interface TrainerLog {
@@ -60,7 +62,7 @@ export function parseTrainerState(text: string): TrainerLog {
       if (lr === null) throw new Error(`trainer_state.json log_history[${i}] (step ${step}) has a loss but no learning_rate`);
       steps.push({ step, epoch, loss, lr, grad_norm: typeof e.grad_norm === 'number' ? e.grad_norm : NaN });
     } else if (Object.keys(e).some((k) => k.startsWith('eval_'))) {
-      evals.push({ step, epoch, eval_loss: num(e.eval_loss), exact_match: num(e.eval_exact_match), f1: num(e.eval_f1) });
+      evals.push({ step, epoch, eval_loss: num(e.eval_loss), exact_match: num(e.eval_exact_match), f1: num(e.eval_f1), accuracy: num(e.eval_accuracy) });
     } else if ('train_runtime' in e) {
       samplesPerSecond = num(e.train_samples_per_second);
       runtimeSeconds = num(e.train_runtime);

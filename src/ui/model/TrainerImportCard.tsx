@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { useModels } from '../../state/models.js';
+import { usePairRuns } from '../../state/pair-runs.js';
 import { useTrain } from '../../state/train.js';
 import { modelWorker } from '../../workers/clients.js';
 
@@ -14,9 +15,15 @@ export function TrainerImportCard() {
     const files = [...list].map((file) => ({ name: file.webkitRelativePath || file.name, file }));
     const folder = files[0].name.includes('/') ? files[0].name.split('/')[0] : 'Trainer run';
     void st.run(`Importing the Trainer run ${folder}`, async (signal, onProgress) => {
-      const { model } = await modelWorker().call('trainer-import', { files, label: folder }, { signal, onProgress });
+      const result = await modelWorker().call('trainer-import', { files, label: folder }, { signal, onProgress });
+      if (result.task === 'mrpc') {
+        await usePairRuns.getState().refresh();
+        usePairRuns.getState().select(result.pairRun.id);
+        const last = result.pairRun.evals[result.pairRun.evals.length - 1];
+        return `Added the sentence-pair run “${result.pairRun.label}”${last ? ` (accuracy ${(last.accuracy * 100).toFixed(1)}%, F1 ${(last.f1 * 100).toFixed(1)}%)` : ''}: evaluate it and try it in Sentence pairs.`;
+      }
       void useTrain.getState().refreshRuns();
-      return model;
+      return result.model;
     });
   };
 
@@ -25,14 +32,14 @@ export function TrainerImportCard() {
       <div className="card-head">
         <h2>Import a Trainer run</h2>
         <span className="muted small grow">
-          the output folder of an exported project (<span className="mono">python3 train.py --output_dir out</span>) or any Trainer run: model.safetensors + config.json + trainer_state.json
+          the output folder of an exported project (<span className="mono">python3 train.py --output_dir out</span>) or any Trainer run: model.safetensors + config.json + trainer_state.json, question answering or sentence pairs (MRPC)
         </span>
         <input ref={folderInput} type="file" hidden multiple {...{ webkitdirectory: '' }} data-testid="trainer-import-input" onChange={(e) => { importFolder(e.target.files); e.target.value = ''; }} />
         <button className="btn" disabled={busy} onClick={() => folderInput.current?.click()}>
           Choose output folder…
         </button>
       </div>
-      <span className="muted small">The model is added below (evaluate it, inspect it, use it in the Playground); the run's loss, learning rate, gradient norm and evaluations appear in the Train panel's history, to overlay on browser runs.</span>
+      <span className="muted small">The model is added below (evaluate it, inspect it, use it in the Playground); the run's loss, learning rate, gradient norm and evaluations appear in the Train panel's history, to overlay on browser runs. A sentence-pair (MRPC) folder becomes a run in Sentence pairs, with its loss curve and evaluations, ready to evaluate and to try.</span>
     </section>
   );
 }

@@ -41,7 +41,7 @@ const RUN_KIND = 'pair-run';
 const owner = (id: string) => `pair-run:${id}`;
 
 /** A run's record (with the vocabulary, so it outlives its source model) and its parameters, in one transaction. */
-async function saveRun(r: Resident, vocab: string, lowercase: boolean): Promise<void> {
+export async function saveRun(r: Resident, vocab: string, lowercase: boolean): Promise<void> {
   const host = await r.model.toHostParams();
   const tensors = [...host].map(([name, t]) => ({ name, shape: t.shape, data: t.data as Float32Array }));
   await (await store()).putTensors({ ...r.run, kind: RUN_KIND, vocab, lowercase } as unknown as KeyedRecord, owner(r.run.id), tensors);

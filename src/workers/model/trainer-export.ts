@@ -11,6 +11,8 @@ import type { ExportApi } from '../export-api.js';
 import { StudioError, type Handlers } from '../protocol.js';
 import type { EvalPoint, RunInfo, RunSetup } from '../train-api.js';
 import { saveFolder } from './models.js';
+import { importPairRun } from './pair-import.js';
+import { taskOfConfigJson, type TaskName } from '../../core/tasks/index.js';
 import { getModelInfo, newModelId, readParams, store } from './registry.js';
 import { chunkId, squadFileOf } from './train.js';
 import { METRIC_CHUNK, MetricSeries } from './train-metrics.js';
@@ -48,6 +50,19 @@ function hyperparametersOf(runConfig: Record<string, any> | null, config: RunInf
     eps: n('adam_epsilon', d.eps),
     gradientCheckpointing: h.gradient_checkpointing === true,
   };
+}
+
+/** The task config.json's architectures name; a folder without one loads as question answering. */
+function folderTask(map: ModelFiles): TaskName | null {
+  const bytes = map.get('config.json');
+  if (!bytes) throw new StudioError('invalid-input', 'The folder has no config.json: pick the output_dir of a Trainer run (save_model() writes it).');
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new StudioError('invalid-input', 'config.json in the folder is not valid JSON.');
+  }
+  return typeof json === 'object' && json !== null ? taskOfConfigJson(json as Record<string, unknown>) : null;
 }
 
 export const exportHandlers: Handlers<ExportApi> = {
@@ -127,6 +142,11 @@ export const exportHandlers: Handlers<ExportApi> = {
       throw new StudioError('invalid-input', err instanceof Error ? err.message : String(err));
     }
     ctx.progress(0, 2, 'Loading the model');
+    if (folderTask(map) === 'mrpc') {
+      const pairRun = await importPairRun(map, log, runConfig, label.trim() || 'Trainer run');
+      ctx.progress(2, 2, 'Done');
+      return { task: 'mrpc', pairRun };
+    }
     const runId = `run-${newModelId()}`;
     const name = label.trim() || 'Trainer run';
     const model = await saveFolder(map, `${name} (Trainer, step ${log.globalStep})`, { kind: 'run', runId, step: log.globalStep });
@@ -187,6 +207,6 @@ export const exportHandlers: Handlers<ExportApi> = {
     await s.putRecord({ kind: 'run-extras', id: runId, vocab: model.vocab ?? '', lowercase: model.lowercase, evals } as unknown as KeyedRecord);
     await s.putRecord(info as unknown as KeyedRecord);
     ctx.progress(2, 2, 'Done');
-    return { model, run: info };
+    return { task: 'qa', model, run: info };
   },
 };
