@@ -198,12 +198,18 @@ function PairRunView({ run }: { run: PairRun }) {
           {last ? <Count n={last.accuracy.toFixed(3)} label="eval accuracy" /> : null}
           {last ? <Count n={last.f1.toFixed(3)} label="eval F1" /> : null}
         </div>
-        <div className="small" data-testid="pair-padding">
-          Padding per epoch: <b>{formatCount(chosen)}</b> tokens with {run.setup.groupByLength ? 'group_by_length' : 'dynamic padding'}, against{' '}
-          <b>{formatCount(p.fixed)}</b> if every pair were padded to {run.setup.maxLength}: <b>{formatCount(p.fixed - chosen)}</b> padding tokens saved
-          ({((100 * (p.fixed - chosen)) / Math.max(1, p.fixed)).toFixed(0)}%). Real tokens: {formatCount(p.realTokens)}; shuffled without grouping: {formatCount(p.dynamic)}; grouped:{' '}
-          {formatCount(p.grouped)}.
-        </div>
+        {p.realTokens > 0 ? (
+          <div className="small" data-testid="pair-padding">
+            Padding per epoch: <b>{formatCount(chosen)}</b> tokens with {run.setup.groupByLength ? 'group_by_length' : 'dynamic padding'}, against{' '}
+            <b>{formatCount(p.fixed)}</b> if every pair were padded to {run.setup.maxLength}: <b>{formatCount(p.fixed - chosen)}</b> padding tokens saved
+            ({((100 * (p.fixed - chosen)) / Math.max(1, p.fixed)).toFixed(0)}%). Real tokens: {formatCount(p.realTokens)}; shuffled without grouping: {formatCount(p.dynamic)}; grouped:{' '}
+            {formatCount(p.grouped)}.
+          </div>
+        ) : (
+          <div className="small muted" data-testid="pair-padding">
+            Trained outside the studio at max length {run.setup.maxLength}, batch size {run.setup.batchSize}, learning rate {run.setup.learningRate}: its padding was not logged.
+          </div>
+        )}
       </div>
     </div>
   );

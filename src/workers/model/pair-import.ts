@@ -68,7 +68,7 @@ export async function importPairRun(files: ModelFiles, log: TrainerLog, runConfi
     totalSteps: Math.max(log.maxSteps, log.globalStep),
     pairs: n(data.train?.rows, 0),
     truncated: n(data.tokenization?.truncated_train_pairs, 0),
-    // Trainer does not log padding; the run list shows none for an imported run.
+    // Trainer does not log padding; zero real tokens tells the run view so.
     padding: { realTokens: 0, fixed: 0, dynamic: 0, grouped: 0 },
     points: log.steps.map((s) => ({ step: s.step, epoch: s.epoch, loss: s.loss, lr: s.lr, grad_norm: Number.isFinite(s.grad_norm) ? s.grad_norm : 0 })),
     evals: log.evals.flatMap((e) => (e.accuracy !== null && e.f1 !== null ? [{ step: e.step, accuracy: e.accuracy, f1: e.f1 }] : [])),

@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { SHARED_DATA, overflow, screenshot } from './helpers.js';
+
+// A real output folder of the exported MRPC project's train.py (transformers Trainer on CPU).
+const FOLDER = path.resolve(process.cwd(), 'src', 'core', 'export', 'fixtures', 'trainer-output-mrpc');
+const MRPC_DEV = path.join(SHARED_DATA, 'mrpc', 'dev.tsv');
+
+test('imports an MRPC Trainer output folder: a pair run with its curve, scored on dev.tsv as the Python run scored it', async ({ page }) => {
+  const state = JSON.parse(fs.readFileSync(path.join(FOLDER, 'trainer_state.json'), 'utf8')) as { global_step: number; log_history: Record<string, number>[] };
+  const finalEval = state.log_history.filter((e) => 'eval_accuracy' in e).pop()!;
+  const losses = state.log_history.filter((e) => 'loss' in e).length;
+
+  await page.goto('/#/data');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await (await chooser).setFiles(MRPC_DEV);
+  await expect(page.getByTestId('pair-import-done')).toContainText('408 pairs');
+
+  await page.getByRole('button', { name: 'Model', exact: true }).click();
+  await page.getByTestId('trainer-import-input').setInputFiles(FOLDER);
+  const label = `trainer-output-mrpc (Trainer, step ${state.global_step})`;
+  await expect(page.getByTestId('model-notice')).toContainText(`Added the sentence-pair run “${label}”`);
+  await expect(page.getByTestId('model-notice')).toContainText(`accuracy ${(finalEval.eval_accuracy * 100).toFixed(1)}%`);
+
+  // The run list of the pair Train panel: the Trainer's loss curve and its last evaluation.
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByLabel('Pair run', { exact: true })).toContainText(label);
+  await expect(page.getByTestId('pair-run-status')).toContainText(`completed · step ${state.global_step} of ${state.global_step} on Hugging Face Trainer`);
+  await expect(page.getByTestId('pair-loss-chart').locator('path')).toHaveCount(1);
+  const run = page.getByTestId('pair-run');
+  await expect(run).toContainText(finalEval.eval_accuracy.toFixed(3));
+  await expect(run).toContainText(finalEval.eval_f1.toFixed(3));
+  await expect(page.getByTestId('pair-padding')).toContainText('max length 64');
+  await run.scrollIntoViewIfNeeded();
+  for (const size of [{ width: 1280, height: 800 }, { width: 1440, height: 900 }]) {
+    await page.setViewportSize(size);
+    const o = await overflow(page);
+    expect(o.scrollWidth).toBeLessThanOrEqual(o.innerWidth);
+    expect(o.cut).toEqual([]);
+    await screenshot(page, `mrpc-import-run-${size.width}`);
+  }
+  expect(losses).toBe(state.global_step);
+
+  // Evaluate on dev.tsv in the browser: the confusion matrix gives exactly the accuracy and F1 Python logged.
+  await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
+  await expect(page.getByLabel('Pair run to score', { exact: true })).toContainText(label);
+  await page.getByRole('button', { name: 'Score pairs' }).click();
+  await expect(page.getByTestId('pair-eval-result')).toBeVisible({ timeout: 30_000 });
+  const [tn, fp, fn, tp] = (await page.getByTestId('pair-confusion').locator('td').allTextContents()).map(Number);
+  expect(tn + fp + fn + tp).toBe(408);
+  expect((tn + tp) / 408).toBeCloseTo(finalEval.eval_accuracy, 12);
+  expect((2 * tp) / (2 * tp + fp + fn)).toBeCloseTo(finalEval.eval_f1, 12);
+  await expect(page.getByTestId('pair-accuracy')).toContainText(finalEval.eval_accuracy.toFixed(4));
+  await expect(page.getByTestId('pair-f1')).toContainText(finalEval.eval_f1.toFixed(4));
+  await screenshot(page, 'mrpc-import-evaluate');
+
+  // The Playground classifies with the imported classifier.
+  await page.getByRole('button', { name: 'QA Playground' }).click();
+  await page.getByLabel('Sentence 1').fill('The company said profits rose sharply in the third quarter.');
+  await page.getByLabel('Sentence 2').fill('Profits rose sharply in the third quarter, the company said.');
+  await page.getByRole('button', { name: 'Classify pair' }).click();
+  const answer = page.getByTestId('pair-answer');
+  await expect(answer).toBeVisible({ timeout: 30_000 });
+  const probs = await answer.locator('.pair-prob > span:last-child').allTextContents();
+  expect(probs.map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
+});
