@@ -66,3 +66,28 @@ test('imports an MRPC Trainer output folder: a pair run with its curve, scored o
   const probs = await answer.locator('.pair-prob > span:last-child').allTextContents();
   expect(probs.map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
 });
+
+test('an MRPC output folder without vocab.txt or with three labels is refused with the reason, and no pair run is stored', async ({ page }, testInfo) => {
+  const copy = (name: string, edit: (files: Map<string, Buffer>) => void) => {
+    const dir = testInfo.outputPath(name);
+    fs.mkdirSync(dir, { recursive: true });
+    const files = new Map(fs.readdirSync(FOLDER).map((f) => [f, fs.readFileSync(path.join(FOLDER, f))]));
+    edit(files);
+    for (const [f, bytes] of files) fs.writeFileSync(path.join(dir, f), bytes);
+    return dir;
+  };
+  const noVocab = copy('no-vocab', (files) => files.delete('vocab.txt'));
+  const threeLabels = copy('three-labels', (files) => {
+    const config = JSON.parse(files.get('config.json')!.toString('utf8'));
+    config.id2label = { 0: 'a', 1: 'b', 2: 'c' };
+    files.set('config.json', Buffer.from(JSON.stringify(config)));
+  });
+
+  await page.goto('/#/model');
+  await page.getByTestId('trainer-import-input').setInputFiles(noVocab);
+  await expect(page.getByTestId('model-error')).toContainText('The folder has no vocab.txt');
+  await page.getByTestId('trainer-import-input').setInputFiles(threeLabels);
+  await expect(page.getByTestId('model-error')).toContainText('config.json has 3 labels');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByLabel('Pair run', { exact: true })).toHaveCount(0);
+});
