@@ -159,6 +159,14 @@ async function registerWasm(threads: number): Promise<void> {
   );
 }
 
+/** `chooseBackend`, then `setupBackend`, then its report line on stderr: what every model-running command does first. */
+export async function startBackend(flag: string | undefined, threads: number): Promise<BackendName> {
+  const { backend, why } = await chooseBackend(flag);
+  await setupBackend(backend, { threads });
+  console.error(await backendReport(backend, why));
+  return backend;
+}
+
 /** One line for the report: the active backend, its threads, and why it was chosen. */
 export async function backendReport(backend: BackendName, why: string): Promise<string> {
   const threads = await activeWasmThreads();

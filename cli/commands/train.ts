@@ -4,7 +4,7 @@
 // folder (config, safetensors, tokenizer files).
 import { createWriteStream } from 'node:fs';
 import { intOption, parseArgs, required } from '../args.js';
-import { backendReport, chooseBackend, parseThreads, setupBackend } from '../backend.js';
+import { parseThreads, startBackend } from '../backend.js';
 import { readCheckpoint, writeCheckpoint } from '../checkpoint-dir.js';
 import { writeModelDir } from '../model-io.js';
 import { featurizeSquad } from '../../src/core/features/index.js';
@@ -28,9 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   const settings = { maxLength, stride, maxPositionEmbeddings: config.max_position_embeddings };
   const evalFeatures = setup.evalSquad ? featurizeSquad(tok.tokenizer, setup.evalSquad, settings, 'train') : null;
 
-  const { backend, why: backendWhy } = await chooseBackend(setup.backend);
-  await setupBackend(backend, { threads: parseThreads(p.values.get('threads')) });
-  console.error(await backendReport(backend, backendWhy));
+  const backend = await startBackend(setup.backend, parseThreads(p.values.get('threads')));
   const model = new BertForQuestionAnswering(config, loaded.params);
   const trainer = new Trainer(model, trainFeatures, overrides);
   if (resumed) trainer.restore(resumed.state);

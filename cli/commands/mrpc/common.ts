@@ -1,10 +1,12 @@
 // What the MRPC commands share: reading pair files with their report, the tokenizer, the model folder.
-import type { ParsedArgs } from '../../args.js';
+import { type ParsedArgs, intOption, required } from '../../args.js';
+import { type BackendName, parseThreads, startBackend } from '../../backend.js';
 import { encodingOption, readTextFile } from '../../read-text.js';
 import { readModelDir } from '../../model-io.js';
 import { type BertConfig, BertForSequenceClassification, type LoadedModel, formatLoadReport, labelsFromConfigJson, loadModelFiles } from '../../../src/core/model/index.js';
 import { TASKS, taskOfConfigJson } from '../../../src/core/tasks/index.js';
-import { MRPC_LABELS, type PairExample, mrpcTask, parsePairs } from '../../../src/core/tasks/mrpc/index.js';
+import { MRPC_LABELS, type PairExample, featurizePairs, mrpcTask, pairLogits, parsePairs } from '../../../src/core/tasks/mrpc/index.js';
+import { type TokenizerChoice, chooseTokenizer } from '../train-setup.js';
 
 /** Reads a pair file; rows with problems are reported on stderr and left out, a file with none usable is an error. */
 export async function readPairs(p: ParsedArgs, path: string, what: string, options: { needLabels?: boolean } = {}): Promise<PairExample[]> {
@@ -57,4 +59,28 @@ export async function loadClassifierFolder(dir: string, options: { seed?: number
 
 export function classifierOf(c: LoadedClassifier): BertForSequenceClassification {
   return new BertForSequenceClassification(c.loaded.config, c.loaded.params, c.labels);
+}
+
+/** What `logits` and `predict --task mrpc` share: the trained classifier's logits (dropout off) on the pairs of --data. */
+export async function logitsOfPairFile(p: ParsedArgs): Promise<{
+  folder: LoadedClassifier;
+  tok: TokenizerChoice;
+  features: ReturnType<typeof featurizePairs>;
+  logits: Awaited<ReturnType<typeof pairLogits>>;
+  backend: BackendName;
+}> {
+  const modelDir = required(p, 'model');
+  const threads = parseThreads(p.values.get('threads'));
+  const batchSize = intOption(p, 'batch-size', 32);
+  const folder = await loadClassifierFolder(modelDir, { requireHead: true });
+  const tok = await chooseTokenizer(p, modelDir);
+  const examples = await readPairs(p, required(p, 'data'), 'data');
+  const features = featurizePairs(tok.tokenizer, examples, maxLengthOption(p, folder.loaded.config));
+  const backend = await startBackend(p.values.get('backend'), threads);
+  const model = classifierOf(folder);
+  try {
+    return { folder, tok, features, logits: await pairLogits(model, features, tok.tokenizer.padId, batchSize), backend };
+  } finally {
+    model.dispose();
+  }
 }

@@ -1,28 +1,14 @@
 // `predict --task mrpc --model DIR --data FILE --out P.json`: {"<id>": label}, the argmax label per pair.
 import { writeFile } from 'node:fs/promises';
-import { intOption, parseArgs, required } from '../../args.js';
-import { backendReport, chooseBackend, parseThreads, setupBackend } from '../../backend.js';
-import { featurizePairs, pairLogits, predictedLabels } from '../../../src/core/tasks/mrpc/index.js';
-import { chooseTokenizer } from '../train-setup.js';
-import { classifierOf, loadClassifierFolder, maxLengthOption, readPairs } from './common.js';
+import { parseArgs, required } from '../../args.js';
+import { predictedLabels } from '../../../src/core/tasks/mrpc/index.js';
+import { logitsOfPairFile } from './common.js';
 
 export async function run(args: string[]): Promise<number> {
   const p = parseArgs(args, ['lowercase', 'cased']);
-  const modelDir = required(p, 'model');
   const out = required(p, 'out');
-  const backendFlag = p.values.get('backend');
-  const threads = parseThreads(p.values.get('threads'));
-  const batchSize = intOption(p, 'batch-size', 32);
-  const folder = await loadClassifierFolder(modelDir, { requireHead: true });
-  const tok = await chooseTokenizer(p, modelDir);
-  const examples = await readPairs(p, required(p, 'data'), 'data');
-  const f = featurizePairs(tok.tokenizer, examples, maxLengthOption(p, folder.loaded.config));
-  const { backend, why: backendWhy } = await chooseBackend(backendFlag);
-  await setupBackend(backend, { threads });
-  console.error(await backendReport(backend, backendWhy));
-  const model = classifierOf(folder);
-  const labels = predictedLabels(await pairLogits(model, f, tok.tokenizer.padId, batchSize));
-  model.dispose();
+  const { folder, tok, features: f, logits, backend } = await logitsOfPairFile(p);
+  const labels = predictedLabels(logits);
   const predictions: Record<string, number> = {};
   let positives = 0;
   f.ids.forEach((id, r) => {

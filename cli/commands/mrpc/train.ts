@@ -3,7 +3,7 @@
 // padding (optionally --group-by-length), checkpoints in DIR/checkpoint, a Hugging Face folder in DIR.
 import { createWriteStream } from 'node:fs';
 import { intOption, parseArgs, required } from '../../args.js';
-import { backendReport, chooseBackend, parseThreads, setupBackend } from '../../backend.js';
+import { parseThreads, startBackend } from '../../backend.js';
 import { readCheckpoint, writeCheckpoint } from '../../checkpoint-dir.js';
 import { writeModelDir } from '../../model-io.js';
 import { lengthGroupedOrder, paddingCost } from '../../../src/core/features/batcher.js';
@@ -32,9 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const config = folder.loaded.config;
   const padId = tok.tokenizer.padId;
 
-  const { backend, why: backendWhy } = await chooseBackend(backendFlag);
-  await setupBackend(backend, { threads });
-  console.error(await backendReport(backend, backendWhy));
+  const backend = await startBackend(backendFlag, threads);
   const model = classifierOf(folder);
   const trainer = new Trainer(model, pairTrainData(trainFeatures, padId), overrides);
   if (resumed) trainer.restore(resumed.state);
