@@ -1,13 +1,11 @@
 // `export-trainer --task mrpc <train --task mrpc's options> --out DIR`: the run `train --task mrpc` would do,
 // as a Python project for Hugging Face Trainer (BertForSequenceClassification, pairs already tokenized).
-import { chmod } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs, required } from '../../args.js';
-import { writeModelDir } from '../../model-io.js';
-import { buildTrainerProject, mrpcExportTask } from '../../../src/core/export/index.js';
+import { mrpcExportTask } from '../../../src/core/export/index.js';
 import { hfFolderFiles } from '../../../src/core/model/index.js';
 import { mrpcTask } from '../../../src/core/tasks/mrpc/index.js';
 import { resolveTrainOptions, totalTrainingSteps } from '../../../src/core/train/index.js';
+import { writeTrainerProject } from '../export-trainer.js';
 import { MRPC_TRAIN_FLAGS, prepareMrpcTraining } from './setup.js';
 
 export async function run(args: string[]): Promise<number> {
@@ -27,28 +25,14 @@ export async function run(args: string[]): Promise<number> {
   const modelFiles = p.flags.has('no-weights')
     ? null
     : hfFolderFiles(config, folder.loaded.params, { vocab: tok.vocabText, doLowerCase: tok.lowercase, modelMaxLength: config.max_position_embeddings }, mrpcTask.configJson(folder.labels));
-  if (!modelFiles && !hubId) throw new Error('--no-weights needs --hub-id ID to say where train.py gets the starting weights');
-  const files = buildTrainerProject({
-    task,
-    options,
-    evalEvery,
-    config,
-    modelFiles,
-    hubId,
-    modelSource: hubId ? `${hubId} (${setup.modelDir})` : setup.modelDir,
-  });
-  const written = await writeModelDir(outDir, files);
-  await chmod(join(outDir, 'launch.sh'), 0o755);
-  let bytes = 0;
-  for (const f of files.values()) bytes += f.byteLength;
-  console.log(`tokenizer: ${tok.source}`);
-  console.log(
+  const { files, bytes } = await writeTrainerProject(
+    outDir,
+    { task, options, evalEvery, config, modelFiles, hubId, modelSource: hubId ? `${hubId} (${setup.modelDir})` : setup.modelDir },
+    tok.source,
     `${trainFeatures.count} training pairs (max_length ${setup.maxLength}, ${trainFeatures.truncated} truncated)` +
       (evalFeatures ? `, ${evalFeatures.count} evaluation pairs` : '') +
       `; ${totalTrainingSteps(trainFeatures.count, options)} steps of ${options.batchSize} x ${options.gradAccumSteps}${options.groupByLength ? ', grouped by length' : ''}`,
   );
-  for (const path of written) console.log(`wrote ${path}`);
-  console.log(`run it: cd ${outDir} && pip install -r requirements.txt && python3 train.py --output_dir out`);
-  console.log(JSON.stringify({ task: 'mrpc', out: outDir, files: [...files.keys()], bytes, train_pairs: trainFeatures.count, eval_pairs: evalFeatures?.count ?? 0 }));
+  console.log(JSON.stringify({ task: 'mrpc', out: outDir, files, bytes, train_pairs: trainFeatures.count, eval_pairs: evalFeatures?.count ?? 0 }));
   return 0;
 }
