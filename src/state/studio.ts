@@ -48,6 +48,8 @@ interface StudioState {
   refreshStorage(): Promise<void>;
   /** `encoding` overrides the byte-order mark (UTF-8 when there is none). */
   startImport(source: ImportSource, label: string, encoding?: TextEncodingName): Promise<void>;
+  /** One import, parse to store; startImport queues these. */
+  runImport(source: ImportSource, label: string, encoding?: TextEncodingName): Promise<void>;
   commitImport(name: string): Promise<void>;
   discardImport(): Promise<void>;
   cancelImport(): void;
@@ -65,6 +67,9 @@ export function panelFromHash(hash: string): PanelId {
 
 /** The last address each panel had (its query carries its setup), so going back to a panel restores it. */
 const lastHash = new Map<PanelId, string>();
+
+/** Imports run one at a time: one started while another is parsing or storing (a click while the first open stores the demo) waits its turn instead of overwriting the first one's job state. */
+let importQueue: Promise<void> = Promise.resolve();
 
 export const useStudio = create<StudioState>((set, get) => ({
   panel: typeof location === 'undefined' ? 'data' : panelFromHash(location.hash),
@@ -122,7 +127,13 @@ export const useStudio = create<StudioState>((set, get) => ({
     set({ storage: { usage: est.usage ?? 0, quota: est.quota ?? 0, persisted } });
   },
 
-  async startImport(source, label, encoding) {
+  startImport(source, label, encoding) {
+    const run = importQueue.then(() => get().runImport(source, label, encoding));
+    importQueue = run.catch(() => undefined);
+    return run;
+  },
+
+  async runImport(source, label, encoding) {
     const controller = new AbortController();
     set({ importJob: { phase: 'reading', label, progress: null, controller } });
     try {
