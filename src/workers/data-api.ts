@@ -51,4 +51,6 @@ export type DataApi = {
   'pairs-list': { payload: null; result: PairDatasetInfo[] };
   'pairs-rows': { payload: { id: string }; result: PairExample[] };
   'pairs-delete': { payload: { id: string }; result: null };
+  'pairs-rename': { payload: { id: string; name: string }; result: PairDatasetInfo };
+  'pairs-split': { payload: { id: string; evalFraction: number; seed: number }; result: PairDatasetInfo[] };
 };
