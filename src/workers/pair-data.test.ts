@@ -21,10 +21,10 @@ async function withDev() {
 describe('the data worker on stored sentence pairs', () => {
   it('renames a pair dataset and refuses an empty name', async () => {
     const { h, info } = await withDev();
-    await h['pairs-rename']({ id: info.id, name: '  MRPC dev, renamed ' }, ctx);
+    await h['pairs-rename']({ id: info.id, name: '  MRPC dev, renamed ' });
     expect((await h['pairs-list']()).map((d) => d.name)).toEqual(['MRPC dev, renamed']);
-    await expect(h['pairs-rename']({ id: info.id, name: ' ' }, ctx)).rejects.toThrow('cannot be empty');
-    await expect(h['pairs-rename']({ id: 'gone', name: 'x' }, ctx)).rejects.toThrow('No sentence-pair dataset');
+    await expect(h['pairs-rename']({ id: info.id, name: ' ' })).rejects.toThrow('cannot be empty');
+    await expect(h['pairs-rename']({ id: 'gone', name: 'x' })).rejects.toThrow('No sentence-pair dataset');
   });
 
   it('splits one into train and eval sets stored beside it, every pair on exactly one side', async () => {

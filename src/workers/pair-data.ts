@@ -7,12 +7,14 @@ import { parsePairs } from '../core/tasks/mrpc/parse.js';
 import type { PairExample, PairParseReport } from '../core/tasks/mrpc/types.js';
 import { buildPairDataset, deletePairDataset, listPairDatasets, putPairDataset, readPairs, PAIR_DATASET_KIND, type PairDatasetInfo } from '../core/storage/pairs.js';
 import { splitPairs } from '../core/storage/pair-split.js';
+import type { DatasetSource } from '../core/storage/types.js';
 import type { IdbDatasetStore, KeyedRecord } from '../core/storage/idb.js';
 
 interface StagedPairs {
   examples: PairExample[];
   report: PairParseReport;
   fileName: string;
+  source: DatasetSource;
 }
 
 const staging = new Map<string, StagedPairs>();
@@ -49,7 +51,7 @@ export function pairHandlers(store: () => Promise<IdbDatasetStore>, newId: () =>
     return info;
   };
   return {
-    async 'pairs-parse'({ file, encoding }: { file: File; encoding?: TextEncodingName }, ctx: HandlerContext): Promise<StagedPairImport> {
+    async 'pairs-parse'({ file, encoding, source }: { file: File; encoding?: TextEncodingName; source?: DatasetSource }, ctx: HandlerContext): Promise<StagedPairImport> {
       const stagingId = newId();
       const base = { stagingId, suggestedName: pairFileStem(file.name), sourceLabel: file.name };
       let decoded;
@@ -66,7 +68,7 @@ export function pairHandlers(store: () => Promise<IdbDatasetStore>, newId: () =>
       }
       ctx.progress(decoded.bytes, file.size, 'validating pairs');
       const { examples, report } = parsePairs(decoded.text);
-      if (!report.fatal) staging.set(stagingId, { examples, report, fileName: file.name });
+      if (!report.fatal) staging.set(stagingId, { examples, report, fileName: file.name, source: source ?? { kind: 'file', detail: file.name } });
       return { ...base, report, bytesRead: decoded.bytes, encoding: decoded.encoding };
     },
 
@@ -77,7 +79,7 @@ export function pairHandlers(store: () => Promise<IdbDatasetStore>, newId: () =>
       const { info, shards } = buildPairDataset(staged.examples, {
         id: newId(),
         name: name.trim() || pairFileStem(staged.fileName),
-        source: { kind: 'file', detail: staged.fileName },
+        source: staged.source,
         format: staged.report.format,
         rows: staged.report.rows,
       });
