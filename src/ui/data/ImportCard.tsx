@@ -96,9 +96,12 @@ export function ImportCard() {
         <div className="grow">
           <div className="big">Drop a dataset file here</div>
           <div className="muted small">
-            <b>{TASK_LABEL.qa}:</b> SQuAD v1.1 or v2.0 JSON. <b>{TASK_LABEL.mrpc}:</b> GLUE MRPC train/dev/test.tsv, msr_paraphrase_*.txt, or CSV/JSONL with
-            sentence1, sentence2, label. Problems are named by their place in the file; a 30 MiB file imports without freezing the page.
+            <b>{TASK_LABEL.qa}:</b> SQuAD v1.1 or v2.0 JSON.
           </div>
+          <div className="muted small">
+            <b>{TASK_LABEL.mrpc}:</b> GLUE MRPC train/dev/test.tsv, msr_paraphrase_*.txt, or CSV/JSONL with sentence1, sentence2, label.
+          </div>
+          <div className="muted small">The task is recognised from the file; problems are named by their place in it. A 30 MiB file imports without freezing the page.</div>
         </div>
         <input
           ref={fileInput}

@@ -104,14 +104,14 @@ function PairBrowser({ dataset, pairs, error }: { dataset: PairDatasetInfo; pair
     <section className="card" aria-label="Pair browser">
       <div className="card-head">
         <h2>Browse pairs</h2>
-        <span className="muted small">{dataset.name} · label 1 = equivalent (a paraphrase), 0 = not</span>
+        <span className="muted small">label 1 = equivalent (a paraphrase), 0 = not</span>
       </div>
       {error ? <div className="error-text small">{error}</div> : null}
       <div className="pair-browser">
         <div className="col">
           <div className="col-head">
             <input className="input grow" placeholder="Search sentences, row or pair id" aria-label="Search pairs" value={query} onChange={(e) => setQuery(e.target.value)} />
-            <select className="input" aria-label="Label filter" value={label} onChange={(e) => setLabel(e.target.value as LabelFilter)}>
+            <select className="input" aria-label="Label filter" disabled={dataset.unlabelled} title={dataset.unlabelled ? 'this set has no labels' : undefined} value={label} onChange={(e) => setLabel(e.target.value as LabelFilter)}>
               <option value="all">all labels</option>
               <option value="1">equivalent</option>
               <option value="0">not equivalent</option>
