@@ -61,12 +61,14 @@ test('one dropzone takes SQuAD and MRPC files by their content, and one table li
   await drop('mine.csv', csv);
   await expect(page.getByTestId('issue-list')).toContainText('line 3 (row 1), column "sentence2": the sentence is empty');
   await expect(page.getByTestId('import-review')).toContainText('Sentence pairs (MRPC)');
+  await screenshot(page, 'data-kinds-review');
   await page.getByRole('button', { name: 'Abort import' }).click();
 
   // Neither the name nor the content tells: the user is asked, and the answer is honoured.
   await drop('notes.txt', Buffer.from('Dear diary,\nno header here\n'));
   const ask = page.getByTestId('import-ask');
   await expect(ask).toContainText('Which task is “notes.txt” for?');
+  await screenshot(page, 'data-kinds-ask');
   await ask.getByRole('button', { name: 'Sentence pairs (MRPC)' }).click();
   await expect(page.getByTestId('import-error')).toContainText('the header has no sentence1 and sentence2 column');
   await expect(ask).toBeHidden();

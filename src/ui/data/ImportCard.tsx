@@ -119,7 +119,7 @@ export function ImportCard() {
         </button>
       </div>
       {asking ? (
-        <div className="job warn" data-testid="import-ask" role="group" aria-label="Which task is this file for?">
+        <div className="job warn import-ask" data-testid="import-ask" role="group" aria-label="Which task is this file for?">
           <div>
             <b>Which task is “{asking.file.name}” for?</b>{' '}
             <span className="muted small">The studio could not tell from the file: {asking.why}.</span>
