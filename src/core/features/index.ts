@@ -22,3 +22,4 @@ export type {
   SpanLabel,
 } from './types';
 export * from './postprocess';
+export { FEATURIZER_VERSION, featureSetKey, type FeatureWindowSettings } from './set-key';
