@@ -74,6 +74,12 @@ test('one dropzone takes SQuAD and MRPC files by their content, and one table li
   await expect(ask).toBeHidden();
   await page.getByTestId('import-error').getByRole('button', { name: 'Dismiss' }).click();
 
+  // A pair file among the local assets imports as pairs, its source named as such.
+  await page.getByTestId('local-assets').locator('.asset', { hasText: 'mrpc/msr_paraphrase_test.txt' }).getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByTestId('import-done')).toContainText('Imported “msr_paraphrase_test”: 1,725 pairs (1,147 equivalent, 578 not)');
+  await expect(pairRow('msr_paraphrase_test')).toContainText('local asset');
+  await page.getByTestId('import-done').getByRole('button', { name: 'Dismiss' }).click();
+
   // Rename the dev pairs to a long name, split them, browse: the table fits both window sizes.
   await pairRow(/^dev$/).getByRole('button', { name: 'Rename' }).click();
   await page.getByLabel('New name').fill(LONG);
@@ -83,7 +89,7 @@ test('one dropzone takes SQuAD and MRPC files by their content, and one table li
   await expect(page.getByTestId('split-preview')).toContainText('326 pairs for training, 82 pairs for evaluation');
   await page.getByRole('button', { name: 'Split' }).click();
   await expect(page.getByTestId('split-result')).toContainText('(326 pairs) and');
-  await expect(page.getByTestId('dataset-row')).toHaveCount(7);
+  await expect(page.getByTestId('dataset-row')).toHaveCount(8);
   await expect(pairRow(`${LONG} · eval (seed 42)`).getByTestId('col-pairs')).toHaveText('82');
   await pairRow(new RegExp(`^${LONG}$`)).click();
   await page.getByTestId('pair-list').locator('.vrow').nth(2).click();
@@ -100,8 +106,8 @@ test('one dropzone takes SQuAD and MRPC files by their content, and one table li
   // Survives a reload: both kinds are listed again, pairs renamed.
   await page.reload();
   await expect(pairRow(new RegExp(`^${LONG}$`))).toHaveCount(1);
-  await expect(page.getByTestId('dataset-row')).toHaveCount(7);
+  await expect(page.getByTestId('dataset-row')).toHaveCount(8);
   page.on('dialog', (d) => void d.accept());
   await pairRow(`${LONG} · eval (seed 42)`).getByRole('button', { name: 'Delete' }).click();
-  await expect(page.getByTestId('dataset-row')).toHaveCount(6);
+  await expect(page.getByTestId('dataset-row')).toHaveCount(7);
 });

@@ -27,7 +27,16 @@ function useLocalAssets(): { root: string | null; files: AssetFile[] } | null {
   return assets;
 }
 
+/** A new import started by the user clears the other kind's finished result, so an old banner never sits beside a new one. */
+function clearOther(kind: DataKind) {
+  const other = kind === 'qa' ? usePairs.getState().job?.phase : useStudio.getState().importJob?.phase;
+  if (other !== 'done' && other !== 'failed') return;
+  if (kind === 'qa') usePairs.getState().dismiss();
+  else useStudio.getState().dismissImport();
+}
+
 function importFileAs(kind: DataKind, file: File) {
+  clearOther(kind);
   if (kind === 'qa') void useStudio.getState().startImport({ kind: 'file', file }, file.name);
   else void usePairs.getState().startImport(file);
 }
@@ -45,7 +54,9 @@ function importUrl(url: string, label: string, asset: boolean) {
     }
   })();
   const guess = detectDataTask(path, '');
-  if (guess.task === 'mrpc' || /msr_paraphrase[^/]*\.txt$/i.test(path)) {
+  const kind: DataKind = guess.task === 'mrpc' || /msr_paraphrase[^/]*\.txt$/i.test(path) ? 'mrpc' : 'qa';
+  clearOther(kind);
+  if (kind === 'mrpc') {
     void usePairs.getState().startUrlImport(url, label, { kind: asset ? 'asset' : 'url', detail: label });
   } else {
     void useStudio.getState().startImport({ kind: 'url', url, label, ...(asset ? { asset: true } : {}) }, label);
@@ -125,10 +136,22 @@ export function ImportCard() {
             <span className="muted small">The studio could not tell from the file: {asking.why}.</span>
           </div>
           <div className="row">
-            <button className="btn" onClick={() => (setAsking(null), importFileAs('qa', asking.file))}>
+            <button
+              className="btn"
+              onClick={() => {
+                setAsking(null);
+                importFileAs('qa', asking.file);
+              }}
+            >
               {TASK_LABEL.qa}
             </button>
-            <button className="btn" onClick={() => (setAsking(null), importFileAs('mrpc', asking.file))}>
+            <button
+              className="btn"
+              onClick={() => {
+                setAsking(null);
+                importFileAs('mrpc', asking.file);
+              }}
+            >
               {TASK_LABEL.mrpc}
             </button>
             <button className="btn" onClick={() => setAsking(null)}>
@@ -144,7 +167,14 @@ export function ImportCard() {
             <div className="row" key={p.url}>
               <span className="grow">{p.label}</span>
               <span className="muted small">{formatBytes(p.size)}</span>
-              <button className="btn small" disabled={busy} onClick={() => void startImport({ kind: 'url', url: p.url, label: p.label, preset: true }, p.label)}>
+              <button
+                className="btn small"
+                disabled={busy}
+                onClick={() => {
+                  clearOther('qa');
+                  void startImport({ kind: 'url', url: p.url, label: p.label, preset: true }, p.label);
+                }}
+              >
                 Download
               </button>
             </div>
@@ -169,7 +199,14 @@ export function ImportCard() {
           <h4 style={{ marginTop: 6 }}>Demo</h4>
           <div className="row">
             <span className="grow small">A small built-in question-answering set (works offline)</span>
-            <button className="btn small" disabled={busy} onClick={() => void startImport({ kind: 'demo' }, 'Demo dataset')}>
+            <button
+              className="btn small"
+              disabled={busy}
+              onClick={() => {
+                clearOther('qa');
+                void startImport({ kind: 'demo' }, 'Demo dataset');
+              }}
+            >
               Load demo
             </button>
           </div>
