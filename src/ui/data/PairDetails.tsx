@@ -76,7 +76,8 @@ function PairStats({ dataset: d, pairs }: { dataset: PairDatasetInfo; pairs: Pai
               }}
               run={async (fraction, seed) => {
                 const made = await usePairs.getState().split(d.id, fraction, seed);
-                return `Created ${made.map((m) => `“${m.name}” (${countOf(m.pairs, 'pair')})`).join(' and ')}.`;
+                const [train, ev] = made;
+                return `Created a train set of ${countOf(train.pairs, 'pair')} and an eval set of ${countOf(ev.pairs, 'pair')}, listed under Datasets as “… · train (seed ${seed})” and “… · eval (seed ${seed})”.`;
               }}
             />
           )}
