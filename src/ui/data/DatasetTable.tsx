@@ -80,7 +80,7 @@ export function DatasetTable() {
                 <tr
                   key={d.id}
                   className={isSelected(r) ? 'selected' : ''}
-                  aria-selected={isSelected(r)}
+                  aria-current={isSelected(r) ? true : undefined}
                   tabIndex={0}
                   onClick={() => select(r)}
                   onKeyDown={(e) => e.key === 'Enter' && e.target === e.currentTarget && select(r)}
