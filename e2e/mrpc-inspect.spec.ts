@@ -131,6 +131,11 @@ test('MRPC pair inspector: truncation and batch padding as the CLI and Trainer c
   await page.getByLabel('Row id').fill(rowId);
   await page.getByRole('button', { name: 'Open row' }).click();
   await expect(inspector.getByTestId('pair-row-id')).toHaveText(`Row ${rowId}`);
+  // Shown where truncation cuts less and batches are shuffled, not grouped: padding to see.
+  await page.getByLabel('group_by_length').uncheck();
+  await page.getByLabel('Pair max_length').fill('40');
+  await expect(inspector.getByTestId('row-length')).toContainText('40');
+  await expect(inspector.getByTestId('pair-batch-title')).toContainText('Epoch 1');
   await fits(page, 'inspector');
 
   // Two runs of a tiny model, then Evaluate's pair links to its tokenization here, under the run's settings.

@@ -7,7 +7,7 @@ import { dataWorker, modelWorker } from '../workers/clients.js';
 import { useModels } from './models.js';
 import { type ColumnState, askColumns, emptyColumn, missingNote, packTexts, playgroundQuery, resolveLinked, unpackTexts } from './compare.js';
 
-export type RunAnswer = PairAnswer & { runLabel: string; millis: number };
+export type RunAnswer = PairAnswer & { millis: number };
 export type PairColumn = ColumnState<RunAnswer, { sentence1: string; sentence2: string }>;
 
 /** Where the sentences came from, when they are a stored pair. */
@@ -119,7 +119,7 @@ export const usePairPlayground = create<PairPlaygroundState>((set, get) => ({
       async (runId) => {
         const t0 = performance.now();
         const answer = await modelWorker().call('pair-answer', { runId, sentence1, sentence2 });
-        return { ...answer, runLabel: labelOf(runId), millis: Math.round(performance.now() - t0) };
+        return { ...answer, millis: Math.round(performance.now() - t0) };
       },
       (err) => (err instanceof WorkerError && err.cancelled ? 'Cancelled.' : message(err)),
     );
