@@ -9,10 +9,10 @@ import { pairMatches, pairTokens } from '../core/tasks/mrpc/inspect.js';
 import type { PairExample } from '../core/tasks/mrpc/types.js';
 import { epochOrder, rowPlacement } from '../core/features/batcher.js';
 import { SeededRng } from '../core/train/rng.js';
-import { featureSetKey } from '../core/storage/types.js';
+import { featureSetKey } from '../core/features/set-key.js';
+import { contentHash } from '../core/util/content-hash.js';
 import { PAIR_DATASET_KIND, readPairs, type PairDatasetInfo } from '../core/storage/pairs.js';
 import type { IdbDatasetStore, KeyedRecord } from '../core/storage/idb.js';
-import { vocabSourceKey } from './vocab-source.js';
 
 type LoadTokenizer = (v: VocabSource, lowercase: boolean) => Promise<BertTokenizer>;
 
@@ -49,7 +49,8 @@ export function pairInspectHandlers(store: () => Promise<IdbDatasetStore>, loadT
     const row = rowId !== undefined ? examples.findIndex((e) => e.id === rowId) : Math.max(0, Math.min(examples.length - 1, position ?? 0));
     if (row < 0) throw new StudioError('not-found', `No row “${rowId}” in ${name} (rows 0 to ${examples.length - 1}).`);
     const tokenizer = await loadTokenizer(job.vocab, job.lowercase);
-    const key = featureSetKey(job.pairsId, vocabSourceKey(job.vocab), job.lowercase, job.maxLength, 0);
+    const dataHash = contentHash(examples.flatMap((e) => [e.id, e.sentence1, e.sentence2, String(e.label)]));
+    const key = featureSetKey(dataHash, tokenizer, { task: 'mrpc', maxLength: job.maxLength });
     let lengths = lengthsByKey.get(key);
     if (!lengths) {
       // The row lengths the Trainer batches by: the pair featurizer's, over the whole dataset.

@@ -56,7 +56,7 @@ function QaFeatures() {
 
   const dataset = datasets.find((d) => d.id === datasetId) ?? null;
   const vocab = st.vocabs.find((v) => v.id === st.vocabId);
-  const stored = dataset ? st.featureSets.filter((f) => f.datasetId === dataset.id) : [];
+  const stored = dataset ? st.featureSets.filter((f) => f.datasetId === dataset.id || (f.dataHash !== undefined && f.dataHash === dataset.contentHash)) : [];
 
   return (
     <>

@@ -5,7 +5,7 @@ import { usePairInspector } from '../../state/pair-inspector.js';
 import type { InspectedPair } from '../../workers/features-api.js';
 import { Count } from '../common/Count.js';
 import { Highlighted, type Span } from '../common/Highlighted.js';
-import { LabelPill } from '../data/PairDatasets.js';
+import { LabelPill } from '../data/LabelPill.js';
 import { formatCount, plural } from '../format.js';
 import { VocabPicker } from './VocabPicker.js';
 import './pair-inspector.css';

@@ -9,7 +9,7 @@ import { PairAnswerView } from './PairPlayground.js';
 import { JobBanner } from '../common/JobBanner.js';
 import { Count } from '../common/Count.js';
 import { formatCount } from '../format.js';
-import { LabelPill } from '../data/PairDatasets.js';
+import { LabelPill } from '../data/LabelPill.js';
 import { CONFIDENT, pairFilter, type PairFilter as Filter } from './filter.js';
 import './pairs-ui.css';
 

@@ -4,7 +4,7 @@ import { usePairs } from '../../state/pairs.js';
 import { usePairPlayground, type PairColumn } from '../../state/pair-playground.js';
 import type { PairAnswer, PairRun } from '../../workers/pair-api.js';
 import { CopyLink } from '../common/CopyLink.js';
-import { LabelPill } from '../data/PairDatasets.js';
+import { LabelPill } from '../data/LabelPill.js';
 import { formatCount } from '../format.js';
 import '../playground/playground.css';
 import './pairs-ui.css';
