@@ -8,6 +8,7 @@ import { datasetCoverage, deleteVocabulary, listVocabularies, trainVocabulary } 
 import { ensureFeatureSet, paragraphInput } from './feature-sets.js';
 import { IdbDatasetStore, type DatasetInfo, type FeatureSetInfo } from '../core/storage/index.js';
 import { indexMap } from '../core/util/codepoints.js';
+import { pairInspectHandlers } from './pair-inspect.js';
 
 let storePromise: Promise<IdbDatasetStore> | null = null;
 const store = () => (storePromise ??= IdbDatasetStore.open());
@@ -156,6 +157,7 @@ serve<FeaturesApi>(self, {
     return null;
   },
   inspect: ({ job, exampleId, position }) => inspect(job, exampleId, position),
+  ...pairInspectHandlers(store, loadTokenizer),
   audit: ({ job }, ctx) => audit(job, ctx),
   async 'train-vocab'({ datasetId, name, settings }, ctx) {
     return trainVocabulary(await store(), await requireDataset(datasetId), name, settings, ctx);

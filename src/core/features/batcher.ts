@@ -1,5 +1,6 @@
 // Batching for every task: padding (dynamic, as DataCollatorWithPadding, or to a fixed shape), and
 // the length-grouped order of Trainer's group_by_length. Pure: no tensors here.
+import type { SeededRng } from '../train/rng.js';
 
 /** Rows of different lengths in flat arrays: row r is rowStart[r] .. rowStart[r + 1] - 1. */
 export interface RaggedRows {
@@ -138,4 +139,59 @@ export function paddingCost(order: ArrayLike<number>, lengths: ArrayLike<number>
     padding += longest * (end - i) - sum;
   }
   return { tokens, padding };
+}
+
+/** What decides the rows of an epoch's batches, in TrainOptions' names. */
+export interface EpochOrderOptions {
+  batchSize: number;
+  shuffle: boolean;
+  groupByLength?: boolean;
+}
+
+/**
+ * The row order of the next epoch, as the Trainer draws it: a permutation from `rng` when shuffling
+ * (dataset order otherwise), then grouped by length when asked and lengths are known. Each call
+ * advances `rng` by one epoch, so calling it e times from a fresh SeededRng(seed) gives epoch e.
+ */
+export function epochOrder(rng: SeededRng, n: number, options: EpochOrderOptions, lengths?: ArrayLike<number>): Int32Array {
+  const order = options.shuffle ? rng.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
+  return options.groupByLength && lengths ? lengthGroupedOrder(order, lengths, options.batchSize) : order;
+}
+
+/** Where one row lands in an epoch's batches and how much padding its batch gives it. */
+export interface RowPlacement {
+  /** 0-based batch of the epoch, and how many batches the epoch has. */
+  batch: number;
+  batches: number;
+  /** The batch's rows in order, and the row's position among them. */
+  rows: number[];
+  position: number;
+  /** The batch's longest row (the first such) and its length: every row is padded to it. */
+  longestRow: number;
+  longest: number;
+  /** Padding tokens this row gets, and the whole batch's. */
+  padding: number;
+  batchPadding: number;
+}
+
+/** The batch `row` falls in when `order` is cut into consecutive batches of `batchSize`, each padded to its longest row. */
+export function rowPlacement(order: ArrayLike<number>, lengths: ArrayLike<number>, batchSize: number, row: number): RowPlacement {
+  let at = -1;
+  for (let i = 0; i < order.length; i++) if (order[i] === row) at = i;
+  if (at < 0) throw new Error(`row ${row} is not in the order (${order.length} rows)`);
+  const batch = Math.floor(at / batchSize);
+  const rows = Array.from({ length: Math.min(batchSize, order.length - batch * batchSize) }, (_, k) => order[batch * batchSize + k]);
+  let longestRow = rows[0];
+  for (const r of rows) if (lengths[r] > lengths[longestRow]) longestRow = r;
+  const longest = lengths[longestRow];
+  return {
+    batch,
+    batches: Math.ceil(order.length / batchSize),
+    rows,
+    position: at - batch * batchSize,
+    longestRow,
+    longest,
+    padding: longest - lengths[row],
+    batchPadding: paddingCost(rows, lengths, batchSize).padding,
+  };
 }

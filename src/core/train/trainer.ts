@@ -11,7 +11,7 @@ import { scheduledLearningRate, stepsPerEpoch, totalTrainingSteps, warmupSteps }
 
 export { stepsPerEpoch, totalTrainingSteps };
 import { type TrainBatch, type TrainData, type TrainableModel, evaluateDataLoss } from './task-data.js';
-import { lengthGroupedOrder, padBatch } from '../features/batcher.js';
+import { epochOrder, padBatch } from '../features/batcher.js';
 
 /** Labelled windows as flat row-major arrays; a FeatureBatch from the featurizer fits as is. */
 export interface TrainFeatures {
@@ -367,16 +367,9 @@ export class Trainer {
   }
 
   private drawPermutation(): Int32Array {
-    const n = this.features.count;
-    let order: Int32Array;
-    if (this.opts.shuffle) order = this.rng.permutation(n);
-    else {
-      order = new Int32Array(n);
-      for (let i = 0; i < n; i++) order[i] = i;
-    }
-    const lengths = this.features.lengths;
-    return this.opts.groupByLength && lengths ? lengthGroupedOrder(order, lengths, this.opts.batchSize) : order;
+    return epochOrder(this.rng, this.features.count, this.opts, this.features.lengths);
   }
+
 }
 
 /** Mean QA loss of a model over labelled features, dropout off, fixed-shape batches with masked padding. */

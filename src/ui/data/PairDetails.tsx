@@ -1,95 +1,26 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import './pairs.css';
+import './data.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { usePairs } from '../../state/pairs.js';
 import type { PairDatasetInfo } from '../../core/storage/pairs.js';
+import { histogram } from '../../core/storage/index.js';
+import { pairSplitPlan } from '../../core/storage/pair-split.js';
 import type { PairExample } from '../../core/tasks/mrpc/types.js';
-import { MRPC_LABELS } from '../../core/tasks/mrpc/types.js';
+import { LabelPill } from './LabelPill.js';
 import { dataWorker } from '../../workers/clients.js';
-import { formatBytes, formatCount } from '../format.js';
+import { countOf, formatCount, plural } from '../format.js';
+import { Count } from '../common/Count.js';
+import { Histogram, SplitTool } from './DatasetStats.js';
+import { FORMAT_LABEL, TASK_LABEL } from './tasks.js';
 
-const FORMAT_LABEL = { 'glue-tsv': 'tsv', csv: 'CSV', jsonl: 'JSONL' } as const;
+const WORD_EDGES = [0, 20, 30, 40, 50, 60, 70, 80, 100];
 
-/** Stored sentence-pair datasets (the MRPC task), listed below the SQuAD sets, and the selected one's pairs. */
-export function PairDatasets() {
-  const list = usePairs((s) => s.pairDatasets);
-  const loaded = usePairs((s) => s.loaded);
-  const selectedId = usePairs((s) => s.selectedPairId);
-  const { refresh, select, remove } = usePairs.getState();
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    void refresh().catch((e: Error) => setError(e.message));
-  }, [refresh]);
-  const selected = list.find((d) => d.id === selectedId) ?? null;
-  return (
-    <>
-      <section className="card" aria-label="Stored sentence pairs">
-        <div className="card-head">
-          <h2>Sentence-pair datasets</h2>
-          <span className="muted small">{loaded ? `${list.length} stored · task: GLUE MRPC` : 'loading…'}</span>
-        </div>
-        {error ? <div className="error-text small">{error}</div> : null}
-        {loaded && list.length === 0 ? (
-          <div className="empty">No sentence-pair datasets yet. Import an MRPC file above.</div>
-        ) : (
-          <div className="pair-table-scroll">
-            <table className="grid" data-testid="pair-dataset-table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Task</th>
-                  <th>Format</th>
-                  <th className="num">Pairs</th>
-                  <th className="num">Equivalent</th>
-                  <th className="num">Not equivalent</th>
-                  <th className="num">Size</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((d) => (
-                  <tr key={d.id} className={d.id === selectedId ? 'selected' : ''} onClick={() => select(d.id)} data-testid="pair-dataset-row">
-                    <td title={d.source.detail}>
-                      <b className="dataset-name">{d.name}</b>
-                    </td>
-                    <td>
-                      <span className="pill">MRPC</span>
-                    </td>
-                    <td>{FORMAT_LABEL[d.format]}</td>
-                    <td className="num" data-testid="col-pairs">{formatCount(d.pairs)}</td>
-                    <td className="num">{d.unlabelled ? '—' : formatCount(d.positives)}</td>
-                    <td className="num">{d.unlabelled ? '—' : formatCount(d.negatives)}</td>
-                    <td className="num">{formatBytes(d.bytes)}</td>
-                    <td style={{ whiteSpace: 'nowrap', textAlign: 'right' }} onClick={(e) => e.stopPropagation()}>
-                      <button
-                        className="btn small danger"
-                        onClick={() => {
-                          if (confirm(`Delete the dataset “${d.name}”? This cannot be undone.`)) void remove(d.id).catch((e: Error) => setError(e.message));
-                        }}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-      {selected ? <PairBrowser key={selected.id} dataset={selected} /> : null}
-    </>
-  );
-}
+const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
-type LabelFilter = 'all' | '1' | '0';
-
-function PairBrowser({ dataset }: { dataset: PairDatasetInfo }) {
+/** The selected sentence-pair dataset: its statistics and split, then its pairs to browse. */
+export function PairDetails({ dataset }: { dataset: PairDatasetInfo }) {
   const [pairs, setPairs] = useState<PairExample[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [query, setQuery] = useState('');
-  const [label, setLabel] = useState<LabelFilter>('all');
-  const [selected, setSelected] = useState<PairExample | null>(null);
   useEffect(() => {
     let live = true;
     dataWorker()
@@ -99,6 +30,67 @@ function PairBrowser({ dataset }: { dataset: PairDatasetInfo }) {
       live = false;
     };
   }, [dataset.id]);
+  return (
+    <>
+      <PairStats dataset={dataset} pairs={pairs} />
+      <PairBrowser dataset={dataset} pairs={pairs} error={error} />
+    </>
+  );
+}
+
+function PairStats({ dataset: d, pairs }: { dataset: PairDatasetInfo; pairs: PairExample[] | null }) {
+  const lengths = useMemo(() => (pairs ? pairs.map((p) => words(p.sentence1) + words(p.sentence2)) : null), [pairs]);
+  const sorted = useMemo(() => (lengths ? [...lengths].sort((a, b) => a - b) : null), [lengths]);
+  const dropped = d.rows - d.pairs;
+  return (
+    <section className="card" aria-label="Statistics">
+      <div className="card-head">
+        <h2 className="dataset-title">{d.name}</h2>
+        <span className="pill task-mrpc">{TASK_LABEL.mrpc}</span>
+        <span className="pill">{FORMAT_LABEL[d.format]}</span>
+      </div>
+      <div className="stats-grid">
+        <div>
+          <div className="counts">
+            <Count n={d.pairs} label={plural(d.pairs, 'pair')} />
+            {d.unlabelled ? (
+              <Count n="—" label="no labels" />
+            ) : (
+              <>
+                <Count n={d.positives} label="equivalent" />
+                <Count n={d.negatives} label="not equivalent" />
+              </>
+            )}
+          </div>
+          <div className="muted small" style={{ marginTop: 10 }}>
+            {d.unlabelled ? 'The file carries no labels (as GLUE test.tsv): it can be predicted on, not trained or scored on. ' : `${((100 * d.positives) / Math.max(1, d.pairs)).toFixed(1)}% equivalent (label 1). `}
+            {sorted && sorted.length ? `Words per pair (both sentences): min ${sorted[0]}, median ${sorted[Math.floor(sorted.length / 2)]}, max ${sorted[sorted.length - 1]}. ` : ''}
+            {dropped > 0 ? `${countOf(dropped, 'row')} of the file left out for problems.` : ''}
+          </div>
+          <SplitTool
+            title="Split into train / eval by pair, keeping the label balance"
+            plan={(fraction) => {
+              const p = pairSplitPlan(d, fraction);
+              return 'problem' in p ? p : { text: `${countOf(p.train, 'pair')} for training, ${countOf(p.eval, 'pair')} for evaluation; each keeps the share of equivalent pairs.` };
+            }}
+            run={async (fraction, seed) => {
+              const made = await usePairs.getState().split(d.id, fraction, seed);
+              return `Created ${made.map((m) => `“${m.name}” (${countOf(m.pairs, 'pair')})`).join(' and ')}.`;
+            }}
+          />
+        </div>
+        {lengths ? <Histogram title="Pair length (words in both sentences)" data={histogram(lengths, WORD_EDGES)} noun="pair" testId="pair-length-histogram" /> : <div className="muted small">Reading pairs…</div>}
+      </div>
+    </section>
+  );
+}
+
+type LabelFilter = 'all' | '1' | '0';
+
+function PairBrowser({ dataset, pairs, error }: { dataset: PairDatasetInfo; pairs: PairExample[] | null; error: string | null }) {
+  const [query, setQuery] = useState('');
+  const [label, setLabel] = useState<LabelFilter>('all');
+  const [selected, setSelected] = useState<PairExample | null>(null);
   const shown = useMemo(() => {
     if (!pairs) return [];
     const q = query.trim().toLowerCase();
@@ -138,10 +130,6 @@ function PairBrowser({ dataset }: { dataset: PairDatasetInfo }) {
   );
 }
 
-export function LabelPill({ label }: { label: 0 | 1 | null }) {
-  if (label === null) return <span className="pill">no label</span>;
-  return <span className={`pill ${label === 1 ? 'ok' : 'bad'}`}>{MRPC_LABELS[label].replace('_', ' ')}</span>;
-}
 
 function PairList({ pairs, selectedId, onSelect }: { pairs: PairExample[]; selectedId: string | null; onSelect(p: PairExample): void }) {
   const parent = useRef<HTMLDivElement>(null);
