@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../../../cli/backend.js';
-import { epochOrder, padRows, rowPlacement } from '../../features/batcher.js';
+import { epochOrder, padBatch, rowPlacement } from '../../features/batcher.js';
 import { loadOracle, type Oracle } from '../../features/oracle.test-util';
 import { BERT_DEFAULTS, BertForSequenceClassification, type BertConfig } from '../../model/index.js';
 import { tokenizerFromVocab } from '../../tokenizer/index.js';
@@ -103,7 +103,7 @@ describe('rowPlacement: the batch a pair falls in, as the Trainer batches it', (
           const trained = seen[epoch * batches + at.batch];
           expect(at.rows).toEqual(trained);
           expect(trained[at.position]).toBe(r);
-          const padded = padRows(features, trained, 0);
+          const padded = padBatch(features, trained, { padId: 0 });
           expect(at.longest).toBe(padded.length);
           expect(at.padding).toBe(padded.length - features.lengths[r]);
           expect(at.batchPadding).toBe(padded.padding);
