@@ -123,7 +123,7 @@ function PairBrowser({ dataset, pairs, error }: { dataset: PairDatasetInfo; pair
               {pairs ? formatCount(shown.length) : '…'}
             </span>
           </div>
-          <PairList pairs={shown} selectedId={selected?.id ?? null} onSelect={setSelected} />
+          {pairs ? <PairList pairs={shown} selectedId={selected?.id ?? null} onSelect={setSelected} /> : <div className="empty">{error ? 'Could not read the pairs.' : 'Reading pairs…'}</div>}
         </div>
         <div className="col">
           {selected ? <PairDetail pair={selected} /> : <div className="empty">Pick a pair to read both sentences.</div>}
