@@ -4,9 +4,10 @@ import { create } from 'zustand';
 import type { PairAnswer, PairRun } from '../workers/pair-api.js';
 import { WorkerError } from '../workers/protocol.js';
 import { dataWorker, modelWorker } from '../workers/clients.js';
+import { useModels } from './models.js';
 import { type ColumnState, askColumns, emptyColumn, missingNote, packTexts, playgroundQuery, resolveLinked, unpackTexts } from './compare.js';
 
-export type RunAnswer = PairAnswer & { runLabel: string; millis: number };
+export type RunAnswer = PairAnswer & { millis: number };
 export type PairColumn = ColumnState<RunAnswer, { sentence1: string; sentence2: string }>;
 
 /** Where the sentences came from, when they are a stored pair. */
@@ -103,6 +104,8 @@ export const usePairPlayground = create<PairPlaygroundState>((set, get) => ({
     const ids = shown.map((c) => (c.modelId && runs.some((r) => r.id === c.modelId) ? c.modelId : (runs[runs.length - 1]?.id ?? null)));
     if (ids.some((id) => !id)) return;
     const labelOf = (id: string) => runs.find((r) => r.id === id)?.label ?? '';
+    // On a page just opened from a link the model worker may still be choosing its backend: answer once it has.
+    await useModels.getState().loadBackend();
     history.replaceState(
       null,
       '',
@@ -116,7 +119,7 @@ export const usePairPlayground = create<PairPlaygroundState>((set, get) => ({
       async (runId) => {
         const t0 = performance.now();
         const answer = await modelWorker().call('pair-answer', { runId, sentence1, sentence2 });
-        return { ...answer, runLabel: labelOf(runId), millis: Math.round(performance.now() - t0) };
+        return { ...answer, millis: Math.round(performance.now() - t0) };
       },
       (err) => (err instanceof WorkerError && err.cancelled ? 'Cancelled.' : message(err)),
     );

@@ -112,7 +112,6 @@ export function DatasetTable() {
                         <b className="dataset-name">{d.name}</b>
                         {r.kind === 'qa' && r.d.isDemo ? <span className="pill demo">DEMO</span> : null}
                         {r.kind === 'qa' && r.d.hasImpossible ? <span className="pill">has unanswerable</span> : null}
-                        {r.kind === 'mrpc' && r.d.unlabelled ? <span className="pill">unlabelled</span> : null}
                       </>
                     )}
                   </td>

@@ -5,7 +5,7 @@ import { usePairInspector } from '../../state/pair-inspector.js';
 import type { InspectedPair } from '../../workers/features-api.js';
 import { Count } from '../common/Count.js';
 import { Highlighted, type Span } from '../common/Highlighted.js';
-import { LabelPill } from '../data/PairDatasets.js';
+import { LabelPill } from '../data/LabelPill.js';
 import { formatCount, plural } from '../format.js';
 import { VocabPicker } from './VocabPicker.js';
 import './pair-inspector.css';
@@ -46,7 +46,7 @@ export function PairInspector() {
       <section className="card" aria-label="Pair tokenization settings">
         <div className="card-head">
           <h2>Sentence pairs (MRPC)</h2>
-          <span className="muted small">[CLS] sentence 1 [SEP] sentence 2 [SEP], truncation longest_first, each batch padded to its longest row, as the Trainer batches them</span>
+          <span className="muted small">tokens, truncation (longest_first) and the padding of each pair's batch, as the Trainer sees them</span>
         </div>
         {loaded && pairSets.length === 0 ? (
           <div className="empty">No sentence-pair dataset yet: import MRPC's dev.tsv (or any pair file) in the Data panel.</div>
@@ -65,19 +65,19 @@ export function PairInspector() {
             <div className="pi-vocab">
               <VocabPicker />
             </div>
-            <label className="field">
+            <label className="field pi-num">
               max_length
               <input className="input" type="number" min={3} max={512} aria-label="Pair max_length" value={st.maxLength} onChange={(e) => st.setSettings({ maxLength: num(e.target.value) })} />
             </label>
-            <label className="field">
+            <label className="field pi-num">
               Batch size
               <input className="input" type="number" min={1} aria-label="Inspector batch size" value={b.batchSize} onChange={(e) => st.setSettings({ batching: { batchSize: num(e.target.value) } })} />
             </label>
-            <label className="field">
+            <label className="field pi-num">
               Seed
               <input className="input" type="number" min={0} aria-label="Inspector seed" value={b.seed} onChange={(e) => st.setSettings({ batching: { seed: num(e.target.value) } })} />
             </label>
-            <label className="field">
+            <label className="field pi-num">
               Epoch
               <input className="input" type="number" min={1} aria-label="Inspector epoch" value={b.epoch + 1} onChange={(e) => st.setSettings({ batching: { epoch: num(e.target.value) - 1 } })} />
             </label>

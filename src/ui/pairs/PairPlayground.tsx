@@ -4,7 +4,7 @@ import { usePairs } from '../../state/pairs.js';
 import { usePairPlayground, type PairColumn } from '../../state/pair-playground.js';
 import type { PairAnswer, PairRun } from '../../workers/pair-api.js';
 import { CopyLink } from '../common/CopyLink.js';
-import { LabelPill } from '../data/PairDatasets.js';
+import { LabelPill } from '../data/LabelPill.js';
 import { formatCount } from '../format.js';
 import '../playground/playground.css';
 import './pairs-ui.css';
@@ -75,12 +75,17 @@ export function PairPlayground() {
       {runs.length > 0 && shown.some((c) => c.result || c.error || c.busy) ? (
         <div className={`pg-columns n${shown.length}`} style={{ marginTop: 14 }}>
           {shown.map((c, i) => (
-            <PairAnswerColumn key={i} column={c} label={runs.find((r) => r.id === c.modelId)?.label ?? runs[runs.length - 1]?.label ?? 'run'} />
+            <PairAnswerColumn key={i} column={c} label={runCaption(runs.find((r) => r.id === c.modelId) ?? runs[runs.length - 1])} />
           ))}
         </div>
       ) : null}
     </section>
   );
+}
+
+/** Runs of one model on one dataset share a label: their settings tell them apart. */
+export function runCaption(r: PairRun): string {
+  return `${r.label} · lr ${r.setup.learningRate} · seed ${r.setup.seed} · step ${r.step}`;
 }
 
 function RunSelect({ column, runs, label }: { column: number; runs: PairRun[]; label: string }) {
@@ -91,7 +96,7 @@ function RunSelect({ column, runs, label }: { column: number; runs: PairRun[]; l
     <select className="input pg-model" aria-label={label} value={value} onChange={(e) => setRun(column, e.target.value)}>
       {runs.map((r) => (
         <option key={r.id} value={r.id}>
-          {r.label} · step {r.step}
+          {runCaption(r)}
         </option>
       ))}
     </select>
@@ -145,7 +150,7 @@ function PairAnswerColumn({ column, label }: { column: PairColumn; label: string
   return (
     <div className="pg-column" data-testid="pair-column">
       <div className="pg-col-head">
-        <b>{r?.runLabel ?? label}</b>
+        <b>{label}</b>
         {r ? <span className="muted small">{r.millis} ms</span> : null}
         {column.busy ? <span className="pill">classifying…</span> : null}
       </div>

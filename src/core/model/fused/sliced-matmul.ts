@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { shareWasmCopies } from './wasm-shared.js';
 
 /**
  * A batched matmul [..., M, K] x [..., K, N] (same batch dims, no transposes) for the wasm backend,
@@ -66,7 +67,14 @@ function slicedMatMulWasm({ inputs, backend }: { inputs: Record<string, tf.Tenso
 }
 
 if (!tf.getKernel(SLICED_MATMUL, 'wasm')) {
-  tf.registerKernel({ kernelName: SLICED_MATMUL, backendName: 'wasm', kernelFunc: slicedMatMulWasm as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: SLICED_MATMUL,
+    backendName: 'wasm',
+    kernelFunc: slicedMatMulWasm as unknown as tf.KernelFunc,
+    // Runs when the wasm backend starts, after tfjs-backend-wasm has registered its own kernels
+    // (whichever module loaded first): the moment to replace its copying Identity and Cast.
+    setupFunc: () => shareWasmCopies(),
+  });
 }
 
 /** a @ b for rank >= 3 operands with equal batch dims; on wasm, one XNNPACK product per slice. */
