@@ -88,7 +88,7 @@ test('one dropzone takes SQuAD and MRPC files by their content, and one table li
   await expect(page.getByRole('region', { name: 'Statistics' })).toContainText('408');
   await expect(page.getByTestId('split-preview')).toContainText('326 pairs for training, 82 pairs for evaluation');
   await page.getByRole('button', { name: 'Split' }).click();
-  await expect(page.getByTestId('split-result')).toContainText('(326 pairs) and');
+  await expect(page.getByTestId('split-result')).toContainText('Created a train set of 326 pairs and an eval set of 82 pairs');
   await expect(page.getByTestId('dataset-row')).toHaveCount(8);
   await expect(pairRow(`${LONG} · eval (seed 42)`).getByTestId('col-pairs')).toHaveText('82');
   await pairRow(new RegExp(`^${LONG}$`)).click();

@@ -105,7 +105,7 @@ export function ImportCard() {
         }}
       >
         <div className="grow">
-          <div className="big">Drop a dataset file here</div>
+          <div className="big">{busy || pairBusy ? 'Importing… drop the next file when this one is done' : 'Drop a dataset file here'}</div>
           <div className="muted small">
             <b>{TASK_LABEL.qa}:</b> SQuAD v1.1 or v2.0 JSON.
           </div>
