@@ -14,7 +14,8 @@ import { saveFolder } from './models.js';
 import { importPairRun } from './pair-import.js';
 import { taskOfConfigJson, type TaskName } from '../../core/tasks/index.js';
 import { getModelInfo, newModelId, readParams, store } from './registry.js';
-import { chunkId, squadFileOf } from './train.js';
+import { chunkId } from './train-metrics-store.js';
+import { squadFileOf } from './train-qa.js';
 import { METRIC_CHUNK, MetricSeries } from './train-metrics.js';
 
 

@@ -1,0 +1,31 @@
+// What the run machinery needs of a task. Everything else about a run (loop, checkpoints, metrics,
+// pause/resume, backend fallback, events) is the same for every task.
+import type { BertConfig, HostParams } from '../../core/model/index.js';
+import type { TrainData, TrainableModel } from '../../core/train/index.js';
+import type { HandlerContext } from '../protocol.js';
+import type { EvalPoint, RunInfo, RunSetup } from '../train-api.js';
+
+export interface RunTokenizer {
+  vocab: string;
+  lowercase: boolean;
+}
+
+/** A run's data and model, ready for the Trainer. */
+export interface PreparedRun {
+  model: TrainableModel & { dispose(): void };
+  data: TrainData;
+  /** Scores the model on the eval set (the scores it could compute; warnings go out as notices); null without one. */
+  evaluate: ((step: number, batchSize: number) => Promise<Omit<EvalPoint, 'step' | 'epoch'>>) | null;
+  trainDatasetName: string;
+  evalDatasetName: string | null;
+}
+
+export interface RunTask {
+  /** The run's rows (stored features reused) and its model: from `params` (a checkpoint's) or the setup's model. */
+  prepare(runId: string, setup: RunSetup, tok: RunTokenizer, config: BertConfig, params: HostParams | null, ctx: HandlerContext): Promise<PreparedRun>;
+  /**
+   * Stores trained parameters where the task's Evaluate and Playground find them; answers the name they
+   * go by. `finished`: the run ended here (not a stop from a stored checkpoint).
+   */
+  saveTrained(info: RunInfo, tok: RunTokenizer, step: number, params: HostParams, finished: boolean): Promise<{ id: string; label: string }>;
+}
