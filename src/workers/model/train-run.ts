@@ -4,7 +4,8 @@ import type { KeyedRecord } from '../../core/storage/index.js';
 import { Trainer, runTrainer, type RunEnd, type StepMetrics, type TrainerState } from '../../core/train/index.js';
 import type { BackendName } from '../model-api.js';
 import { isQuotaError, StudioError, type HandlerContext } from '../protocol.js';
-import type { EvalPoint, MetricPoint, RunInfo, RunSetup, StartResult } from '../train-api.js';
+import type { TaskName } from '../../core/tasks/types.js';
+import { taskOfSetup, type EvalPoint, type MetricPoint, type RunInfo, type RunSetup, type StartResult } from '../train-api.js';
 import { tf } from './backend.js';
 import { refuseDuringModelJob } from './jobs.js';
 import { getModelInfo, newModelId, store } from './registry.js';
@@ -13,14 +14,17 @@ import { checkpointBytes, deleteCheckpoint, loadCheckpoint, saveCheckpoint, stor
 import { emit, notice, yieldToMessages } from './train-events.js';
 import { METRIC_CHUNK, MetricSeries } from './train-metrics.js';
 import { deleteMetricsAfter, readMetrics, writeMetrics, type RunExtras } from './train-metrics-store.js';
+import { mrpcRunTask } from './train-mrpc.js';
 import { qaRunTask } from './train-qa.js';
 import type { PreparedRun, RunTask } from './train-task.js';
 
 const asRecord = <T extends object>(r: T) => r as unknown as KeyedRecord;
 const METRIC_FLUSH_MS = 5000;
 
-export function runTask(_setup: RunSetup): RunTask {
-  return qaRunTask;
+const RUN_TASKS: Record<TaskName, RunTask> = { qa: qaRunTask, mrpc: mrpcRunTask };
+
+export function runTask(setup: RunSetup): RunTask {
+  return RUN_TASKS[taskOfSetup(setup)];
 }
 
 interface ActiveRun {
@@ -261,7 +265,7 @@ function releaseHeld(): void {
 async function trainerFor(prepared: PreparedRun, setup: RunSetup, state: TrainerState | null, ctx: HandlerContext): Promise<Trainer | StartResult> {
   let trainer: Trainer;
   try {
-    trainer = new Trainer(prepared.model, prepared.data, state ? state.options : setup.hyperparameters);
+    trainer = new Trainer(prepared.model, prepared.data, state ? state.options : { ...setup.hyperparameters, ...prepared.trainOptions });
     if (state) trainer.restore(state);
   } catch (err) {
     prepared.model.dispose();
@@ -329,6 +333,7 @@ export async function startRun(setup: RunSetup, label: string | undefined, ctx: 
     totalSteps: trainer.totalSteps,
     epoch: 0,
     featureCount: prepared.data.count,
+    ...(prepared.pair ? { pair: prepared.pair } : {}),
     checkpointStep: null,
     checkpointBytes: 0,
     finalModelId: null,

@@ -1,9 +1,9 @@
 // What the run machinery needs of a task. Everything else about a run (loop, checkpoints, metrics,
 // pause/resume, backend fallback, events) is the same for every task.
 import type { BertConfig, HostParams } from '../../core/model/index.js';
-import type { TrainData, TrainableModel } from '../../core/train/index.js';
+import type { TrainData, TrainOptions, TrainableModel } from '../../core/train/index.js';
 import type { HandlerContext } from '../protocol.js';
-import type { EvalPoint, RunInfo, RunSetup } from '../train-api.js';
+import type { EvalPoint, PairRunDetails, RunInfo, RunSetup } from '../train-api.js';
 
 export interface RunTokenizer {
   vocab: string;
@@ -14,10 +14,14 @@ export interface RunTokenizer {
 export interface PreparedRun {
   model: TrainableModel & { dispose(): void };
   data: TrainData;
+  /** Trainer options the task sets beside the setup's hyperparameters (e.g. group_by_length). */
+  trainOptions?: Partial<TrainOptions>;
   /** Scores the model on the eval set (the scores it could compute; warnings go out as notices); null without one. */
   evaluate: ((step: number, batchSize: number) => Promise<Omit<EvalPoint, 'step' | 'epoch'>>) | null;
   trainDatasetName: string;
   evalDatasetName: string | null;
+  /** Sentence-pair runs: what tokenization truncated and what padding costs, shown with the run. */
+  pair?: PairRunDetails;
 }
 
 export interface RunTask {
