@@ -67,14 +67,6 @@ export function pairSetupOfRun(s: RunSetup): PairRunSetup {
   };
 }
 
-export interface PairRunPoint {
-  step: number;
-  epoch: number;
-  loss: number;
-  lr: number;
-  grad_norm: number;
-}
-
 export interface PairEvalPoint {
   step: number;
   accuracy: number;
@@ -98,7 +90,6 @@ export interface PairRun {
   pairs: number;
   truncated: number;
   padding: PaddingReport;
-  points: PairRunPoint[];
   evals: PairEvalPoint[];
   backend: string;
   createdAt: number;

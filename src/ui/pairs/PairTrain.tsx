@@ -8,7 +8,6 @@ import type { BackendName } from '../../workers/model-api.js';
 import { taskOfSetup, type RunInfo } from '../../workers/train-api.js';
 import { Count } from '../common/Count.js';
 import { formatCount } from '../format.js';
-import { LossChart } from './LossChart.js';
 import { PairExportButton } from './PairExportButton.js';
 import './pairs-ui.css';
 
@@ -194,7 +193,7 @@ export function PairTrain() {
   );
 }
 
-/** What the card shows of a sentence-pair run, whether trained here (a run) or imported (a classifier with its logged loss). */
+/** What the card shows of a sentence-pair run: from its run record, or from its classifier alone. */
 interface PairRunSummary {
   label: string;
   status: string;
@@ -207,8 +206,8 @@ interface PairRunSummary {
   padding: PairRun['padding'] | null;
   setup: Pick<PairRunSetup, 'maxLength' | 'batchSize' | 'learningRate' | 'groupByLength'>;
   last: { accuracy: number; f1: number } | null;
-  /** Imported runs' logged loss; a studio run's curves are in the Curves card. */
-  points: PairRun['points'] | null;
+  /** A run record holds its curves; a classifier stored before runs were task-generic has none. */
+  hasCurves: boolean;
 }
 
 function viewOfRun(r: RunInfo): PairRunSummary {
@@ -218,19 +217,19 @@ function viewOfRun(r: RunInfo): PairRunSummary {
     status: r.status,
     step: r.step,
     totalSteps: r.totalSteps,
-    backend: r.backend,
+    backend: r.importedFrom ?? r.backend,
     reason: r.reason,
     pairs: r.featureCount,
     truncated: r.pair?.truncated ?? 0,
     padding: r.pair?.padding ?? null,
     setup: { maxLength: r.setup.maxLength, batchSize: r.setup.hyperparameters.batchSize, learningRate: r.setup.hyperparameters.learningRate, groupByLength: !!r.setup.pair?.groupByLength },
     last: e && e.accuracy != null && e.f1 !== null ? { accuracy: e.accuracy, f1: e.f1 } : null,
-    points: null,
+    hasCurves: true,
   };
 }
 
 function viewOfClassifier(r: PairRun): PairRunSummary {
-  return { ...r, setup: r.setup, last: r.evals[r.evals.length - 1] ?? null, points: r.points };
+  return { ...r, setup: r.setup, last: r.evals[r.evals.length - 1] ?? null, hasCurves: false };
 }
 
 function PairRunView({ run }: { run: PairRunSummary }) {
@@ -244,11 +243,7 @@ function PairRunView({ run }: { run: PairRunSummary }) {
           {run.label} · {run.status} · step {run.step} of {run.totalSteps} on {run.backend}
           {run.reason ? ` · ${run.reason}` : ''}
         </div>
-        {run.points ? (
-          <LossChart points={run.points} />
-        ) : (
-          <div className="small muted">Loss, learning rate, accuracy/F1 and speed: pick the run in the Runs table for its curves; pause, resume and stop it there.</div>
-        )}
+        {run.hasCurves ? <div className="small muted">Loss, learning rate, accuracy/F1 and speed: pick the run in the Runs table for its curves; pause, resume and stop it there.</div> : null}
       </div>
       <div className="counts" style={{ flexDirection: 'column', gap: 10 }}>
         <div className="counts">

@@ -51,10 +51,10 @@ export function RunsTable() {
                 const resumable = (r.status === 'paused' || r.status === 'failed') && r.checkpointStep !== null;
                 return (
                   <tr key={r.id} className={r.id === selectedRunId ? 'selected' : ''} onClick={() => st.select(r.id)} data-testid="run-row">
-                    <td>
+                    <td className="names run-name">
                       <b>{r.label}</b>
                       {taskOfSetup(r.setup) !== 'qa' ? (
-                        <span className="pill small" title={`${TASK_METRICS[taskOfSetup(r.setup)].name} run`} data-testid="run-row-task">
+                        <span className="pill small run-task" title={`${TASK_METRICS[taskOfSetup(r.setup)].name} run`} data-testid="run-row-task">
                           {taskOfSetup(r.setup).toUpperCase()}
                         </span>
                       ) : null}

@@ -87,8 +87,6 @@ export const mrpcRunTask: RunTask = {
       pairs: info.featureCount,
       truncated: info.pair?.truncated ?? 0,
       padding: info.pair?.padding ?? { realTokens: 0, fixed: 0, dynamic: 0, grouped: 0 },
-      // The curves stay with the run (its metrics); the classifier keeps its evaluations.
-      points: [],
       evals: (extras?.evals ?? []).filter((e) => e.accuracy != null && e.f1 !== null).map((e) => ({ step: e.step, accuracy: e.accuracy!, f1: e.f1! })),
       backend: info.backend,
       createdAt: info.createdAt,
