@@ -93,10 +93,51 @@ def measure(preset, batch, seq, steps, device):
     return result
 
 
+def profile(preset, batch, seq, device):
+    """One step (after two warm-ups) under torch.profiler: step time, matmul self time, top ops by self time."""
+    from torch.profiler import ProfilerActivity, profile as torch_profile
+
+    layers, hidden, heads = PRESETS[preset]
+    config = BertConfig(vocab_size=VOCAB, hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+                        intermediate_size=4 * hidden, max_position_embeddings=512)
+    torch.manual_seed(0)
+    model = BertForQuestionAnswering(config).to(device).train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.01)
+    generator = torch.Generator().manual_seed(1)
+
+    def step(data):
+        model(**data).loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+
+    for _ in range(2):
+        step(batch_tensors(batch, seq, device, generator))
+    data = batch_tensors(batch, seq, device, generator)
+    t0 = time.perf_counter()
+    step(data)
+    step_ms = (time.perf_counter() - t0) * 1000
+    with torch_profile(activities=[ProfilerActivity.CPU]) as prof:
+        t0 = time.perf_counter()
+        step(data)
+        profiled_ms = (time.perf_counter() - t0) * 1000
+    # Self times come from the profiled step; they are scaled to the unprofiled step's length.
+    scale = step_ms / profiled_ms / 1000
+    events = prof.key_averages()
+    top = sorted(events, key=lambda e: e.self_cpu_time_total, reverse=True)
+    matmul = sum(e.self_cpu_time_total for e in events if e.key in ("aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm"))
+    return {
+        "stepMs": step_ms,
+        "matmulMs": matmul * scale,
+        "top": [{"name": e.key, "ms": e.self_cpu_time_total * scale, "count": e.count} for e in top[:25]],
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--threads", type=int, default=0, help="intra-op threads on cpu (0: torch's default)")
+    parser.add_argument("--profile", action="store_true", help="one step under torch.profiler per config instead of timing")
     parser.add_argument("--configs", required=True, help='JSON list of {"preset", "batch", "steps"}, or - for JSON lines on stdin')
     args = parser.parse_args()
     device = torch.device(args.device)
@@ -117,6 +158,9 @@ def main():
     for c in configs:
         if c["preset"] not in PRESETS:
             sys.exit(f"pytorch_train.py: unknown preset {c['preset']!r}")
+        if args.profile:
+            print(json.dumps({"profile": profile(c["preset"], int(c["batch"]), int(c.get("seq", 384)), device)}), flush=True)
+            continue
         try:
             print(json.dumps(measure(c["preset"], int(c["batch"]), int(c.get("seq", 384)), int(c["steps"]), device)), flush=True)
         except torch.OutOfMemoryError as err:

@@ -1,11 +1,10 @@
 // Question answering runs: SQuAD windows from stored feature sets, EM/F1 and eval loss, the trained model in the registry.
 import { evaluateModel } from '../../core/eval/index.js';
 import { BertForQuestionAnswering } from '../../core/model/index.js';
-import { articlesFromShards, featureSetKey, type DatasetInfo, type FeatureSetInfo } from '../../core/storage/index.js';
+import { articlesFromShards, type DatasetInfo, type FeatureSetInfo } from '../../core/storage/index.js';
 import type { SquadFile } from '../../core/squad/types.js';
 import { tokenizerFromVocab, type BertTokenizer } from '../../core/tokenizer/index.js';
 import { evaluateLoss, qaTrainData, type TrainFeatures } from '../../core/train/index.js';
-import { hashString } from '../../core/util/prng.js';
 import { ensureFeatureSet } from '../feature-sets.js';
 import { StudioError, type HandlerContext } from '../protocol.js';
 import type { EvalPoint, RunSetup } from '../train-api.js';
@@ -20,10 +19,6 @@ function vocabLabel(vocab: string): string {
   return `the model's vocabulary (${tokens.toLocaleString('en-US')} tokens)`;
 }
 
-function vocabKey(vocab: string): string {
-  return `vocab:${vocab.length}:${hashString(vocab).toString(16)}`;
-}
-
 async function requireDataset(id: string): Promise<DatasetInfo> {
   const info = await (await store()).getDataset(id);
   if (!info) throw new StudioError('not-found', `No dataset with id ${id}: it may have been deleted.`);
@@ -32,13 +27,12 @@ async function requireDataset(id: string): Promise<DatasetInfo> {
 
 /** Training windows of a dataset for this tokenizer and window setting, made once and reused from IndexedDB. */
 async function featureSet(dataset: DatasetInfo, tokenizer: BertTokenizer, vocab: string, lowercase: boolean, setup: RunSetup, maxPositions: number, ctx: HandlerContext | null): Promise<FeatureSetInfo> {
-  const key = featureSetKey(dataset.id, vocabKey(vocab), lowercase, setup.maxLength, setup.stride);
   try {
     const { info } = await ensureFeatureSet(
       await store(),
       dataset,
       tokenizer,
-      { key, tokenizerLabel: vocabLabel(vocab), lowercase, maxLength: setup.maxLength, stride: setup.stride, maxPositionEmbeddings: maxPositions },
+      { tokenizerLabel: vocabLabel(vocab), lowercase, maxLength: setup.maxLength, stride: setup.stride, maxPositionEmbeddings: maxPositions },
       ctx,
     );
     return info;

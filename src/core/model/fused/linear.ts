@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type BackendKernels, defineComposedKernel, fusedOp, runFused, useFused } from './kernel.js';
+import { batchedMatMul } from './sliced-matmul.js';
 
 /**
  * A dense layer y = x W^T + b with a Hugging Face weight [out, in], optionally reading its input in
@@ -52,6 +53,11 @@ const LINEAR_GRAD = defineComposedKernel('BertLinearGrad', ['dy', 'x', 'weight']
   return attrs.hasBias ? [...grads, k.sum(k.view(dyRows, [N, out]), [0])] : grads;
 });
 
+/** A plain product: 2-D through tf.matMul, batched through one XNNPACK product per slice on wasm. */
+function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return a.rank === 2 ? tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D) : batchedMatMul(a, b);
+}
+
 /** Swaps the last two axes of a 2-D or 4-D tensor. */
 function swapLast<T extends tf.Tensor>(t: T): T {
   return (t.rank === 2 ? tf.transpose(t) : tf.transpose(t, [0, 1, 3, 2])) as T;
@@ -69,11 +75,11 @@ export function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, tran
   // transposes, each product in its own tidy: no weight-sized copy outlives the op that made it.
   return fusedOp(
     [a, b],
-    ([x, y]) => ({ value: tf.tidy(() => tf.matMul(transposeA ? swapLast(x) : x, transposeB ? swapLast(y) : y)), keep: [x, y] }),
+    ([x, y]) => ({ value: tf.tidy(() => product(transposeA ? swapLast(x) : x, transposeB ? swapLast(y) : y)), keep: [x, y] }),
     (dy, [x0, y0]) => {
       // d(left) = dy @ right^T and d(right) = left^T @ dy, with right^T = y0 when transposeB, left^T = x0 when transposeA.
-      const dx = tf.tidy(() => (transposeA ? tf.matMul(transposeB ? swapLast(y0) : y0, swapLast(dy)) : tf.matMul(dy, transposeB ? y0 : swapLast(y0))));
-      const dyArg = tf.tidy(() => (transposeB ? tf.matMul(swapLast(dy), transposeA ? swapLast(x0) : x0) : tf.matMul(transposeA ? x0 : swapLast(x0), dy)));
+      const dx = tf.tidy(() => (transposeA ? product(transposeB ? swapLast(y0) : y0, swapLast(dy)) : product(dy, transposeB ? y0 : swapLast(y0))));
+      const dyArg = tf.tidy(() => (transposeB ? product(swapLast(dy), transposeA ? swapLast(x0) : x0) : product(transposeA ? x0 : swapLast(x0), dy)));
       return [dx, dyArg];
     },
   ) as T;
