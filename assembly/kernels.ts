@@ -462,3 +462,21 @@ export function sumRows(x: usize, out: usize, N: i32, C: i32): void {
     }
   }
 }
+
+// ---- dropout noise ----
+
+/**
+ * n uniform [0, 1) floats from the Alea generator at state (s0, s1, s2, c): the sequence tfjs's
+ * randomUniform draws for a seed, bit for bit (every step is exact float64 arithmetic, then one
+ * rounding to float32).
+ */
+export function aleaUniform(out: usize, n: i32, s0: f64, s1: f64, s2: f64, c: f64): void {
+  for (let i = 0; i < n; i++) {
+    const t = 2091639 * s0 + c * 2.3283064365386963e-10;
+    s0 = s1;
+    s1 = s2;
+    c = <f64><i32>t;
+    s2 = t - c;
+    store<f32>(out + (<usize>i << 2), <f32>s2);
+  }
+}
