@@ -20,6 +20,14 @@ export function parseBackendName(value: string | undefined, fallback: BackendNam
   throw new Error(`--backend must be one of cpu, wasm, webgpu, got "${value}"`);
 }
 
+/**
+ * `--backend` checked when a command starts, before it reads any file, so a misspelt name fails at
+ * once; absent stays absent, for startBackend to choose the fastest.
+ */
+export function backendOption(value: string | undefined): BackendName | undefined {
+  return value === undefined ? undefined : parseBackendName(value);
+}
+
 /** `--threads N` for the wasm backend: 0 or absent means every core. */
 export function parseThreads(value: string | undefined): number {
   if (value === undefined) return 0;

@@ -71,6 +71,13 @@ describe('cli init + logits', () => {
     const bad = cli('init', '--config', 'tiny', '--seed', '1', '--out', join(dir, 'x'), '--backend', 'cuda');
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/--backend must be one of cpu, wasm, webgpu/);
+    // The name is checked before the model folder is read: the error names the flag, not the missing folder.
+    const missing = join(dir, 'no-such-model');
+    for (const input of [['logits', '--features', 'f.jsonl'], ['predict', '--data', 'dev.json']]) {
+      const r = cli(input[0], '--model', missing, ...input.slice(1), '--out', join(dir, 'o.json'), '--backend', 'cuda');
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/--backend must be one of cpu, wasm, webgpu, got "cuda"/);
+    }
     const featuresPath = join(dir, 'oov.jsonl');
     writeFileSync(featuresPath, JSON.stringify({ ...FEATURES[0], input_ids: FEATURES[0].input_ids.map(() => 999) }) + '\n');
     const oov = cli('logits', '--model', join(dir, 'model'), '--features', featuresPath, '--out', join(dir, 'o.json'));

@@ -14,9 +14,9 @@ test('imports an MRPC Trainer output folder: a pair run with its curve, scored o
 
   await page.goto('/#/data');
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await page.getByRole('button', { name: 'Choose file…' }).click();
   await (await chooser).setFiles(MRPC_DEV);
-  await expect(page.getByTestId('pair-import-done')).toContainText('408 pairs');
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toContainText('408 pairs');
 
   await page.getByRole('button', { name: 'Model', exact: true }).click();
   await page.getByTestId('trainer-import-input').setInputFiles(FOLDER);

@@ -21,10 +21,10 @@ async function fits(page: Page, name: string) {
 test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', async ({ page }, testInfo) => {
   await page.goto('/#/data');
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await page.getByRole('button', { name: 'Choose file…' }).click();
   await (await chooser).setFiles(MRPC_DEV);
-  await expect(page.getByTestId('pair-import-done')).toContainText('408 pairs (279 equivalent, 129 not)');
-  const row = page.getByTestId('pair-dataset-row').filter({ hasText: 'dev' });
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toContainText('408 pairs (279 equivalent, 129 not)');
+  const row = page.locator('[data-testid="dataset-row"][data-task="mrpc"]').filter({ hasText: 'dev' });
   await expect(row.getByTestId('col-pairs')).toHaveText('408');
   await row.click();
   await expect(page.getByTestId('pair-count')).toHaveText('408');
@@ -37,22 +37,22 @@ test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', asyn
   // A label that is not 0/1: the review names the line and column; importing the rest keeps 1 pair.
   const bad = tempFile(testInfo.outputPath(), 'bad.csv', 'sentence1,sentence2,label\nA cat sat.,A cat was sitting.,1\nOne.,Two.,7\n');
   const chooser2 = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await page.getByRole('button', { name: 'Choose file…' }).click();
   await (await chooser2).setFiles(bad);
-  await expect(page.getByTestId('pair-issue-list')).toContainText('line 3 (row 1), column "label"');
+  await expect(page.getByTestId('issue-list')).toContainText('line 3 (row 1), column "label"');
   await page.getByRole('button', { name: 'Import 1 valid pair only' }).click();
-  await expect(page.getByTestId('pair-import-done')).toContainText('1 invalid rows skipped');
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toContainText('1 invalid row skipped');
 
   // Latin-1 bytes are not UTF-8: the error names the byte, and one click reads them as Windows-1252.
   const latin1 = testInfo.outputPath('latin1.csv');
   fs.writeFileSync(latin1, Buffer.concat([Buffer.from('sentence1,sentence2,label\nCaf'), Buffer.from([0xe9]), Buffer.from(' opened.,A caf'), Buffer.from([0xe9]), Buffer.from(' opened.,1\n')]));
   const chooser3 = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await page.getByRole('button', { name: 'Choose file…' }).click();
   await (await chooser3).setFiles(latin1);
-  await expect(page.getByTestId('pair-import-error')).toContainText('latin1.csv');
+  await expect(page.locator('[data-testid="import-error"][data-task="mrpc"]')).toContainText('latin1.csv');
   await page.getByRole('button', { name: 'Decode as Windows-1252' }).click();
-  await expect(page.getByTestId('pair-import-done')).toContainText('Imported “latin1”: 1 pair');
-  await page.getByTestId('pair-dataset-row').filter({ hasText: 'latin1' }).click();
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toContainText('Imported “latin1”: 1 pair');
+  await page.locator('[data-testid="dataset-row"][data-task="mrpc"]').filter({ hasText: 'latin1' }).click();
   await page.getByTestId('pair-list').locator('.vrow').first().click();
   await expect(page.getByTestId('pair-detail')).toContainText('Café opened.');
 });
@@ -60,9 +60,9 @@ test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', asyn
 test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in the Playground', async ({ page }) => {
   await page.goto('/#/data');
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await page.getByRole('button', { name: 'Choose file…' }).click();
   await (await chooser).setFiles(MRPC_DEV);
-  await expect(page.getByTestId('pair-import-done')).toBeVisible();
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toBeVisible();
 
   await page.getByRole('button', { name: 'Model', exact: true }).click();
   await page.getByLabel('Config preset').selectOption('tiny');

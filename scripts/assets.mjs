@@ -6,6 +6,8 @@ const MIME = {
   '.json': 'application/json',
   '.txt': 'text/plain; charset=utf-8',
   '.tsv': 'text/tab-separated-values; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.jsonl': 'application/jsonl; charset=utf-8',
   '.md': 'text/markdown; charset=utf-8',
   '.safetensors': 'application/octet-stream',
   '.bin': 'application/octet-stream',
@@ -17,6 +19,10 @@ export function classifyAsset(relPath) {
   if (base === 'model.safetensors' || base === 'pytorch_model.bin' || base === 'config.json') return 'model';
   if (/prediction/i.test(relPath)) return 'predictions';
   if (base.endsWith('.json')) return 'dataset';
+  // Sentence-pair files (GLUE MRPC tsv, the original msr_paraphrase_*.txt, CSV, JSON lines);
+  // GLUE's dev_ids.tsv holds only pair ids, no sentences.
+  if (/_ids\.tsv$/i.test(base)) return 'other';
+  if (/\.(tsv|csv|jsonl)$/i.test(base) || /^msr_paraphrase.*\.txt$/i.test(base)) return 'dataset';
   return 'other';
 }
 

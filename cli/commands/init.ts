@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { intOption, parseArgs, required } from '../args.js';
-import { backendReport, chooseBackend, parseThreads, setupBackend } from '../backend.js';
+import { backendOption, parseThreads, startBackend } from '../backend.js';
 import { writeModelDir } from '../model-io.js';
 import {
   BERT_PRESETS,
@@ -35,12 +35,11 @@ export async function run(args: string[]): Promise<number> {
   const config = await readConfig(required(p, 'config'));
   const seed = intOption(p, 'seed', 0);
   const out = required(p, 'out');
-  const { backend, why: backendWhy } = await chooseBackend(p.values.get('backend'));
+  const backendFlag = backendOption(p.values.get('backend'));
   const threads = parseThreads(p.values.get('threads'));
   // Refused before any allocation: a config that cannot fit would otherwise run silently until killed.
   checkWeightsFit(config);
-  await setupBackend(backend, { threads });
-  console.error(await backendReport(backend, backendWhy));
+  const backend = await startBackend(backendFlag, threads);
   // Built on the chosen backend and read back, so the file holds exactly what that backend trains from.
   const labels = TASKS[task].labels;
   const model = labels ? BertForSequenceClassification.init(config, seed, labels) : BertForQuestionAnswering.init(config, seed);

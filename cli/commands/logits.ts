@@ -3,8 +3,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { intOption, parseArgs, required } from '../args.js';
-import { backendReport, chooseBackend, parseThreads, setupBackend } from '../backend.js';
+import { backendOption, parseThreads, startBackend } from '../backend.js';
 import { readModelDir } from '../model-io.js';
+import { consecutiveRows, padBatch, type FixedRows } from '../../src/core/features/index.js';
 import {
   type BertConfig,
   BertForQuestionAnswering,
@@ -71,7 +72,7 @@ export async function run(args: string[]): Promise<number> {
   const out = required(p, 'out');
   const batchSize = intOption(p, 'batch-size', 8);
   if (batchSize < 1) throw new Error('--batch-size must be at least 1');
-  const { backend, why: backendWhy } = await chooseBackend(p.values.get('backend'));
+  const backendFlag = backendOption(p.values.get('backend'));
   const threads = parseThreads(p.values.get('threads'));
 
   const loaded = loadModelFiles(await readModelDir(modelDir), { strict: true });
@@ -79,10 +80,16 @@ export async function run(args: string[]): Promise<number> {
     console.error(formatLoadReport(loaded.report));
   }
   const features = parseFeatures(await readFile(featuresPath, 'utf8'), loaded.config);
-  await setupBackend(backend, { threads });
-  console.error(await backendReport(backend, backendWhy));
+  const backend = await startBackend(backendFlag, threads);
   const model = new BertForQuestionAnswering(loaded.config, loaded.params);
   const L = features[0].input_ids.length;
+  const windows: FixedRows = {
+    count: features.length,
+    length: L,
+    inputIds: features.flatMap((f) => f.input_ids),
+    tokenTypeIds: features.flatMap((f) => f.token_type_ids),
+    attentionMask: features.flatMap((f) => f.attention_mask),
+  };
   const labelled = features.every((f) => f.start_position !== undefined);
   const startLogits: number[][] = [];
   const endLogits: number[][] = [];
@@ -90,16 +97,9 @@ export async function run(args: string[]): Promise<number> {
 
   for (let first = 0; first < features.length; first += batchSize) {
     const rows = features.slice(first, first + batchSize);
-    // Every batch has the same shape (B, L): the last one is padded with fully masked rows.
-    const ids = new Int32Array(batchSize * L);
-    const types = new Int32Array(batchSize * L);
-    const mask = new Int32Array(batchSize * L);
-    rows.forEach((f, r) => {
-      ids.set(f.input_ids, r * L);
-      types.set(f.token_type_ids, r * L);
-      mask.set(f.attention_mask, r * L);
-    });
-    const batch = batchFromArrays(batchSize, L, ids, types, mask);
+    // Every batch has the same shape (B, L): the last one is filled with padding rows.
+    const p = padBatch(windows, consecutiveRows(first, rows.length), { padId: loaded.config.pad_token_id, batchRows: batchSize });
+    const batch = batchFromArrays(p.rows, p.length, p.inputIds, p.tokenTypeIds, p.attentionMask);
     const logits = model.forward(batch, { training: false });
     const [s, e] = await Promise.all([logits.startLogits.array(), logits.endLogits.array()]);
     startLogits.push(...s.slice(0, rows.length));

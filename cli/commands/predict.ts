@@ -2,7 +2,7 @@
 // file with a model folder, writing the official `{id: answer}` predictions.
 import { writeFile } from 'node:fs/promises';
 import { intOption, parseArgs, required } from '../args.js';
-import { backendReport, chooseBackend, parseThreads, setupBackend } from '../backend.js';
+import { backendOption, parseThreads, startBackend } from '../backend.js';
 import { readModelDir } from '../model-io.js';
 import { readSquadFile } from './validate.js';
 import { encodingOption } from '../read-text.js';
@@ -24,7 +24,7 @@ export async function run(args: string[]): Promise<number> {
     maxAnswerLength: intOption(p, 'max-answer-length', 30),
     batchSize: intOption(p, 'batch-size', 16),
   };
-  const { backend, why: backendWhy } = await chooseBackend(p.values.get('backend'));
+  const backendFlag = backendOption(p.values.get('backend'));
   const threads = parseThreads(p.values.get('threads'));
 
   const loaded = loadModelFiles(await readModelDir(modelDir), { strict: true });
@@ -42,8 +42,7 @@ export async function run(args: string[]): Promise<number> {
     );
   }
 
-  await setupBackend(backend, { threads });
-  console.error(await backendReport(backend, backendWhy));
+  const backend = await startBackend(backendFlag, threads);
   const model = new BertForQuestionAnswering(loaded.config, loaded.params);
   const t0 = performance.now();
   let lastReport = 0;

@@ -3,7 +3,7 @@ import type { Progress } from '../workers/protocol.js';
 import { WorkerError } from '../workers/protocol.js';
 import type { EvalRow, EvalRun, EvalRunInfo, EvalSettings } from '../workers/eval-api.js';
 import { modelWorker } from '../workers/clients.js';
-import { useInspector } from './inspector.js';
+import { modelVocabOption, useInspector } from './inspector.js';
 import { useModels } from './models.js';
 import { useStudio } from './studio.js';
 
@@ -132,10 +132,7 @@ export const useEvaluate = create<EvaluateState>((set, get) => ({
     try {
       const logits = await modelWorker().call('example-logits', { runId: run.id, exampleId: row.id });
       const p = logits.predicted;
-      // The model's own vocabulary as a file: the inspector tokenizes exactly as the model did.
-      // A fixed lastModified keeps the features the inspector stores for it reusable.
-      const file = new File([model.vocab], `${model.label} vocab.txt`, { lastModified: model.createdAt });
-      const vocab = { id: `model:${model.id}`, source: { kind: 'file' as const, file, label: model.label }, lowercase: model.lowercase, origin: 'model' as const };
+      const vocab = modelVocabOption(model, model.vocab);
       useStudio.getState().selectDataset(run.datasetId);
       useStudio.getState().setPanel('features');
       await useInspector.getState().openWithLogits(

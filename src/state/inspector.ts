@@ -32,6 +32,18 @@ export function trainedVocabOption(v: TrainedVocabInfo): VocabOption {
   return { id: `trained:${v.id}`, source: { kind: 'text', text: v.text, key: `trained:${v.id}`, label: v.name }, lowercase: v.lowercase, origin: 'trained' };
 }
 
+/**
+ * A model's own vocabulary as a file, so the inspector tokenizes exactly as the model did.
+ * A fixed lastModified keeps the features the inspector stores for it reusable.
+ */
+export function modelVocabOption(model: { id: string; label: string; lowercase: boolean; createdAt: number }, vocab: string): VocabOption {
+  const file = new File([vocab], `${model.label} vocab.txt`, { lastModified: model.createdAt });
+  return { id: `model:${model.id}`, source: { kind: 'file', file, label: model.label }, lowercase: model.lowercase, origin: 'model' };
+}
+
+/** Adds (or replaces) a vocabulary option in a list. */
+export const withVocab = (vocabs: VocabOption[], v: VocabOption) => [...vocabs.filter((x) => x.id !== v.id), v];
+
 /** Vocabularies on the Hub, downloaded when chosen (needs internet). */
 export const HUB_VOCABS: VocabOption[] = [
   {
@@ -242,7 +254,7 @@ export const useInspector = create<InspectorState>((set, get) => ({
   },
 
   async openWithLogits(datasetId, { vocab, maxLength, stride }, overlay) {
-    const vocabs = [...get().vocabs.filter((v) => v.id !== vocab.id), vocab];
+    const vocabs = withVocab(get().vocabs, vocab);
     set({ vocabs, vocabId: vocab.id, lowercase: vocab.lowercase, maxLength, stride, result: null, example: null, audit: null, error: null, overlay });
     await get().featurize(datasetId);
     if (get().result) await get().open(datasetId, { id: overlay.exampleId });

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { type ColumnState, askColumns, emptyColumn, missingNote, packTexts, playgroundQuery, resolveLinked, unpackTexts } from './compare.js';
 import type { PlaygroundAnswer } from '../core/eval/index.js';
 import type { ModelInfo } from '../workers/model-api.js';
 import { WorkerError } from '../workers/protocol.js';
@@ -7,14 +7,8 @@ import { modelWorker } from '../workers/clients.js';
 
 export type ModelAnswer = PlaygroundAnswer & { modelLabel: string; millis: number };
 
-export interface Column {
-  modelId: string | null;
-  result: ModelAnswer | null;
-  error: string | null;
-  busy: boolean;
-  /** The question and context the result answers (the inputs may have changed since). */
-  asked: { question: string; context: string } | null;
-}
+/** A model's answer column; `asked` is the question and context the result answers (the inputs may have changed since). */
+export type Column = ColumnState<ModelAnswer, { question: string; context: string }>;
 
 /** Answers of the reference pipeline, spans located in the context when the text is found there. */
 export interface ReferenceAnswer {
@@ -41,46 +35,21 @@ export interface SharedSetup {
   stride?: number;
 }
 
-// Above this many URL characters the text goes deflated (base64url) instead of plain.
-const PLAIN_LIMIT = 1500;
-
-function toBase64Url(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(s: string): Uint8Array {
-  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-}
-
 export function encodeShared(s: SharedSetup): string {
   const p = new URLSearchParams();
   for (const id of s.modelIds) p.append('m', id);
   for (const label of s.modelLabels) p.append('n', label);
   if (s.maxLength !== undefined) p.set('L', String(s.maxLength));
   if (s.stride !== undefined) p.set('s', String(s.stride));
-  if (encodeURIComponent(s.context).length + encodeURIComponent(s.question).length <= PLAIN_LIMIT) {
-    p.set('q', s.question);
-    p.set('c', s.context);
-  } else p.set('z', toBase64Url(deflateSync(strToU8(JSON.stringify({ q: s.question, c: s.context })), { level: 9 })));
+  packTexts(p, { q: s.question, c: s.context });
   return `#/playground?${p.toString()}`;
 }
 
-/** The setup in a `#/playground?...` hash; null when the hash carries none; throws when it is damaged. */
+/** The setup in a `#/playground?...` hash; null when the hash carries none (or a sentence-pair one); throws when it is damaged. */
 export function decodeShared(hash: string): SharedSetup | null {
-  const m = /^#\/?playground\?(.*)$/.exec(hash);
-  if (!m) return null;
-  const p = new URLSearchParams(m[1]);
-  let question = p.get('q') ?? '';
-  let context = p.get('c') ?? '';
-  const z = p.get('z');
-  if (z) {
-    const parsed = JSON.parse(strFromU8(inflateSync(fromBase64Url(z)))) as { q?: unknown; c?: unknown };
-    question = typeof parsed.q === 'string' ? parsed.q : '';
-    context = typeof parsed.c === 'string' ? parsed.c : '';
-  }
+  const p = playgroundQuery(hash);
+  if (!p || p.get('t') === 'mrpc') return null;
+  const { q: question, c: context } = unpackTexts(p, ['q', 'c'] as const);
   if (!question && !context && !p.getAll('m').length) return null;
   const int = (v: string | null) => (v !== null && /^\d+$/.test(v) ? Number(v) : undefined);
   return { context, question, modelIds: p.getAll('m'), modelLabels: p.getAll('n'), maxLength: int(p.get('L')), stride: int(p.get('s')) };
@@ -144,8 +113,6 @@ function locate(context: string, text: string): { start: number | null; end: num
   if (at < 0) at = context.toLowerCase().indexOf(text.toLowerCase());
   return at < 0 ? { start: null, end: null } : { start: at, end: at + text.length };
 }
-
-const emptyColumn = (modelId: string | null): Column => ({ modelId, result: null, error: null, busy: false, asked: null });
 
 interface PlaygroundState {
   context: string;
@@ -213,17 +180,14 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
       '',
       encodeShared({ context, question, modelIds: ids as string[], modelLabels: ids.map((id) => models.find((m) => m.id === id)?.label ?? ''), maxLength, stride }),
     );
-    const asked = { question, context };
-    set({ columns: get().columns.map((c, i) => (i < shown.length ? { ...c, modelId: ids[i], busy: true, error: null } : c)) });
-    const update = (i: number, patch: Partial<Column>) => set({ columns: get().columns.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
-    for (let i = 0; i < shown.length; i++) {
-      try {
-        const result = await modelWorker().call('answer', { modelId: ids[i]!, context, question, maxLength, stride, topK });
-        update(i, { result, asked, busy: false, error: null });
-      } catch (err) {
-        update(i, { result: null, busy: false, error: err instanceof WorkerError && err.cancelled ? 'Cancelled.' : message(err) });
-      }
-    }
+    await askColumns(
+      () => get().columns,
+      (columns) => set({ columns }),
+      ids as string[],
+      { question, context },
+      (modelId) => modelWorker().call('answer', { modelId, context, question, maxLength, stride, topK }),
+      (err) => (err instanceof WorkerError && err.cancelled ? 'Cancelled.' : message(err)),
+    );
     if (get().reference.status === 'ready') await get().askReference();
   },
 
@@ -267,14 +231,8 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
       return false;
     }
     if (!shared) return false;
-    const missing: string[] = [];
-    const ids = shared.modelIds.map((id, i) => {
-      const label = shared.modelLabels[i];
-      const found = models.find((m) => m.id === id) ?? models.find((m) => label && m.label === label);
-      if (!found) missing.push(label || id);
-      return found?.id ?? null;
-    });
-    const columns = [emptyColumn(ids[0] ?? get().columns[0].modelId), emptyColumn(ids[1] ?? get().columns[1].modelId)];
+    const { ids, missing } = resolveLinked(shared.modelIds, shared.modelLabels, models);
+    const columns: Column[] = [emptyColumn(ids[0] ?? get().columns[0].modelId), emptyColumn(ids[1] ?? get().columns[1].modelId)];
     set({
       context: shared.context,
       question: shared.question,
@@ -283,9 +241,7 @@ export const usePlayground = create<PlaygroundState>((set, get) => ({
       compare: ids.length > 1,
       maxLength: shared.maxLength ?? get().maxLength,
       stride: shared.stride ?? get().stride,
-      linkNote: missing.length
-        ? `The link names ${missing.map((m) => `“${m}”`).join(' and ')}, which this browser does not have; the latest model answers instead.`
-        : null,
+      linkNote: missingNote(missing, 'model'),
     });
     return shared.question.trim().length > 0;
   },

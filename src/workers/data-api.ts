@@ -1,6 +1,6 @@
 import type { ValidationReport } from '../core/squad/types.js';
 import type { TextEncodingName } from '../core/util/text-decode.js';
-import type { DatasetInfo, ParagraphRecord, QuestionRow } from '../core/storage/types.js';
+import type { DatasetInfo, DatasetSource, ParagraphRecord, QuestionRow } from '../core/storage/types.js';
 import type { PairDatasetInfo } from '../core/storage/pairs.js';
 import type { PairExample, PairParseReport } from '../core/tasks/mrpc/types.js';
 
@@ -45,10 +45,13 @@ export type DataApi = {
   questions: { payload: { id: string; query?: string; article?: number }; result: QuestionRow[] };
   paragraph: { payload: { id: string; article: number; paragraph: number }; result: ParagraphRecord };
   split: { payload: { id: string; evalFraction: number; seed: number }; result: DatasetInfo[] };
-  'pairs-parse': { payload: { file: File; encoding?: TextEncodingName }; result: StagedPairImport };
+  /** `source` says where the file came from (a URL or local asset fetched by the page); a picked file by default. */
+  'pairs-parse': { payload: { file: File; encoding?: TextEncodingName; source?: DatasetSource }; result: StagedPairImport };
   'pairs-commit': { payload: { stagingId: string; name: string }; result: PairDatasetInfo };
   'pairs-discard': { payload: { stagingId: string }; result: null };
   'pairs-list': { payload: null; result: PairDatasetInfo[] };
   'pairs-rows': { payload: { id: string }; result: PairExample[] };
   'pairs-delete': { payload: { id: string }; result: null };
+  'pairs-rename': { payload: { id: string; name: string }; result: PairDatasetInfo };
+  'pairs-split': { payload: { id: string; evalFraction: number; seed: number }; result: PairDatasetInfo[] };
 };

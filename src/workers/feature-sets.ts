@@ -1,4 +1,4 @@
-import { FeatureBuilder, type ParagraphInput } from '../core/features/index.js';
+import { FeatureBuilder, featureSetKey, type ParagraphInput } from '../core/features/index.js';
 import type { BertTokenizer } from '../core/tokenizer/index.js';
 import type { DatasetInfo, FeatureSetInfo, IdbDatasetStore, ParagraphRecord } from '../core/storage/index.js';
 import { indexMap } from '../core/util/codepoints.js';
@@ -19,7 +19,6 @@ export function paragraphInput(p: ParagraphRecord, onlyId?: string): ParagraphIn
 }
 
 export interface FeatureSetRequest {
-  key: string;
   /** How the tokenizer is named in the list of stored feature sets. */
   tokenizerLabel: string;
   lowercase: boolean;
@@ -29,8 +28,9 @@ export interface FeatureSetRequest {
 }
 
 /**
- * Training windows of a dataset, made once per (dataset, tokenizer, max_length, stride) and reused:
- * shards are written as they are made, and the set's record, written last, makes them visible.
+ * Training windows of a dataset, made once per featureSetKey (content of data and vocabulary, casing,
+ * featurizer version, max_length, stride) and reused: shards are written as they are made, and the
+ * set's record, written last, makes them visible.
  */
 export async function ensureFeatureSet(
   store: IdbDatasetStore,
@@ -39,14 +39,16 @@ export async function ensureFeatureSet(
   req: FeatureSetRequest,
   ctx: HandlerContext | null,
 ): Promise<{ info: FeatureSetInfo; reused: boolean }> {
-  const existing = await store.getFeatureSet(req.key);
+  const dataHash = await store.datasetContentHash(dataset);
+  const key = featureSetKey(dataHash, tokenizer, { task: 'qa', maxLength: req.maxLength, stride: req.stride });
+  const existing = await store.getFeatureSet(key);
   if (existing) return { info: existing, reused: true };
   const t0 = performance.now();
   let examples = 0;
   let features = 0;
   const windowsPerExample = new Array<number>(8).fill(0);
   // Shards of an earlier, unfinished run of the same key are replaced.
-  await store.deleteFeatureSet(req.key);
+  await store.deleteFeatureSet(key);
   try {
     for (let i = 0; i < dataset.shardCount; i++) {
       ctx?.checkCancelled();
@@ -70,16 +72,17 @@ export async function ensureFeatureSet(
       }
       examples += batch.examples.length;
       features += batch.count;
-      await store.putFeatureShard({ key: req.key, index: i, batch });
+      await store.putFeatureShard({ key, index: i, batch });
       ctx?.progress(i + 1, dataset.shardCount, `${features.toLocaleString('en-US')} windows from ${examples.toLocaleString('en-US')} examples`);
     }
   } catch (err) {
-    await store.deleteFeatureSet(req.key).catch(() => undefined);
+    await store.deleteFeatureSet(key).catch(() => undefined);
     throw err;
   }
   const info: FeatureSetInfo = {
-    key: req.key,
+    key,
     datasetId: dataset.id,
+    dataHash,
     tokenizer: req.tokenizerLabel,
     lowercase: req.lowercase,
     maxLength: req.maxLength,

@@ -1,6 +1,9 @@
 import type { FeatureSetInfo } from '../core/storage/types.js';
 import type { VocabCoverage } from '../core/tokenizer/index.js';
 import type { AnswerPlacement, FeatureAudit, FeatureWindow, MismatchReason } from '../core/features/index.js';
+import type { RowPlacement } from '../core/features/batcher.js';
+import type { SentenceToken } from '../core/tasks/mrpc/inspect.js';
+import type { PairLabel } from '../core/tasks/mrpc/types.js';
 
 /**
  * Where a vocabulary comes from: a URL (local asset or the Hugging Face Hub), a file the user picked, or
@@ -76,6 +79,63 @@ export interface TrainedVocabInfo {
   text: string;
 }
 
+/** How the Trainer would batch a pair dataset (its TrainOptions), and which epoch to look at (0-based). */
+export interface PairBatching {
+  batchSize: number;
+  seed: number;
+  shuffle: boolean;
+  groupByLength: boolean;
+  epoch: number;
+}
+
+/** One pair of a stored pair dataset, tokenized as the pair featurizer does at `maxLength`. */
+export interface PairInspectJob {
+  pairsId: string;
+  vocab: VocabSource;
+  lowercase: boolean;
+  maxLength: number;
+  batching: PairBatching;
+}
+
+/** A pair's batch in the chosen epoch: the placement, with its rows named by id and their lengths. */
+export interface InspectedPairBatch extends RowPlacement {
+  epoch: number;
+  rowIds: string[];
+  rowLengths: number[];
+  longestRowId: string;
+}
+
+export interface InspectedPair {
+  id: string;
+  pairId?: string;
+  label: PairLabel;
+  sentence1: string;
+  sentence2: string;
+  /** Position in the dataset, for stepping through it. */
+  position: number;
+  total: number;
+  /** `[CLS] s1 [SEP] s2 [SEP]` after truncation: tokens, token types, sentence of each (null on specials), offsets into that sentence. */
+  tokens: string[];
+  tokenIds: number[];
+  tokenTypes: number[];
+  sequenceIds: (0 | 1 | null)[];
+  offsets: [number, number][];
+  /** Each sentence's tokens before truncation; those from `kept[s]` on are dropped. */
+  sentences: [SentenceToken[], SentenceToken[]];
+  lengths: [number, number];
+  kept: [number, number];
+  batch: InspectedPairBatch;
+  /** Rows of the dataset that truncation shortens at this max_length. */
+  truncatedRows: number;
+}
+
+export interface PairMatch {
+  id: string;
+  sentence1: string;
+  sentence2: string;
+  label: PairLabel;
+}
+
 /** Requests the features worker answers: tokenizing datasets into windows, inspecting and auditing them. */
 export type FeaturesApi = {
   featurize: { payload: FeatureJob; result: { info: FeatureSetInfo; reused: boolean } };
@@ -87,5 +147,9 @@ export type FeaturesApi = {
   vocabularies: { payload: null; result: TrainedVocabInfo[] };
   'delete-vocabulary': { payload: { id: string }; result: null };
   /** Coverage of a dataset's text by each vocabulary, in the order given. */
+  /** One pair: its tokens, what truncation cut, and the padding of its batch. */
+  'pair-inspect': { payload: { job: PairInspectJob; rowId?: string; position?: number }; result: InspectedPair };
+  /** Pairs whose row id, pair id or sentences match the query, the first `limit` of them. */
+  'pair-search': { payload: { pairsId: string; query: string; limit: number }; result: { matches: PairMatch[]; total: number } };
   'vocab-coverage': { payload: { datasetId: string; vocabs: { source: VocabSource; lowercase: boolean }[] }; result: VocabCoverage[] };
 };

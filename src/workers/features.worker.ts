@@ -6,8 +6,9 @@ import { FeatureBuilder, auditFeatures, getWindow, contextRange, type FeatureAud
 import { vocabSourceKey, vocabSourceText } from './vocab-source.js';
 import { datasetCoverage, deleteVocabulary, listVocabularies, trainVocabulary } from './vocab-jobs.js';
 import { ensureFeatureSet, paragraphInput } from './feature-sets.js';
-import { IdbDatasetStore, featureSetKey, type DatasetInfo, type FeatureSetInfo } from '../core/storage/index.js';
+import { IdbDatasetStore, type DatasetInfo, type FeatureSetInfo } from '../core/storage/index.js';
 import { indexMap } from '../core/util/codepoints.js';
+import { pairInspectHandlers } from './pair-inspect.js';
 
 let storePromise: Promise<IdbDatasetStore> | null = null;
 const store = () => (storePromise ??= IdbDatasetStore.open());
@@ -38,18 +39,10 @@ function settingsError(err: unknown): never {
   throw new StudioError('invalid-input', err instanceof Error ? err.message : String(err));
 }
 
-function jobKey(job: FeatureJob): string {
-  return featureSetKey(job.datasetId, vocabSourceKey(job.vocab), job.lowercase, job.maxLength, job.stride);
-}
-
 async function featurize(job: FeatureJob, ctx: HandlerContext): Promise<{ info: FeatureSetInfo; reused: boolean }> {
-  const s = await store();
-  const key = jobKey(job);
-  const existing = await s.getFeatureSet(key);
-  if (existing) return { info: existing, reused: true };
   const dataset = await requireDataset(job.datasetId);
   const tokenizer = await loadTokenizer(job.vocab, job.lowercase);
-  return ensureFeatureSet(s, dataset, tokenizer, { key, tokenizerLabel: job.vocab.label, lowercase: job.lowercase, maxLength: job.maxLength, stride: job.stride }, ctx);
+  return ensureFeatureSet(await store(), dataset, tokenizer, { tokenizerLabel: job.vocab.label, lowercase: job.lowercase, maxLength: job.maxLength, stride: job.stride }, ctx);
 }
 
 /** Where each question of a dataset sits, so stepping and lookups by id need no scan. */
@@ -164,6 +157,7 @@ serve<FeaturesApi>(self, {
     return null;
   },
   inspect: ({ job, exampleId, position }) => inspect(job, exampleId, position),
+  ...pairInspectHandlers(store, loadTokenizer),
   audit: ({ job }, ctx) => audit(job, ctx),
   async 'train-vocab'({ datasetId, name, settings }, ctx) {
     return trainVocabulary(await store(), await requireDataset(datasetId), name, settings, ctx);

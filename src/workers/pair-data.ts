@@ -6,12 +6,15 @@ import { StrictTextDecoder, TextDecodeError, label as encodingLabel, type TextEn
 import { parsePairs } from '../core/tasks/mrpc/parse.js';
 import type { PairExample, PairParseReport } from '../core/tasks/mrpc/types.js';
 import { buildPairDataset, deletePairDataset, listPairDatasets, putPairDataset, readPairs, PAIR_DATASET_KIND, type PairDatasetInfo } from '../core/storage/pairs.js';
+import { splitPairs } from '../core/storage/pair-split.js';
+import type { DatasetSource } from '../core/storage/types.js';
 import type { IdbDatasetStore, KeyedRecord } from '../core/storage/idb.js';
 
 interface StagedPairs {
   examples: PairExample[];
   report: PairParseReport;
   fileName: string;
+  source: DatasetSource;
 }
 
 const staging = new Map<string, StagedPairs>();
@@ -48,7 +51,7 @@ export function pairHandlers(store: () => Promise<IdbDatasetStore>, newId: () =>
     return info;
   };
   return {
-    async 'pairs-parse'({ file, encoding }: { file: File; encoding?: TextEncodingName }, ctx: HandlerContext): Promise<StagedPairImport> {
+    async 'pairs-parse'({ file, encoding, source }: { file: File; encoding?: TextEncodingName; source?: DatasetSource }, ctx: HandlerContext): Promise<StagedPairImport> {
       const stagingId = newId();
       const base = { stagingId, suggestedName: pairFileStem(file.name), sourceLabel: file.name };
       let decoded;
@@ -65,7 +68,7 @@ export function pairHandlers(store: () => Promise<IdbDatasetStore>, newId: () =>
       }
       ctx.progress(decoded.bytes, file.size, 'validating pairs');
       const { examples, report } = parsePairs(decoded.text);
-      if (!report.fatal) staging.set(stagingId, { examples, report, fileName: file.name });
+      if (!report.fatal) staging.set(stagingId, { examples, report, fileName: file.name, source: source ?? { kind: 'file', detail: file.name } });
       return { ...base, report, bytesRead: decoded.bytes, encoding: decoded.encoding };
     },
 
@@ -76,7 +79,7 @@ export function pairHandlers(store: () => Promise<IdbDatasetStore>, newId: () =>
       const { info, shards } = buildPairDataset(staged.examples, {
         id: newId(),
         name: name.trim() || pairFileStem(staged.fileName),
-        source: { kind: 'file', detail: staged.fileName },
+        source: staged.source,
         format: staged.report.format,
         rows: staged.report.rows,
       });
@@ -97,6 +100,37 @@ export function pairHandlers(store: () => Promise<IdbDatasetStore>, newId: () =>
 
     async 'pairs-rows'({ id }: { id: string }, ctx: HandlerContext): Promise<PairExample[]> {
       return readPairs(await store(), await requirePairs(id), ctx.signal);
+    },
+
+    async 'pairs-rename'({ id, name }: { id: string; name: string }): Promise<PairDatasetInfo> {
+      const trimmed = name.trim();
+      if (!trimmed) throw new StudioError('invalid-input', 'A dataset name cannot be empty.');
+      const next = { ...(await requirePairs(id)), name: trimmed };
+      await (await store()).putRecords([next as unknown as KeyedRecord]);
+      return next;
+    },
+
+    async 'pairs-split'({ id, evalFraction, seed }: { id: string; evalFraction: number; seed: number }, ctx: HandlerContext): Promise<PairDatasetInfo[]> {
+      const info = await requirePairs(id);
+      const examples = await readPairs(await store(), info, ctx.signal);
+      let parts;
+      try {
+        parts = splitPairs(examples, evalFraction, seed);
+      } catch (err) {
+        throw new StudioError('invalid-input', err instanceof Error ? err.message : String(err));
+      }
+      const built = (['train', 'eval'] as const).map((suffix) =>
+        buildPairDataset(parts[suffix], {
+          id: newId(),
+          name: `${info.name} · ${suffix} (seed ${seed})`,
+          source: { kind: 'split', detail: `${info.name}, ${Math.round(evalFraction * 100)}% eval, seed ${seed}` },
+          format: info.format,
+          rows: parts[suffix].length,
+        }),
+      );
+      // Both halves in one transaction: a failed split stores neither.
+      await (await store()).putRecords(built.flatMap((b) => [...(b.shards as unknown as KeyedRecord[]), b.info as unknown as KeyedRecord]), ctx.signal);
+      return built.map((b) => b.info);
     },
 
     async 'pairs-delete'({ id }: { id: string }): Promise<null> {

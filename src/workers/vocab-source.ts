@@ -7,7 +7,7 @@ export const OFFLINE_VOCAB_HINT =
   'Offline, use the “BERT Studio demo” vocabulary that ships with the studio, a vocabulary you trained (Train a vocabulary), ' +
   'a vocab.txt or tokenizer.json from disk, or a folder served as local assets (STUDIO_ASSETS_DIR).';
 
-/** A stable identity for a vocabulary, part of the feature-set key. */
+/** Where a vocabulary came from, as one string: the worker keeps one tokenizer per source (feature sets are keyed by content). */
 export function vocabSourceKey(v: VocabSource): string {
   if (v.kind === 'url') return v.url;
   if (v.kind === 'text') return v.key;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureBatch, ParagraphInput } from '../features/index.js';
-import { FeatureBuilder } from '../features/index.js';
+import { FeatureBuilder, consecutiveRows, padBatch } from '../features/index.js';
 import { type BertForQuestionAnswering, batchFromArrays, disposeBatch, type QaLogits } from '../model/index.js';
 import type { BertTokenizer } from '../tokenizer/index.js';
 
@@ -74,30 +74,19 @@ export async function featurizeForModel(
 
 /**
  * Runs every window of `features` through the model with dropout off, in passes of a fixed shape
- * [batchSize, L] (so WebGPU compiles its shaders once); rows of the padded last pass are fully
- * masked and never reported. Each pass's tensors are freed as soon as its logits are on the host.
+ * [batchSize, L] (so WebGPU compiles its shaders once); the padding rows of the last pass are
+ * never reported. Each pass's tensors are freed as soon as its logits are on the host.
  */
 export async function runWindows(model: QaModel, features: FeatureBatch, options: InferenceOptions, onRows: RowsHandler): Promise<void> {
   const { batchSize: B, signal, onProgress } = options;
   checkPositiveInt('batchSize', B);
-  const L = features.length;
   const total = features.count;
-  const ids = new Int32Array(B * L);
-  const types = new Int32Array(B * L);
-  const mask = new Int32Array(B * L);
   onProgress?.(0, total);
   for (let first = 0; first < total; first += B) {
     throwIfAborted(signal);
     const rows = Math.min(B, total - first);
-    ids.set(features.inputIds.subarray(first * L, (first + rows) * L));
-    types.set(features.tokenTypeIds.subarray(first * L, (first + rows) * L));
-    mask.set(features.attentionMask.subarray(first * L, (first + rows) * L));
-    if (rows < B) {
-      ids.fill(0, rows * L);
-      types.fill(0, rows * L);
-      mask.fill(0, rows * L);
-    }
-    const batch = batchFromArrays(B, L, ids, types, mask);
+    const p = padBatch(features, consecutiveRows(first, rows), { padId: model.config.pad_token_id, batchRows: B });
+    const batch = batchFromArrays(p.rows, p.length, p.inputIds, p.tokenTypeIds, p.attentionMask);
     let logits: QaLogits | undefined;
     try {
       logits = model.forward(batch, { training: false });

@@ -1,5 +1,5 @@
 import { zipSync } from 'fflate';
-import { lengthGroupedOrder } from '../features/batcher.js';
+import { epochOrder } from '../features/batcher.js';
 import type { BertConfig } from '../model/pure.js';
 import { writeSafetensorsTyped } from '../model/pure.js';
 import type { TrainOptions } from '../train/index.js';
@@ -43,8 +43,7 @@ export function trainOrder(
   const rng = new SeededRng(options.seed);
   const out = new Int32Array(epochs * rows);
   for (let e = 0; e < epochs; e++) {
-    const order = options.shuffle ? rng.permutation(rows) : Int32Array.from({ length: rows }, (_, i) => i);
-    out.set(options.groupByLength && lengths ? lengthGroupedOrder(order, lengths, options.batchSize) : order, e * rows);
+    out.set(epochOrder(rng, rows, options, lengths), e * rows);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../train/rng';
-import { lengthGroupedOrder, padRows, paddingCost, type RaggedRows } from './batcher';
+import { consecutiveRows, lengthGroupedOrder, padBatch, paddingCost, type FixedRows, type RaggedRows } from './batcher';
 
 function ragged(lengths: number[]): RaggedRows {
   const rowStart = new Int32Array(lengths.length + 1);
@@ -11,17 +11,35 @@ function ragged(lengths: number[]): RaggedRows {
   return { count: lengths.length, rowStart, inputIds, tokenTypeIds };
 }
 
-describe('padRows (dynamic padding)', () => {
-  it('pads the chosen rows to the longest of them with pad id, type 0 and mask 0', () => {
+describe('padBatch', () => {
+  it('pads the chosen rows to the longest of them with pad id, type 0 and mask 0 (dynamic padding)', () => {
     const data = ragged([3, 1, 2]);
-    const b = padRows(data, [2, 1], 0);
-    expect(b.length).toBe(2);
+    const b = padBatch(data, [2, 1], { padId: 0 });
+    expect(b).toMatchObject({ rows: 2, realRows: 2, length: 2, padding: 1 });
     expect(Array.from(b.inputIds)).toEqual([104, 105, 103, 0]);
     expect(Array.from(b.tokenTypeIds)).toEqual([1, 1, 1, 0]);
     expect(Array.from(b.attentionMask)).toEqual([1, 1, 1, 0]);
-    expect(b.padding).toBe(1);
-    expect(padRows(data, [0, 1, 2], 7).length).toBe(3);
-    expect(padRows(data, [1], 7, 4).inputIds).toEqual(Int32Array.from([103, 7, 7, 7]));
+    expect(padBatch(data, [0, 1, 2], { padId: 7 }).length).toBe(3);
+    expect(padBatch(data, [1], { padId: 7, minLength: 4 }).inputIds).toEqual(Int32Array.from([103, 7, 7, 7]));
+  });
+
+  it('copies fixed-length rows with their own mask and fills a fixed shape with padding rows that attend one position', () => {
+    const data: FixedRows = {
+      count: 3,
+      length: 3,
+      inputIds: [1, 5, 2, 1, 6, 2, 1, 7, 0],
+      tokenTypeIds: Uint8Array.from([0, 1, 1, 0, 1, 1, 0, 1, 0]),
+      attentionMask: Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 1, 0]),
+    };
+    const b = padBatch(data, [2, 0], { padId: 9, batchRows: 4 });
+    expect(b).toMatchObject({ rows: 4, realRows: 2, length: 3, padding: 0 });
+    expect(Array.from(b.inputIds)).toEqual([1, 7, 0, 1, 5, 2, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(b.tokenTypeIds)).toEqual([0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(b.attentionMask)).toEqual([1, 1, 0, 1, 1, 1, 1, 0, 0, 1, 0, 0]);
+    // Ragged rows get the same padding rows.
+    const r = padBatch(ragged([2]), consecutiveRows(0, 1), { padId: 9, batchRows: 2 });
+    expect(Array.from(r.attentionMask)).toEqual([1, 1, 1, 0]);
+    expect(Array.from(r.inputIds)).toEqual([100, 101, 0, 0]);
   });
 });
 

@@ -22,3 +22,6 @@ export type {
   SpanLabel,
 } from './types';
 export * from './postprocess';
+export { FEATURIZER_VERSION, featureSetKey, type FeatureWindowSettings } from './set-key';
+export { consecutiveRows, lengthGroupedOrder, padBatch, paddingCost } from './batcher';
+export type { FixedRows, PadOptions, PaddedBatch, RaggedRows } from './batcher';

@@ -1,5 +1,6 @@
 import type { SquadArticle } from '../squad/types.js';
 import { uniformGenerator } from '../util/prng.js';
+import { ContentHasher } from '../util/content-hash.js';
 import type { DatasetInfo, DatasetSource, Histogram, ParagraphRecord, Shard } from './types.js';
 
 /** Paragraphs per shard: small enough to read one quickly, large enough to keep the record count low. */
@@ -40,6 +41,22 @@ export interface BuildOptions {
   createdAt?: number;
 }
 
+/**
+ * What featurizing a QA dataset reads (contexts, question ids and texts, answers), in order, as one
+ * hash: the dataset's identity in feature-set keys, so a renamed or re-imported copy shares features.
+ */
+export function paragraphsContentHash(paragraphs: Iterable<Pick<ParagraphRecord, 'context' | 'qas'>>): string {
+  const h = new ContentHasher();
+  for (const p of paragraphs) {
+    h.update(p.context).update(String(p.qas.length));
+    for (const q of p.qas) {
+      h.update(q.id).update(q.question).update(q.is_impossible ? '1' : '0').update(String(q.answers.length));
+      for (const a of q.answers) h.update(a.text).update(String(a.answer_start));
+    }
+  }
+  return h.digest();
+}
+
 /** Lays out articles as stored shards plus the dataset record that describes them. */
 export function buildDataset(articles: SquadArticle[], opts: BuildOptions): { info: DatasetInfo; shards: Shard[] } {
   const shards: Shard[] = [];
@@ -73,6 +90,7 @@ export function buildDataset(articles: SquadArticle[], opts: BuildOptions): { in
   const sorted = [...lengths].sort((x, y) => x - y);
   const info: DatasetInfo = {
     id: opts.id,
+    contentHash: paragraphsContentHash(shards.flatMap((s) => s.paragraphs)),
     name: opts.name,
     source: opts.source,
     version: opts.version,

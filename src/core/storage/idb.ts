@@ -1,4 +1,5 @@
 import type { DatasetInfo, DatasetStore, FeatureSetInfo, FeatureShard, Shard } from './types.js';
+import { paragraphsContentHash } from './dataset.js';
 
 export const DB_NAME = 'bert-studio';
 const DB_VERSION = 3;
@@ -109,8 +110,32 @@ export class IdbDatasetStore implements DatasetStore {
     return next;
   }
 
+  /**
+   * The dataset's content hash; one stored before hashes existed gets it now, from its shards, and
+   * keeps it (only that field is written, so a rename in between is not undone).
+   */
+  async datasetContentHash(info: DatasetInfo): Promise<string> {
+    if (info.contentHash) return info.contentHash;
+    const paragraphs = [];
+    for (let i = 0; i < info.shardCount; i++) paragraphs.push(...(await this.readShard(info.id, i)).paragraphs);
+    const hash = paragraphsContentHash(paragraphs);
+    const tx = this.db.transaction('datasets', 'readwrite');
+    const store = tx.objectStore('datasets');
+    const current = await promisify(store.get(info.id) as IDBRequest<DatasetInfo | undefined>);
+    if (current) store.put({ ...current, contentHash: hash });
+    await done(tx);
+    info.contentHash = hash;
+    return hash;
+  }
+
   async deleteDataset(id: string): Promise<void> {
-    const sets = (await this.listFeatureSets()).filter((f) => f.datasetId === id);
+    const datasets = await this.listDatasets();
+    const hash = datasets.find((d) => d.id === id)?.contentHash;
+    // Features are keyed by content: another dataset with the same content keeps using them.
+    const shared = hash !== undefined && datasets.some((d) => d.id !== id && d.contentHash === hash);
+    const sets = (await this.listFeatureSets()).filter((f) =>
+      f.dataHash === undefined || f.dataHash !== hash ? f.datasetId === id : !shared,
+    );
     const tx = this.db.transaction(['datasets', 'shards', 'featureSets', 'featureShards'], 'readwrite');
     tx.objectStore('datasets').delete(id);
     tx.objectStore('shards').delete(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]));

@@ -17,6 +17,8 @@ export interface Histogram {
 
 export interface DatasetInfo {
   id: string;
+  /** Hash of what featurizing reads (see paragraphsContentHash); absent on datasets stored before it existed. */
+  contentHash?: string;
   name: string;
   source: DatasetSource;
   version: string;
@@ -74,9 +76,12 @@ export interface DatasetStore {
 
 /** Features of one dataset under one tokenizer and window setting; reused when asked for again. */
 export interface FeatureSetInfo {
-  /** (dataset, tokenizer, max_length, stride) as one string. */
+  /** featureSetKey(...): content of the data and vocabulary, casing, featurizer version, window settings. */
   key: string;
+  /** The dataset it was first made from; any dataset with the same content hash shares it. */
   datasetId: string;
+  /** Content hash of the data (absent on sets made before keys were content-hashed). */
+  dataHash?: string;
   tokenizer: string;
   lowercase: boolean;
   maxLength: number;
@@ -95,8 +100,4 @@ export interface FeatureShard {
   key: string;
   index: number;
   batch: FeatureBatch;
-}
-
-export function featureSetKey(datasetId: string, tokenizer: string, lowercase: boolean, maxLength: number, stride: number): string {
-  return JSON.stringify([datasetId, tokenizer, lowercase ? 'uncased' : 'cased', maxLength, stride]);
 }

@@ -9,3 +9,4 @@ export { DEMO_VOCAB_OPTIONS, DEMO_VOCAB_SIZE, DEMO_VOCAB_TEXT, trainDemoVocab } 
 export { CoverageCounter, vocabCoverage } from './coverage';
 export type { VocabCoverage } from './coverage';
 export { resolveTokenizer, vocabTextOf, type ResolvedTokenizer, type TokenizerFile } from './resolve';
+export { tokenizerContentHash } from './identity';

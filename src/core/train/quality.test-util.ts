@@ -1,9 +1,9 @@
 // Train a small BERT from scratch on SQuAD dev articles 0-37 and score it on articles 38-47 against
 // a position-only baseline. Shared by the opt-in quality test and `npm run bench -- train`.
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
 import { type FeatureBatch, type FeatureLogits, featurizeSquad, postprocess, toPredictionRecord } from '../features/index.js';
-import { BERT_DEFAULTS, type BertConfig, BertForQuestionAnswering, batchFromArrays, disposeBatch } from '../model/index.js';
+import { runWindows } from '../eval/infer.js';
+import { BERT_DEFAULTS, type BertConfig, BertForQuestionAnswering } from '../model/index.js';
 import { evaluate } from '../squad/metric.js';
 import type { SquadFile } from '../squad/types.js';
 import { tokenizerFromVocab } from '../tokenizer/index.js';
@@ -82,21 +82,9 @@ function score(squad: SquadFile, b: FeatureBatch, logits: FeatureLogits[]): { em
 async function modelLogits(model: BertForQuestionAnswering, b: FeatureBatch, batchSize: number): Promise<FeatureLogits[]> {
   const L = b.length;
   const out: FeatureLogits[] = [];
-  for (let first = 0; first < b.count; first += batchSize) {
-    const rows = Math.min(batchSize, b.count - first);
-    const ids = new Int32Array(batchSize * L);
-    const types = new Int32Array(batchSize * L);
-    const mask = new Int32Array(batchSize * L);
-    ids.set(b.inputIds.subarray(first * L, (first + rows) * L));
-    types.set(b.tokenTypeIds.subarray(first * L, (first + rows) * L));
-    mask.set(b.attentionMask.subarray(first * L, (first + rows) * L));
-    const batch = batchFromArrays(batchSize, L, ids, types, mask);
-    const { startLogits, endLogits } = model.forward(batch);
-    const [s, e] = await Promise.all([startLogits.data(), endLogits.data()]);
-    tf.dispose([startLogits, endLogits]);
-    disposeBatch(batch);
+  await runWindows(model, b, { batchSize }, (first, rows, s, e) => {
     for (let r = 0; r < rows; r++) out.push(featureLogits(b, first + r, s.subarray(r * L, (r + 1) * L), e.subarray(r * L, (r + 1) * L)));
-  }
+  });
   return out;
 }
 

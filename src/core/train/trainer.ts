@@ -11,7 +11,7 @@ import { scheduledLearningRate, stepsPerEpoch, totalTrainingSteps, warmupSteps }
 
 export { stepsPerEpoch, totalTrainingSteps };
 import { type TrainBatch, type TrainData, type TrainableModel, evaluateDataLoss } from './task-data.js';
-import { lengthGroupedOrder } from '../features/batcher.js';
+import { epochOrder, padBatch } from '../features/batcher.js';
 
 /** Labelled windows as flat row-major arrays; a FeatureBatch from the featurizer fits as is. */
 export interface TrainFeatures {
@@ -120,37 +120,19 @@ interface MicroBatch {
   weights: tf.Tensor1D;
 }
 
-/**
- * Builds one fixed-shape [B, L] micro-batch from feature rows. Rows past `rows.length` are padding:
- * [PAD]-id tokens with only the first position attended (no all-masked softmax) and weight 0.
- */
+/** One fixed-shape [B, L] micro-batch of feature rows, padded by the batcher; padding rows weigh 0. */
 function makeMicroBatch(features: TrainFeatures, rows: ArrayLike<number>, batchSize: number, rowWeight: number): MicroBatch {
-  const L = features.length;
-  const ids = new Int32Array(batchSize * L);
-  const types = new Int32Array(batchSize * L);
-  const mask = new Int32Array(batchSize * L);
+  const p = padBatch(features, rows, { padId: 0, batchRows: batchSize });
   const starts = new Int32Array(batchSize);
   const ends = new Int32Array(batchSize);
   const weights = new Float32Array(batchSize);
-  for (let r = 0; r < batchSize; r++) {
-    const o = r * L;
-    if (r >= rows.length) {
-      mask[o] = 1;
-      continue;
-    }
-    const f = rows[r];
-    const src = f * L;
-    for (let i = 0; i < L; i++) {
-      ids[o + i] = features.inputIds[src + i];
-      types[o + i] = features.tokenTypeIds[src + i];
-      mask[o + i] = features.attentionMask[src + i];
-    }
-    starts[r] = features.startPositions[f];
-    ends[r] = features.endPositions[f];
+  for (let r = 0; r < rows.length; r++) {
+    starts[r] = features.startPositions[rows[r]];
+    ends[r] = features.endPositions[rows[r]];
     weights[r] = rowWeight;
   }
   return {
-    batch: batchFromArrays(batchSize, L, ids, types, mask),
+    batch: batchFromArrays(p.rows, p.length, p.inputIds, p.tokenTypeIds, p.attentionMask),
     starts: tf.tensor1d(starts, 'int32'),
     ends: tf.tensor1d(ends, 'int32'),
     weights: tf.tensor1d(weights, 'float32'),
@@ -385,16 +367,9 @@ export class Trainer {
   }
 
   private drawPermutation(): Int32Array {
-    const n = this.features.count;
-    let order: Int32Array;
-    if (this.opts.shuffle) order = this.rng.permutation(n);
-    else {
-      order = new Int32Array(n);
-      for (let i = 0; i < n; i++) order[i] = i;
-    }
-    const lengths = this.features.lengths;
-    return this.opts.groupByLength && lengths ? lengthGroupedOrder(order, lengths, this.opts.batchSize) : order;
+    return epochOrder(this.rng, this.features.count, this.opts, this.features.lengths);
   }
+
 }
 
 /** Mean QA loss of a model over labelled features, dropout off, fixed-shape batches with masked padding. */

@@ -1,18 +1,20 @@
 import { useState } from 'react';
-import type { DatasetInfo } from '../../core/storage/types.js';
+import type { DatasetInfo, Histogram as HistogramData } from '../../core/storage/types.js';
 import { useStudio } from '../../state/studio.js';
 import { dataWorker } from '../../workers/clients.js';
 import { splitPlan } from '../../core/storage/index.js';
 import { countOf, formatCount, plural } from '../format.js';
 import { Count } from '../common/Count.js';
+import { TASK_LABEL } from './tasks.js';
 
 export function DatasetStats({ dataset: d }: { dataset: DatasetInfo }) {
   const h = d.contextLengths;
-  const max = Math.max(1, ...h.counts);
+  const refresh = useStudio((s) => s.refreshDatasets);
   return (
     <section className="card" aria-label="Statistics">
       <div className="card-head">
-        <h2>{d.name}</h2>
+        <h2 className="dataset-title">{d.name}</h2>
+        <span className="pill task-qa">{TASK_LABEL.qa}</span>
         {d.isDemo ? <span className="pill demo">DEMO: a small set written for BERT Studio, not SQuAD</span> : null}
       </div>
       <div className="stats-grid">
@@ -28,38 +30,57 @@ export function DatasetStats({ dataset: d }: { dataset: DatasetInfo }) {
             {' '}
             {(d.answers / Math.max(1, d.questions)).toFixed(2)} answers per question.
           </div>
-          <SplitTool dataset={d} />
+          <SplitTool
+            title="Split into train / eval by article"
+            plan={(fraction) => {
+              const p = splitPlan(d.articles, fraction);
+              return 'problem' in p ? p : { text: `${countOf(p.train, 'article')} for training, ${countOf(p.eval, 'article')} for evaluation; no article on both sides.` };
+            }}
+            run={async (evalFraction, seed) => {
+              const made = await dataWorker().call('split', { id: d.id, evalFraction, seed });
+              await refresh();
+              return `Created ${made.map((m) => `“${m.name}” (${countOf(m.questions, 'question')})`).join(' and ')}.`;
+            }}
+          />
         </div>
-        <div>
-          <h4 style={{ marginBottom: 8 }}>Context length (characters)</h4>
-          <div className="hist" data-testid="context-histogram">
-            {h.counts.map((c, i) => (
-              <div key={i} className="bar" style={{ height: `${(100 * c) / max}%` }} title={countOf(c, 'paragraph')}>
-                {c > 0 ? <span className="hist-count">{formatCount(c)}</span> : null}
-              </div>
-            ))}
-          </div>
-          <div className="hist-labels">
-            {h.edges.map((e, i) => (
-              <span key={i}>{i === h.edges.length - 1 ? `${e}+` : e}</span>
-            ))}
-          </div>
-        </div>
+        <Histogram title="Context length (characters)" data={h} noun="paragraph" testId="context-histogram" />
       </div>
     </section>
   );
 }
 
-function SplitTool({ dataset }: { dataset: DatasetInfo }) {
-  const refresh = useStudio((s) => s.refreshDatasets);
+/** Bars with their counts over them; the last bin is open-ended. */
+export function Histogram({ title, data, noun, testId }: { title: string; data: HistogramData; noun: string; testId: string }) {
+  const max = Math.max(1, ...data.counts);
+  return (
+    <div>
+      <h4 style={{ marginBottom: 8 }}>{title}</h4>
+      <div className="hist" data-testid={testId}>
+        {data.counts.map((c, i) => (
+          <div key={i} className="bar" style={{ height: `${(100 * c) / max}%` }} title={countOf(c, noun)}>
+            {c > 0 ? <span className="hist-count">{formatCount(c)}</span> : null}
+          </div>
+        ))}
+      </div>
+      <div className="hist-labels">
+        {data.edges.map((e, i) => (
+          <span key={i}>{i === data.edges.length - 1 ? `${e}+` : e}</span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** A seeded train/eval split of the selected dataset, previewed before it is made. */
+export function SplitTool({ title, plan, run }: { title: string; plan(fraction: number): { text: string } | { problem: string }; run(fraction: number, seed: number): Promise<string> }) {
   const [fraction, setFraction] = useState(0.2);
   const [seed, setSeed] = useState(42);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const plan = splitPlan(dataset.articles, fraction);
+  const preview = plan(fraction);
   return (
     <div className="source-box" style={{ marginTop: 14 }}>
-      <h4>Split into train / eval by article</h4>
+      <h4>{title}</h4>
       <div className="row small">
         <label>
           eval share{' '}
@@ -70,14 +91,12 @@ function SplitTool({ dataset }: { dataset: DatasetInfo }) {
         </label>
         <button
           className="btn small"
-          disabled={busy || 'problem' in plan}
+          disabled={busy || 'problem' in preview}
           onClick={async () => {
             setBusy(true);
             setMessage(null);
             try {
-              const made = await dataWorker().call('split', { id: dataset.id, evalFraction: fraction, seed });
-              setMessage(`Created ${made.map((m) => `“${m.name}” (${countOf(m.questions, 'question')})`).join(' and ')}.`);
-              await refresh();
+              setMessage(await run(fraction, seed));
             } catch (err) {
               setMessage(err instanceof Error ? err.message : String(err));
             }
@@ -88,9 +107,9 @@ function SplitTool({ dataset }: { dataset: DatasetInfo }) {
         </button>
       </div>
       <div className="muted small" data-testid="split-preview">
-        {'problem' in plan ? <span className="error-text">Cannot split: {plan.problem}.</span> : `${countOf(plan.train, 'article')} for training, ${countOf(plan.eval, 'article')} for evaluation; no article on both sides.`}
+        {'problem' in preview ? <span className="error-text">Cannot split: {preview.problem}.</span> : preview.text}
       </div>
-      {message ? <div className="small">{message}</div> : null}
+      {message ? <div className="small" data-testid="split-result">{message}</div> : null}
     </div>
   );
 }

@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStudio } from '../../state/studio.js';
+import { usePairs, type DataKind } from '../../state/pairs.js';
+import { DETECT_HEAD_BYTES, detectDataTask, detectDataTaskFromBytes } from '../../core/tasks/detect.js';
 import { formatBytes } from '../format.js';
+import { TASK_LABEL } from './tasks.js';
 
 /** The official SQuAD v1.1 files at their public home. */
 export const SQUAD_PRESETS = [
@@ -24,23 +27,68 @@ function useLocalAssets(): { root: string | null; files: AssetFile[] } | null {
   return assets;
 }
 
+/** A new import started by the user clears the other kind's finished result, so an old banner never sits beside a new one. */
+function clearOther(kind: DataKind) {
+  const other = kind === 'qa' ? usePairs.getState().job?.phase : useStudio.getState().importJob?.phase;
+  if (other !== 'done' && other !== 'failed') return;
+  if (kind === 'qa') usePairs.getState().dismiss();
+  else useStudio.getState().dismissImport();
+}
+
+function importFileAs(kind: DataKind, file: File) {
+  clearOther(kind);
+  if (kind === 'qa') void useStudio.getState().startImport({ kind: 'file', file }, file.name);
+  else void usePairs.getState().startImport(file);
+}
+
+/**
+ * A URL or asset goes by its name: sentence-pair files are fetched by the page and parsed as pairs;
+ * anything else streams through the SQuAD reader, which names what is wrong with it.
+ */
+function importUrl(url: string, label: string, asset: boolean) {
+  const path = (() => {
+    try {
+      return new URL(url, location.href).pathname;
+    } catch {
+      return url;
+    }
+  })();
+  const guess = detectDataTask(path, '');
+  const kind: DataKind = guess.task === 'mrpc' || /msr_paraphrase[^/]*\.txt$/i.test(path) ? 'mrpc' : 'qa';
+  clearOther(kind);
+  if (kind === 'mrpc') {
+    void usePairs.getState().startUrlImport(url, label, { kind: asset ? 'asset' : 'url', detail: label });
+  } else {
+    void useStudio.getState().startImport({ kind: 'url', url, label, ...(asset ? { asset: true } : {}) }, label);
+  }
+}
+
+/** One dropzone for both tasks: a file is routed by its content (SQuAD JSON or sentence pairs), and the user is asked when that does not tell. */
 export function ImportCard() {
   const startImport = useStudio((s) => s.startImport);
   const busy = useStudio((s) => s.importJob?.phase === 'reading' || s.importJob?.phase === 'writing');
+  const pairBusy = usePairs((s) => s.job?.phase === 'reading' || s.job?.phase === 'writing');
   const [over, setOver] = useState(false);
   const [url, setUrl] = useState('');
+  const [asking, setAsking] = useState<{ file: File; why: string } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const assets = useLocalAssets();
 
-  const importFile = (file: File | undefined) => {
-    if (file) void startImport({ kind: 'file', file }, file.name);
+  const importFile = async (file: File | undefined) => {
+    // One import of each kind at a time (the buttons are disabled meanwhile; a drop is ignored).
+    if (!file || busy || pairBusy) return;
+    setAsking(null);
+    const head = new Uint8Array(await file.slice(0, DETECT_HEAD_BYTES).arrayBuffer());
+    const guess = detectDataTaskFromBytes(file.name, head);
+    if (guess.task) importFileAs(guess.task, file);
+    else setAsking({ file, why: guess.why });
   };
 
   return (
     <section className="card" aria-label="Import">
       <div className="card-head">
-        <h2>Import SQuAD data</h2>
-        <span className="muted small">SQuAD v1.1 or v2.0 JSON; parsed and validated in a worker, stored in this browser</span>
+        <h2>Import data</h2>
+        <span className="muted small">question answering or sentence pairs, recognised by their content; parsed and validated in a worker, stored in this browser</span>
       </div>
       <div
         className={`dropzone${over ? ' over' : ''}`}
@@ -53,28 +101,65 @@ export function ImportCard() {
         onDrop={(e) => {
           e.preventDefault();
           setOver(false);
-          importFile(e.dataTransfer.files[0]);
+          void importFile(e.dataTransfer.files[0]);
         }}
       >
         <div className="grow">
-          <div className="big">Drop a SQuAD JSON file here</div>
-          <div className="muted small">or choose one from your disk; a 30 MiB file imports without freezing the page</div>
+          <div className="big">Drop a dataset file here</div>
+          <div className="muted small">
+            <b>{TASK_LABEL.qa}:</b> SQuAD v1.1 or v2.0 JSON.
+          </div>
+          <div className="muted small">
+            <b>{TASK_LABEL.mrpc}:</b> GLUE MRPC train/dev/test.tsv, msr_paraphrase_*.txt, or CSV/JSONL with sentence1, sentence2, label.
+          </div>
+          <div className="muted small">The task is recognised from the file; problems are named by their place in it. A 30 MiB file imports without freezing the page.</div>
         </div>
         <input
           ref={fileInput}
           type="file"
-          accept=".json,application/json"
+          accept=".json,.jsonl,.tsv,.txt,.csv,application/json,text/csv,text/tab-separated-values"
           hidden
           data-testid="file-input"
           onChange={(e) => {
-            importFile(e.target.files?.[0]);
+            void importFile(e.target.files?.[0]);
             e.target.value = '';
           }}
         />
-        <button className="btn primary" disabled={busy} onClick={() => fileInput.current?.click()}>
+        <button className="btn primary" disabled={busy || pairBusy} onClick={() => fileInput.current?.click()}>
           Choose file…
         </button>
       </div>
+      {asking ? (
+        <div className="job warn import-ask" data-testid="import-ask" role="group" aria-label="Which task is this file for?">
+          <div>
+            <b>Which task is “{asking.file.name}” for?</b>{' '}
+            <span className="muted small">The studio could not tell from the file: {asking.why}.</span>
+          </div>
+          <div className="row">
+            <button
+              className="btn"
+              onClick={() => {
+                setAsking(null);
+                importFileAs('qa', asking.file);
+              }}
+            >
+              {TASK_LABEL.qa}
+            </button>
+            <button
+              className="btn"
+              onClick={() => {
+                setAsking(null);
+                importFileAs('mrpc', asking.file);
+              }}
+            >
+              {TASK_LABEL.mrpc}
+            </button>
+            <button className="btn" onClick={() => setAsking(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
       <div className="sources">
         <div className="source-box">
           <h4>Official SQuAD v1.1</h4>
@@ -82,7 +167,14 @@ export function ImportCard() {
             <div className="row" key={p.url}>
               <span className="grow">{p.label}</span>
               <span className="muted small">{formatBytes(p.size)}</span>
-              <button className="btn small" disabled={busy} onClick={() => void startImport({ kind: 'url', url: p.url, label: p.label, preset: true }, p.label)}>
+              <button
+                className="btn small"
+                disabled={busy}
+                onClick={() => {
+                  clearOther('qa');
+                  void startImport({ kind: 'url', url: p.url, label: p.label, preset: true }, p.label);
+                }}
+              >
                 Download
               </button>
             </div>
@@ -96,18 +188,25 @@ export function ImportCard() {
             onSubmit={(e) => {
               e.preventDefault();
               const u = url.trim();
-              if (u) void startImport({ kind: 'url', url: u, label: u }, u);
+              if (u) importUrl(u, u, false);
             }}
           >
-            <input className="input grow" placeholder="https://…/my-squad.json" value={url} onChange={(e) => setUrl(e.target.value)} aria-label="Dataset URL" />
-            <button className="btn" disabled={busy || !url.trim()}>
+            <input className="input grow" placeholder="https://…/squad.json or …/pairs.tsv" value={url} onChange={(e) => setUrl(e.target.value)} aria-label="Dataset URL" />
+            <button className="btn" disabled={busy || pairBusy || !url.trim()}>
               Import
             </button>
           </form>
           <h4 style={{ marginTop: 6 }}>Demo</h4>
           <div className="row">
-            <span className="grow small">A small built-in demo set (works offline)</span>
-            <button className="btn small" disabled={busy} onClick={() => void startImport({ kind: 'demo' }, 'Demo dataset')}>
+            <span className="grow small">A small built-in question-answering set (works offline)</span>
+            <button
+              className="btn small"
+              disabled={busy}
+              onClick={() => {
+                clearOther('qa');
+                void startImport({ kind: 'demo' }, 'Demo dataset');
+              }}
+            >
               Load demo
             </button>
           </div>
@@ -127,16 +226,12 @@ export function ImportCard() {
                 .map((f) => (
                   <div className="asset" key={f.path}>
                     <span className="tag">{f.kind}</span>
-                    <span className="grow mono" title={f.path}>
+                    <span className="grow mono asset-path" title={f.path}>
                       {f.path}
                     </span>
                     <span className="muted">{formatBytes(f.size)}</span>
                     {f.kind === 'dataset' ? (
-                      <button
-                        className="btn small"
-                        disabled={busy}
-                        onClick={() => void startImport({ kind: 'url', url: `/assets/${f.path}`, label: f.path, asset: true }, f.path)}
-                      >
+                      <button className="btn small" disabled={busy || pairBusy} onClick={() => importUrl(`/assets/${f.path}`, f.path, true)}>
                         Import
                       </button>
                     ) : null}

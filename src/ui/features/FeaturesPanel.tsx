@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { useStudio } from '../../state/studio.js';
 import { useInspector } from '../../state/inspector.js';
 import { JobBanner } from '../common/JobBanner.js';
@@ -7,13 +7,46 @@ import { countOf, formatCount, plural } from '../format.js';
 import { ExampleView } from './ExampleView.js';
 import { AuditView } from './AuditView.js';
 import { VocabTool } from '../vocab/VocabTool.js';
+import { VocabPicker } from './VocabPicker.js';
+import { PairInspector } from './PairInspector.js';
+import { usePairInspector, type InspectorTask } from '../../state/pair-inspector.js';
+
+/** Question answering windows or sentence pairs: the inspector shows one task at a time. */
+function TaskSwitch() {
+  const task = usePairInspector((s) => s.task);
+  const setTask = usePairInspector((s) => s.setTask);
+  const tasks: [InspectorTask, string][] = [
+    ['qa', 'Question answering (SQuAD windows)'],
+    ['mrpc', 'Sentence pairs (MRPC)'],
+  ];
+  return (
+    <span className="segmented" role="group" aria-label="Inspector task">
+      {tasks.map(([t, label]) => (
+        <button key={t} className={task === t ? 'on' : ''} onClick={() => setTask(t)} aria-pressed={task === t}>
+          {label}
+        </button>
+      ))}
+    </span>
+  );
+}
 
 export function FeaturesPanel() {
+  const task = usePairInspector((s) => s.task);
+  return (
+    <>
+      <div className="row" style={{ gap: 10 }}>
+        <TaskSwitch />
+      </div>
+      {task === 'mrpc' ? <PairInspector /> : <QaFeatures />}
+    </>
+  );
+}
+
+function QaFeatures() {
   const datasets = useStudio((s) => s.datasets);
   const datasetId = useStudio((s) => s.selectedDatasetId);
   const selectDataset = useStudio((s) => s.selectDataset);
   const st = useInspector();
-  const fileInput = useRef<HTMLInputElement>(null);
   const { loadVocabs, refreshFeatureSets } = st;
 
   useEffect(() => {
@@ -23,7 +56,7 @@ export function FeaturesPanel() {
 
   const dataset = datasets.find((d) => d.id === datasetId) ?? null;
   const vocab = st.vocabs.find((v) => v.id === st.vocabId);
-  const stored = dataset ? st.featureSets.filter((f) => f.datasetId === dataset.id) : [];
+  const stored = dataset ? st.featureSets.filter((f) => f.datasetId === dataset.id || (f.dataHash !== undefined && f.dataHash === dataset.contentHash)) : [];
 
   return (
     <>
@@ -43,25 +76,7 @@ export function FeaturesPanel() {
               ))}
             </select>
           </label>
-          <label className="field">
-            Vocabulary
-            <div className="row" style={{ flexWrap: 'nowrap' }}>
-              <select className="input grow" value={st.vocabId ?? ''} onChange={(e) => st.setSettings({ vocabId: e.target.value })} aria-label="Vocabulary">
-                {st.vocabs.map((v) => (
-                  <option key={v.id} value={v.id}>
-                    {v.source.label} · {v.origin}
-                  </option>
-                ))}
-              </select>
-              <input ref={fileInput} type="file" hidden accept=".txt,.json" onChange={(e) => e.target.files?.[0] && st.addVocabFile(e.target.files[0])} />
-              <button className="btn small" onClick={() => fileInput.current?.click()} title="vocab.txt or tokenizer.json">
-                File…
-              </button>
-              <label className="row small" style={{ gap: 4, flexWrap: 'nowrap' }}>
-                <input type="checkbox" checked={st.lowercase} onChange={(e) => st.setSettings({ lowercase: e.target.checked })} /> lowercase
-              </label>
-            </div>
-          </label>
+          <VocabPicker />
           <label className="field">
             max_length
             <input className="input" type="number" min={16} max={512} value={st.maxLength} onChange={(e) => st.setSettings({ maxLength: Math.trunc(Number(e.target.value)) })} aria-label="max_length" />

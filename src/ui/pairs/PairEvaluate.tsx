@@ -2,13 +2,14 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { usePairs } from '../../state/pairs.js';
 import { usePairRuns } from '../../state/pair-runs.js';
+import { usePairInspector } from '../../state/pair-inspector.js';
 import type { PairAnswer, PairEvaluation, PairPrediction } from '../../workers/pair-api.js';
 import { modelWorker } from '../../workers/clients.js';
 import { PairAnswerView } from './PairPlayground.js';
 import { JobBanner } from '../common/JobBanner.js';
 import { Count } from '../common/Count.js';
 import { formatCount } from '../format.js';
-import { LabelPill } from '../data/PairDatasets.js';
+import { LabelPill } from '../data/LabelPill.js';
 import { CONFIDENT, pairFilter, type PairFilter as Filter } from './filter.js';
 import './pairs-ui.css';
 
@@ -21,6 +22,8 @@ export function PairEvaluate() {
   const evaluation = usePairRuns((s) => s.evaluation);
   const pairSets = usePairs((s) => s.pairDatasets);
   const [pairsId, setPairsId] = useState<string | null>(null);
+  // The pairs the shown scores are of, for opening one in the Feature Inspector.
+  const [scoredId, setScoredId] = useState<string | null>(null);
   useEffect(() => {
     void usePairs.getState().refresh();
     void usePairRuns.getState().refresh();
@@ -57,7 +60,11 @@ export function PairEvaluate() {
               ))}
             </select>
           </label>
-          <button className="btn primary" disabled={!chosen || !!job} onClick={() => chosen && void usePairRuns.getState().evaluate(chosen)}>
+          <button className="btn primary" disabled={!chosen || !!job} onClick={() => {
+              if (!chosen) return;
+              setScoredId(chosen);
+              void usePairRuns.getState().evaluate(chosen);
+            }}>
             Score pairs
           </button>
         </div>
@@ -70,12 +77,13 @@ export function PairEvaluate() {
           {error}
         </div>
       ) : null}
-      {evaluation ? <PairEvalResult evaluation={evaluation} /> : null}
+      {evaluation ? <PairEvalResult evaluation={evaluation} pairsId={scoredId ?? [...pairSets].reverse().find((d) => d.name === evaluation.datasetName)?.id ?? null} /> : null}
     </section>
   );
 }
 
-function PairEvalResult({ evaluation: e }: { evaluation: PairEvaluation }) {
+function PairEvalResult({ evaluation: e, pairsId }: { evaluation: PairEvaluation; pairsId: string | null }) {
+  const run = usePairRuns((s) => s.runs.find((r) => r.id === e.runId) ?? null);
   const [filter, setFilter] = useState<Filter>('all');
   const rows = useMemo(() => pairFilter(e.rows, filter), [e.rows, filter]);
   const [inspected, setInspected] = useState<{ row: PairPrediction; answer: PairAnswer | null; error?: string } | null>(null);
@@ -134,8 +142,15 @@ function PairEvalResult({ evaluation: e }: { evaluation: PairEvaluation }) {
       <PairRows rows={rows} labels={e.labels} selectedId={inspected?.row.id ?? null} onSelect={inspect} />
       {inspected ? (
         <div className="pair-inspect" data-testid="pair-inspect">
-          <div className="small">
-            <b>Row {inspected.row.id}</b> as the model reads it: [CLS] sentence 1 [SEP] sentence 2 [SEP], sentence 2 (token type 1) underlined.
+          <div className="row small">
+            <span className="grow">
+              <b>Row {inspected.row.id}</b> as the model reads it: [CLS] sentence 1 [SEP] sentence 2 [SEP], sentence 2 (token type 1) underlined.
+            </span>
+            {run && pairsId ? (
+              <button className="btn small" onClick={() => void usePairInspector.getState().openFromRun(run, pairsId, inspected.row.id)} title="Its tokens, what truncation cut and its batch's padding, with this run's settings">
+                Tokenization in the Feature Inspector →
+              </button>
+            ) : null}
           </div>
           {inspected.error ? <div className="error-text small">{inspected.error}</div> : inspected.answer ? <PairAnswerView answer={inspected.answer} /> : <span className="muted small">tokenizing…</span>}
         </div>

@@ -1,23 +1,39 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { usePairRuns } from '../../state/pair-runs.js';
-import type { PairAnswer } from '../../workers/pair-api.js';
+import { usePairs } from '../../state/pairs.js';
+import { usePairPlayground, type PairColumn } from '../../state/pair-playground.js';
+import type { PairAnswer, PairRun } from '../../workers/pair-api.js';
+import { CopyLink } from '../common/CopyLink.js';
+import { LabelPill } from '../data/LabelPill.js';
+import { formatCount } from '../format.js';
+import '../playground/playground.css';
 import './pairs-ui.css';
 
-/** Two sentences → label probabilities, with gradient x input saliency of the predicted label over the tokens. */
+/** Two sentences → label probabilities, with gradient x input saliency of the predicted label over the tokens; one run or two side by side. */
 export function PairPlayground() {
   const runs = usePairRuns((s) => s.runs);
-  const selectedRunId = usePairRuns((s) => s.selectedRunId);
-  const job = usePairRuns((s) => s.job);
-  const answer = usePairRuns((s) => s.answer);
-  const error = usePairRuns((s) => s.error);
-  const [s1, setS1] = useState('');
-  const [s2, setS2] = useState('');
+  const st = usePairPlayground();
+  const card = useRef<HTMLElement>(null);
   useEffect(() => {
-    void usePairRuns.getState().refresh();
+    // A shared pair link is read once the runs are known, so its run ids can be matched here.
+    void usePairRuns
+      .getState()
+      .refresh()
+      .then(() => {
+        const list = usePairRuns.getState().runs;
+        const pg = usePairPlayground.getState();
+        if (pg.openLink(location.hash, list)) {
+          card.current?.scrollIntoView({ block: 'start' });
+          if (list.length) void pg.ask(list);
+        }
+      });
+    void usePairs.getState().refresh();
   }, []);
-  const can = !!selectedRunId && s1.trim() !== '' && s2.trim() !== '' && !job;
+  const shown = st.columns.slice(0, st.compare ? 2 : 1);
+  const busy = shown.some((c) => c.busy);
+  const can = runs.length > 0 && st.sentence1.trim() !== '' && st.sentence2.trim() !== '' && !busy;
   return (
-    <section className="card" aria-label="Sentence-pair playground">
+    <section className="card" aria-label="Sentence-pair playground" ref={card}>
       <div className="card-head">
         <h2>Pair Playground (MRPC)</h2>
         <span className="muted small">is sentence 2 a paraphrase of sentence 1? token colours: gradient x input for the predicted label</span>
@@ -26,41 +42,130 @@ export function PairPlayground() {
         <div className="empty">No sentence-pair run in this session yet: train one in the Train panel.</div>
       ) : (
         <>
-          <label className="field" style={{ maxWidth: 480, marginBottom: 10 }}>
-            Pair run
-            <select className="input" aria-label="Playground pair run" value={selectedRunId ?? ''} onChange={(e) => usePairRuns.getState().select(e.target.value)}>
-              {runs.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.label} · step {r.step}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PairPicker />
           <div className="pair-inputs">
             <label className="field">
               Sentence 1
-              <textarea className="input" aria-label="Sentence 1" value={s1} onChange={(e) => setS1(e.target.value)} />
+              <textarea className="input" aria-label="Sentence 1" value={st.sentence1} onChange={(e) => st.setText({ sentence1: e.target.value })} />
             </label>
             <label className="field">
               Sentence 2
-              <textarea className="input" aria-label="Sentence 2" value={s2} onChange={(e) => setS2(e.target.value)} />
+              <textarea className="input" aria-label="Sentence 2" value={st.sentence2} onChange={(e) => st.setText({ sentence2: e.target.value })} />
             </label>
           </div>
-          <div className="row" style={{ marginTop: 10 }}>
-            <button className="btn primary" disabled={!can} onClick={() => void usePairRuns.getState().ask(s1, s2)}>
-              Classify pair
+          <div className="row pg-controls" style={{ marginTop: 10 }}>
+            <RunSelect column={0} runs={runs} label="Playground pair run" />
+            <label className="row small">
+              <input type="checkbox" checked={st.compare} onChange={(e) => st.setCompare(e.target.checked)} aria-label="Compare with a second pair run" /> compare with
+            </label>
+            {st.compare ? <RunSelect column={1} runs={runs} label="Second pair run" /> : null}
+            <div className="grow" />
+            <CopyLink title="The sentences, the pair and the run(s) of the last answer, in the URL" />
+            <button className="btn primary" disabled={!can} onClick={() => void st.ask(runs)}>
+              {busy ? 'Classifying…' : 'Classify pair'}
             </button>
-            {job?.kind === 'answer' ? <span className="muted small">classifying…</span> : null}
           </div>
         </>
       )}
-      {error ? (
-        <div className="error-text small" role="alert">
-          {error}
+      {st.linkNote ? (
+        <div className="job warn" style={{ marginTop: 12 }} data-testid="pair-link-note">
+          {st.linkNote}
         </div>
       ) : null}
-      {answer ? <PairAnswerView answer={answer} /> : null}
+      {runs.length > 0 && shown.some((c) => c.result || c.error || c.busy) ? (
+        <div className={`pg-columns n${shown.length}`} style={{ marginTop: 14 }}>
+          {shown.map((c, i) => (
+            <PairAnswerColumn key={i} column={c} label={runCaption(runs.find((r) => r.id === c.modelId) ?? runs[runs.length - 1])} />
+          ))}
+        </div>
+      ) : null}
     </section>
+  );
+}
+
+/** Runs of one model on one dataset share a label: their settings tell them apart. */
+export function runCaption(r: PairRun): string {
+  return `${r.label} · lr ${r.setup.learningRate} · seed ${r.setup.seed} · step ${r.step}`;
+}
+
+function RunSelect({ column, runs, label }: { column: number; runs: PairRun[]; label: string }) {
+  const id = usePairPlayground((s) => s.columns[column].modelId);
+  const setRun = usePairPlayground((s) => s.setRun);
+  const value = id && runs.some((r) => r.id === id) ? id : (runs[runs.length - 1]?.id ?? '');
+  return (
+    <select className="input pg-model" aria-label={label} value={value} onChange={(e) => setRun(column, e.target.value)}>
+      {runs.map((r) => (
+        <option key={r.id} value={r.id}>
+          {runCaption(r)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Takes the sentences of a stored pair by its row id. */
+function PairPicker() {
+  const sets = usePairs((s) => s.pairDatasets);
+  const source = usePairPlayground((s) => s.source);
+  const [pairsId, setPairsId] = useState<string | null>(null);
+  const [row, setRow] = useState('');
+  const chosen = sets.find((d) => d.id === pairsId) ?? sets[sets.length - 1];
+  if (!chosen && !source) return null;
+  return (
+    <form
+      className="row pair-picker"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (chosen && row.trim()) void usePairPlayground.getState().takePair(chosen.id, chosen.name, row);
+      }}
+    >
+      {chosen ? (
+        <>
+          <span className="small muted">A stored pair:</span>
+          <select className="input" aria-label="Playground pair dataset" value={chosen.id} onChange={(e) => setPairsId(e.target.value)}>
+            {sets.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name} ({formatCount(d.pairs)} pairs)
+              </option>
+            ))}
+          </select>
+          <input className="input pi-row" style={{ width: 90 }} aria-label="Playground row id" placeholder="row id" value={row} onChange={(e) => setRow(e.target.value)} />
+          <button className="btn">Take pair</button>
+        </>
+      ) : null}
+      {source ? (
+        <span className="small" data-testid="pair-source">
+          Row <b>{source.rowId}</b> of {source.datasetName} {source.label !== null ? <LabelPill label={source.label} /> : null}
+        </span>
+      ) : null}
+    </form>
+  );
+}
+
+function PairAnswerColumn({ column, label }: { column: PairColumn; label: string }) {
+  const s1 = usePairPlayground((s) => s.sentence1);
+  const s2 = usePairPlayground((s) => s.sentence2);
+  const r = column.result;
+  const stale = column.asked && (column.asked.sentence1 !== s1 || column.asked.sentence2 !== s2);
+  return (
+    <div className="pg-column" data-testid="pair-column">
+      <div className="pg-col-head">
+        <b>{label}</b>
+        {r ? <span className="muted small">{r.millis} ms</span> : null}
+        {column.busy ? <span className="pill">classifying…</span> : null}
+      </div>
+      {column.error ? (
+        <div className="error-text small" role="alert">
+          {column.error}
+        </div>
+      ) : null}
+      {r ? (
+        <>
+          {stale ? <div className="small muted">Answered for earlier sentences; press Classify pair again.</div> : null}
+          <PairAnswerView answer={r} />
+        </>
+      ) : null}
+    </div>
   );
 }
 
@@ -69,7 +174,7 @@ export function PairAnswerView({ answer: a }: { answer: PairAnswer }) {
   const words = a.saliency.filter((_, i) => !/^\[(CLS|SEP)\]$/.test(a.tokens[i]));
   const max = Math.max(1e-12, ...(words.length ? words : a.saliency).map((s) => Math.abs(s)));
   return (
-    <div style={{ marginTop: 14, display: 'flex', flexDirection: 'column', gap: 12 }} data-testid="pair-answer">
+    <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }} data-testid="pair-answer">
       <div className="pair-probs">
         {a.labels.map((l, i) => (
           <div key={l} className="pair-prob" data-testid={`pair-prob-${l}`}>

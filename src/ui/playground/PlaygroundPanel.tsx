@@ -7,6 +7,7 @@ import { useStudio } from '../../state/studio.js';
 import type { ModelInfo } from '../../workers/model-api.js';
 import { dataWorker } from '../../workers/clients.js';
 import { Highlighted } from '../common/Highlighted.js';
+import { CopyLink } from '../common/CopyLink.js';
 import './playground.css';
 import { PairPlayground } from '../pairs/PairPlayground.js';
 
@@ -100,7 +101,7 @@ export function PlaygroundPanel() {
           <button className="btn" onClick={() => void st.askReference()} disabled={!st.question.trim() || st.reference.status === 'loading'} title={`${REFERENCE_MODEL} through transformers.js, downloaded from a CDN when you ask`}>
             {st.reference.status === 'off' ? 'Add reference model' : 'Ask reference model'}
           </button>
-          <CopyLink />
+          <CopyLink title="The question, context and model(s) of the last answer, in the URL" />
           <span className="muted small">heatmap</span>
           <span className="segmented" role="group" aria-label="Heatmap">
             {(['both', 'start', 'end', 'off'] as HeatMode[]).map((m) => (
@@ -150,24 +151,6 @@ function ModelSelect({ column, models, label }: { column: number; models: ModelI
         </option>
       ))}
     </select>
-  );
-}
-
-function CopyLink() {
-  const [copied, setCopied] = useState(false);
-  return (
-    <button
-      className="btn"
-      title="The question, context and model(s) of the last answer, in the URL"
-      onClick={() => {
-        void navigator.clipboard?.writeText(location.href).then(() => {
-          setCopied(true);
-          setTimeout(() => setCopied(false), 1500);
-        });
-      }}
-    >
-      {copied ? 'Copied' : 'Copy link'}
-    </button>
   );
 }
 

@@ -1,8 +1,7 @@
 import { evaluateModel } from '../../core/eval/index.js';
 import { BertForQuestionAnswering, batchFromArrays, disposeBatch } from '../../core/model/index.js';
-import { articlesFromShards, featureSetKey, type DatasetInfo, type FeatureSetInfo, type KeyedRecord } from '../../core/storage/index.js';
+import { articlesFromShards, type DatasetInfo, type FeatureSetInfo, type KeyedRecord } from '../../core/storage/index.js';
 import { ensureFeatureSet } from '../feature-sets.js';
-import { hashString } from '../../core/util/prng.js';
 import type { SquadFile } from '../../core/squad/types.js';
 import { tokenizerFromVocab, type BertTokenizer } from '../../core/tokenizer/index.js';
 import { Trainer, evaluateLoss, type StepMetrics, type TrainFeatures, type TrainerState } from '../../core/train/index.js';
@@ -82,10 +81,6 @@ function vocabLabel(vocab: string): string {
   return `the model's vocabulary (${tokens.toLocaleString('en-US')} tokens)`;
 }
 
-function vocabKey(vocab: string): string {
-  return `vocab:${vocab.length}:${hashString(vocab).toString(16)}`;
-}
-
 async function requireDataset(id: string): Promise<DatasetInfo> {
   const info = await (await store()).getDataset(id);
   if (!info) throw new StudioError('not-found', `No dataset with id ${id}: it may have been deleted.`);
@@ -94,13 +89,12 @@ async function requireDataset(id: string): Promise<DatasetInfo> {
 
 /** Training windows of a dataset for this tokenizer and window setting, made once and reused from IndexedDB. */
 async function featureSet(dataset: DatasetInfo, tokenizer: BertTokenizer, vocab: string, lowercase: boolean, setup: RunSetup, maxPositions: number, ctx: HandlerContext | null): Promise<FeatureSetInfo> {
-  const key = featureSetKey(dataset.id, vocabKey(vocab), lowercase, setup.maxLength, setup.stride);
   try {
     const { info } = await ensureFeatureSet(
       await store(),
       dataset,
       tokenizer,
-      { key, tokenizerLabel: vocabLabel(vocab), lowercase, maxLength: setup.maxLength, stride: setup.stride, maxPositionEmbeddings: maxPositions },
+      { tokenizerLabel: vocabLabel(vocab), lowercase, maxLength: setup.maxLength, stride: setup.stride, maxPositionEmbeddings: maxPositions },
       ctx,
     );
     return info;

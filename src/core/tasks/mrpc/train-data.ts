@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { padRows } from '../../features/batcher.js';
+import { padBatch } from '../../features/batcher.js';
 import { type BertBatch, batchFromArrays, bertClassificationForward, disposeBatch } from '../../model/index.js';
 import { rowCrossEntropy } from '../../train/loss.js';
 import type { TrainBatch, TrainData } from '../../train/task-data.js';
@@ -7,7 +7,7 @@ import type { PairFeatures } from './featurize.js';
 
 /** Rows r of the features, padded to their longest row, uploaded as one batch. */
 export function pairBatch(features: PairFeatures, rows: ArrayLike<number>, padId: number): { batch: BertBatch; padding: number } {
-  const p = padRows(features, rows, padId);
+  const p = padBatch(features, rows, { padId });
   return { batch: batchFromArrays(p.rows, p.length, p.inputIds, p.tokenTypeIds, p.attentionMask), padding: p.padding };
 }
 
