@@ -35,6 +35,9 @@ export function PairTrain() {
   const selectedRunId = usePairRuns((s) => s.selectedRunId);
   const trainRuns = useTrain((s) => s.runs);
   const starting = useTrain((s) => !!s.starting);
+  const stage = useTrain((s) => s.starting?.label ?? null);
+  // From the click until the worker has the run: the card tells that, not the previous run's state.
+  const [launching, setLaunching] = useState(false);
   const pairRuns = trainRuns.filter((r) => taskOfSetup(r.setup) === 'mrpc');
   const latestRun = pairRuns[pairRuns.length - 1] ?? null;
   const training = trainRuns.some((r) => r.status === 'running' || r.status === 'preparing');
@@ -82,7 +85,12 @@ export function PairTrain() {
   const start = () => {
     const config = models.find((m) => m.id === modelId)?.config;
     const b = backend || workerBackend || useTrain.getState().form.backend;
-    if (trainPairsId && modelId && config) void useTrain.getState().startSetup(pairRunSetup({ ...form, trainPairsId, modelId }, config, b));
+    if (!trainPairsId || !modelId || !config) return;
+    setLaunching(true);
+    void useTrain
+      .getState()
+      .startSetup(pairRunSetup({ ...form, trainPairsId, modelId }, config, b))
+      .finally(() => setLaunching(false));
   };
   return (
     <section className="card" aria-label="Sentence-pair run">
@@ -188,7 +196,11 @@ export function PairTrain() {
           ) : null}
         </div>
       ) : null}
-      {shown ? <PairRunView run={viewOfRun(shown)} /> : selected ? <PairRunView run={viewOfClassifier(selected)} /> : latestRun ? <PairRunView run={viewOfRun(latestRun)} /> : null}
+      {launching ? (
+        <div className="muted small" data-testid="pair-run-status" style={{ marginTop: 12 }}>
+          Preparing the run{stage ? ` · ${stage}` : ''}…
+        </div>
+      ) : shown ? <PairRunView run={viewOfRun(shown)} /> : selected ? <PairRunView run={viewOfClassifier(selected)} /> : latestRun ? <PairRunView run={viewOfRun(latestRun)} /> : null}
     </section>
   );
 }
