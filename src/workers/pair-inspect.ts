@@ -18,7 +18,7 @@ type LoadTokenizer = (v: VocabSource, lowercase: boolean) => Promise<BertTokeniz
 
 export function pairInspectHandlers(store: () => Promise<IdbDatasetStore>, loadTokenizer: LoadTokenizer) {
   // Pair datasets are immutable once stored, so their rows and row lengths can be kept while the worker lives.
-  const rowsById = new Map<string, { name: string; examples: PairExample[] }>();
+  const rowsById = new Map<string, { name: string; examples: PairExample[]; dataHash: string }>();
   const lengthsByKey = new Map<string, { lengths: Int32Array; truncated: number }>();
 
   async function pairs(id: string) {
@@ -27,7 +27,8 @@ export function pairInspectHandlers(store: () => Promise<IdbDatasetStore>, loadT
     const s = await store();
     const info = await s.getRecord<PairDatasetInfo & KeyedRecord>(PAIR_DATASET_KIND, id);
     if (!info) throw new StudioError('not-found', `No sentence-pair dataset with id ${id}: it may have been deleted.`);
-    const entry = { name: info.name, examples: await readPairs(s, info) };
+    const examples = await readPairs(s, info);
+    const entry = { name: info.name, examples, dataHash: contentHash(examples.flatMap((e) => [e.id, e.sentence1, e.sentence2, String(e.label)])) };
     rowsById.set(id, entry);
     return entry;
   }
@@ -44,12 +45,11 @@ export function pairInspectHandlers(store: () => Promise<IdbDatasetStore>, loadT
 
   async function inspect(job: PairInspectJob, rowId: string | undefined, position: number | undefined): Promise<InspectedPair> {
     checkJob(job);
-    const { name, examples } = await pairs(job.pairsId);
+    const { name, examples, dataHash } = await pairs(job.pairsId);
     if (examples.length === 0) throw new StudioError('invalid-input', `${name} holds no pairs.`);
     const row = rowId !== undefined ? examples.findIndex((e) => e.id === rowId) : Math.max(0, Math.min(examples.length - 1, position ?? 0));
     if (row < 0) throw new StudioError('not-found', `No row “${rowId}” in ${name} (rows 0 to ${examples.length - 1}).`);
     const tokenizer = await loadTokenizer(job.vocab, job.lowercase);
-    const dataHash = contentHash(examples.flatMap((e) => [e.id, e.sentence1, e.sentence2, String(e.label)]));
     const key = featureSetKey(dataHash, tokenizer, { task: 'mrpc', maxLength: job.maxLength });
     let lengths = lengthsByKey.get(key);
     if (!lengths) {
