@@ -136,7 +136,20 @@ test('MRPC pair inspector: truncation and batch padding as the CLI and Trainer c
   await page.getByLabel('Pair max_length').fill('40');
   await expect(inspector.getByTestId('row-length')).toContainText('40');
   await expect(inspector.getByTestId('pair-batch-title')).toContainText('Epoch 1');
+  // A batch mate that gets padding opens with its [PAD] after its tokens.
+  const padded = inspector.getByTestId('batch-row').filter({ hasNotText: /\+ 0$/ }).first();
+  const paddedId = (await padded.locator('button').textContent())!;
+  const pads = Number((await padded.locator('span.mono').textContent())!.split('+')[1]);
+  await padded.locator('button').click();
+  await expect(inspector.getByTestId('pair-row-id')).toHaveText(`Row ${paddedId}`);
+  await expect(inspector.getByTestId('pair-pad')).toHaveText(`[PAD] × ${pads}`);
   await fits(page, 'inspector');
+
+  // A max_length that cannot hold [CLS] and two [SEP] is refused with its reason.
+  await page.getByLabel('Pair max_length').fill('2');
+  await expect(inspector.getByTestId('pair-inspector-error')).toContainText('max_length must be an integer from 3');
+  await page.getByLabel('Pair max_length').fill('40');
+  await expect(inspector.getByTestId('pair-inspector-error')).toHaveCount(0);
 
   // Two runs of a tiny model, then Evaluate's pair links to its tokenization here, under the run's settings.
   await page.getByRole('button', { name: 'Model', exact: true }).click();

@@ -110,6 +110,11 @@ export function PairInspector() {
 function PairSearch() {
   const st = usePairInspector();
   const [row, setRow] = useState('');
+  // The field shows the row on screen, however it was reached (stepping, search, a batch mate).
+  const shownId = st.pair?.id;
+  useEffect(() => {
+    if (shownId !== undefined) setRow(shownId);
+  }, [shownId]);
   return (
     <div className="row pi-nav">
       <form
