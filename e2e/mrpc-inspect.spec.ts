@@ -172,6 +172,7 @@ test('MRPC pair inspector: truncation and batch padding as the CLI and Trainer c
   await expect(inspector.getByTestId('pair-row-id')).toHaveText(`Row ${evalId}`);
   await expect(page.getByLabel('Pair max_length')).toHaveValue('64');
   await expect(page.getByLabel('Inspector batch size')).toHaveValue('16');
+  await expect(page.getByLabel('Vocabulary', { exact: true })).toHaveValue(/^model:/);
   await expect(page.getByTestId('pair-input').locator('.tok').first()).toHaveText('[CLS]0');
 
   // The Playground: a stored pair, two runs side by side, each with probabilities and saliency.
