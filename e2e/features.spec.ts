@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { DEV_FILE, SHARED_DATA, screenshot } from './helpers.js';
+import { DEV_FILE, SHARED_DATA, screenshot, tempFile } from './helpers.js';
 
 const VOCAB = path.join(SHARED_DATA, 'vocab', 'bert-base-uncased-vocab.txt');
 
@@ -84,4 +84,32 @@ test('featurizes SQuAD dev in the browser, inspects a three-window example and a
   await page.getByRole('button', { name: 'Tokenize' }).click();
   await expect(page.getByTestId('features-error')).toContainText(/stride 60 must be smaller than the context budget .*use stride <= \d+/);
   await screenshot(page, 'features-bad-settings');
+});
+
+test('the same file imported twice under two names shares one stored feature set', async ({ page }, testInfo) => {
+  const dev = JSON.parse(fs.readFileSync(DEV_FILE, 'utf8')) as { version: string; data: { paragraphs: { qas: unknown[] }[] }[] };
+  const small = { version: dev.version, data: dev.data.slice(0, 2) };
+  const questions = small.data.flatMap((a) => a.paragraphs).reduce((n, p) => n + p.qas.length, 0);
+  const text = JSON.stringify(small);
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-row').first()).toBeVisible();
+  for (const name of ['two-articles', 'two-articles-copy']) {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Choose file…' }).click();
+    await (await chooser).setFiles(tempFile(testInfo.outputPath(), `${name}.json`, text));
+    await expect(page.getByTestId('dataset-row').filter({ hasText: name })).toBeVisible({ timeout: 60_000 });
+  }
+
+  await page.getByRole('button', { name: 'Feature Inspector' }).click();
+  const tokenize = async (name: string) => {
+    await page.getByLabel('Dataset').selectOption({ label: `${name} (${questions.toLocaleString('en-US')} questions)` });
+    await page.getByLabel('Vocabulary').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
+    await page.getByRole('button', { name: 'Tokenize' }).click();
+    await expect(page.getByTestId('featurize-result')).toBeVisible({ timeout: 60_000 });
+  };
+  await tokenize('two-articles');
+  await expect(page.getByTestId('featurize-result')).toContainText('in a worker');
+  await tokenize('two-articles-copy');
+  await expect(page.getByTestId('featurize-result')).toContainText('reused');
+  await expect(page.getByTestId('stored-feature-sets')).toContainText('384/128');
 });

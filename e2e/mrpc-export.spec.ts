@@ -10,7 +10,7 @@ test('MRPC: Export for Trainer (zip) holds the pairs, the run settings and the s
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Choose file…' }).click();
   await (await chooser).setFiles(path.join(SHARED_DATA, 'mrpc', 'dev.tsv'));
-  await expect(page.getByTestId('import-done')).toBeVisible();
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toBeVisible();
 
   await page.getByRole('button', { name: 'Model', exact: true }).click();
   await page.getByLabel('Config preset').selectOption('tiny');

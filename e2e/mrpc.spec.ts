@@ -23,7 +23,7 @@ test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', asyn
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Choose file…' }).click();
   await (await chooser).setFiles(MRPC_DEV);
-  await expect(page.getByTestId('import-done')).toContainText('408 pairs (279 equivalent, 129 not)');
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toContainText('408 pairs (279 equivalent, 129 not)');
   const row = page.locator('[data-testid="dataset-row"][data-task="mrpc"]').filter({ hasText: 'dev' });
   await expect(row.getByTestId('col-pairs')).toHaveText('408');
   await row.click();
@@ -41,7 +41,7 @@ test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', asyn
   await (await chooser2).setFiles(bad);
   await expect(page.getByTestId('issue-list')).toContainText('line 3 (row 1), column "label"');
   await page.getByRole('button', { name: 'Import 1 valid pair only' }).click();
-  await expect(page.getByTestId('import-done')).toContainText('1 invalid row skipped');
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toContainText('1 invalid row skipped');
 
   // Latin-1 bytes are not UTF-8: the error names the byte, and one click reads them as Windows-1252.
   const latin1 = testInfo.outputPath('latin1.csv');
@@ -49,9 +49,9 @@ test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', asyn
   const chooser3 = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Choose file…' }).click();
   await (await chooser3).setFiles(latin1);
-  await expect(page.getByTestId('import-error')).toContainText('latin1.csv');
+  await expect(page.locator('[data-testid="import-error"][data-task="mrpc"]')).toContainText('latin1.csv');
   await page.getByRole('button', { name: 'Decode as Windows-1252' }).click();
-  await expect(page.getByTestId('import-done')).toContainText('Imported “latin1”: 1 pair');
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toContainText('Imported “latin1”: 1 pair');
   await page.locator('[data-testid="dataset-row"][data-task="mrpc"]').filter({ hasText: 'latin1' }).click();
   await page.getByTestId('pair-list').locator('.vrow').first().click();
   await expect(page.getByTestId('pair-detail')).toContainText('Café opened.');
@@ -62,7 +62,7 @@ test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Choose file…' }).click();
   await (await chooser).setFiles(MRPC_DEV);
-  await expect(page.getByTestId('import-done')).toBeVisible();
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toBeVisible();
 
   await page.getByRole('button', { name: 'Model', exact: true }).click();
   await page.getByLabel('Config preset').selectOption('tiny');
@@ -81,7 +81,17 @@ test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in
   await page.getByRole('button', { name: 'Start pair run' }).click();
   await expect(page.getByTestId('pair-run-status')).toContainText('completed · step 6 of 6 on wasm', { timeout: 60_000 });
   await expect(page.getByTestId('pair-padding')).toContainText('padding tokens saved');
-  await expect(page.getByTestId('pair-loss-chart').locator('path')).toHaveCount(1);
+  // The pair run is a run like a QA one: a row in the Runs table, its curves in the shared charts.
+  const row = page.getByTestId('run-row').filter({ has: page.getByTestId('run-row-task') });
+  await expect(row.getByTestId('run-row-task')).toHaveText('MRPC');
+  await expect(row.getByTestId('run-row-status')).toContainText('completed');
+  await expect(row).toContainText('6 / 6');
+  const loss = page.getByTestId('chart-loss');
+  await expect(loss.locator('canvas')).toHaveCount(1);
+  await expect(loss.locator('.u-legend .u-series').nth(1).locator('.u-value')).toHaveText(/^\d/);
+  await expect(page.getByTestId('chart-eval')).toContainText('accuracy / F1');
+  await expect(page.getByTestId('chart-eval').locator('.u-legend')).toContainText('accuracy');
+  await expect(page.getByTestId('run-card')).toContainText('accuracy / F1');
   await page.getByTestId('pair-run').scrollIntoViewIfNeeded();
   await fits(page, 'train');
 

@@ -19,7 +19,9 @@ export function classifyAsset(relPath) {
   if (base === 'model.safetensors' || base === 'pytorch_model.bin' || base === 'config.json') return 'model';
   if (/prediction/i.test(relPath)) return 'predictions';
   if (base.endsWith('.json')) return 'dataset';
-  // Sentence-pair files (GLUE MRPC tsv, the original msr_paraphrase_*.txt, CSV, JSON lines).
+  // Sentence-pair files (GLUE MRPC tsv, the original msr_paraphrase_*.txt, CSV, JSON lines);
+  // GLUE's dev_ids.tsv holds only pair ids, no sentences.
+  if (/_ids\.tsv$/i.test(base)) return 'other';
   if (/\.(tsv|csv|jsonl)$/i.test(base) || /^msr_paraphrase.*\.txt$/i.test(base)) return 'dataset';
   return 'other';
 }

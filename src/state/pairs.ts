@@ -25,11 +25,8 @@ interface PairState {
   selectedPairId: string | null;
   /** Which kind's selected dataset the Data panel shows below its table (the one last picked or imported). */
   focus: DataKind;
-  /** The kind of the import started last: a finished job of the other kind steps aside for it. */
-  lastImport: DataKind;
   job: PairImportJob | null;
   setFocus(kind: DataKind): void;
-  setLastImport(kind: DataKind): void;
   refresh(): Promise<void>;
   select(id: string | null): void;
   startImport(file: File, encoding?: TextEncodingName, source?: DatasetSource): Promise<void>;
@@ -51,15 +48,10 @@ export const usePairs = create<PairState>((set, get) => ({
   loaded: false,
   selectedPairId: null,
   focus: 'qa',
-  lastImport: 'qa',
   job: null,
 
   setFocus(focus) {
     set({ focus });
-  },
-
-  setLastImport(lastImport) {
-    set({ lastImport });
   },
 
   async refresh() {
@@ -74,7 +66,7 @@ export const usePairs = create<PairState>((set, get) => ({
 
   async startUrlImport(url, label, source) {
     const controller = new AbortController();
-    set({ job: { phase: 'reading', label, progress: null, controller }, lastImport: 'mrpc' });
+    set({ job: { phase: 'reading', label, progress: null, controller }});
     let file: File;
     try {
       const res = await fetch(url, { signal: controller.signal });
@@ -91,7 +83,7 @@ export const usePairs = create<PairState>((set, get) => ({
   async startImport(file, encoding, source) {
     const controller = new AbortController();
     const label = file.name;
-    set({ job: { phase: 'reading', label, progress: null, controller }, lastImport: 'mrpc' });
+    set({ job: { phase: 'reading', label, progress: null, controller }});
     try {
       const staged = await dataWorker().call(
         'pairs-parse',
@@ -175,5 +167,4 @@ export const usePairs = create<PairState>((set, get) => ({
 // A SQuAD import that finishes (its set is selected) brings the question browser back into view.
 useStudio.subscribe((s, prev) => {
   if (s.importJob?.phase === 'done' && prev.importJob?.phase !== 'done') usePairs.setState({ focus: 'qa' });
-  if (s.importJob?.phase === 'reading' && prev.importJob?.phase !== 'reading') usePairs.setState({ lastImport: 'qa' });
 });

@@ -9,16 +9,15 @@ import { pairMatches, pairTokens } from '../core/tasks/mrpc/inspect.js';
 import type { PairExample } from '../core/tasks/mrpc/types.js';
 import { epochOrder, rowPlacement } from '../core/features/batcher.js';
 import { SeededRng } from '../core/train/rng.js';
-import { featureSetKey } from '../core/features/set-key.js';
-import { contentHash } from '../core/util/content-hash.js';
-import { PAIR_DATASET_KIND, readPairs, type PairDatasetInfo } from '../core/storage/pairs.js';
+import { featureSetKey } from '../core/features/index.js';
+import { PAIR_DATASET_KIND, pairsContentHash, readPairs, type PairDatasetInfo } from '../core/storage/pairs.js';
 import type { IdbDatasetStore, KeyedRecord } from '../core/storage/idb.js';
 
 type LoadTokenizer = (v: VocabSource, lowercase: boolean) => Promise<BertTokenizer>;
 
 export function pairInspectHandlers(store: () => Promise<IdbDatasetStore>, loadTokenizer: LoadTokenizer) {
   // Pair datasets are immutable once stored, so their rows and row lengths can be kept while the worker lives.
-  const rowsById = new Map<string, { name: string; examples: PairExample[]; dataHash: string }>();
+  const rowsById = new Map<string, { name: string; examples: PairExample[]; contentHash: string }>();
   const lengthsByKey = new Map<string, { lengths: Int32Array; truncated: number }>();
 
   async function pairs(id: string) {
@@ -28,7 +27,7 @@ export function pairInspectHandlers(store: () => Promise<IdbDatasetStore>, loadT
     const info = await s.getRecord<PairDatasetInfo & KeyedRecord>(PAIR_DATASET_KIND, id);
     if (!info) throw new StudioError('not-found', `No sentence-pair dataset with id ${id}: it may have been deleted.`);
     const examples = await readPairs(s, info);
-    const entry = { name: info.name, examples, dataHash: contentHash(examples.flatMap((e) => [e.id, e.sentence1, e.sentence2, String(e.label)])) };
+    const entry = { name: info.name, examples, contentHash: info.contentHash ?? pairsContentHash(examples) };
     rowsById.set(id, entry);
     return entry;
   }
@@ -45,12 +44,12 @@ export function pairInspectHandlers(store: () => Promise<IdbDatasetStore>, loadT
 
   async function inspect(job: PairInspectJob, rowId: string | undefined, position: number | undefined): Promise<InspectedPair> {
     checkJob(job);
-    const { name, examples, dataHash } = await pairs(job.pairsId);
+    const { name, examples, contentHash } = await pairs(job.pairsId);
     if (examples.length === 0) throw new StudioError('invalid-input', `${name} holds no pairs.`);
     const row = rowId !== undefined ? examples.findIndex((e) => e.id === rowId) : Math.max(0, Math.min(examples.length - 1, position ?? 0));
     if (row < 0) throw new StudioError('not-found', `No row “${rowId}” in ${name} (rows 0 to ${examples.length - 1}).`);
     const tokenizer = await loadTokenizer(job.vocab, job.lowercase);
-    const key = featureSetKey(dataHash, tokenizer, { task: 'mrpc', maxLength: job.maxLength });
+    const key = featureSetKey(contentHash, tokenizer, { task: 'mrpc', maxLength: job.maxLength });
     let lengths = lengthsByKey.get(key);
     if (!lengths) {
       // The row lengths the Trainer batches by: the pair featurizer's, over the whole dataset.

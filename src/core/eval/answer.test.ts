@@ -1,20 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BertForQuestionAnswering } from '../model/index.js';
+import { describe, expect, it } from 'vitest';
 import { answerQuestion } from './answer.js';
-import { LONG_CONTEXT, SHORT_CONTEXT, tinyModel, tinyTokenizer } from './fixtures.test-util.js';
+import { LONG_CONTEXT, SHORT_CONTEXT, tinyModelOnCpu, tinyTokenizer } from './fixtures.test-util.js';
 import { predictDataset, type WindowLogits } from './predict.js';
 
 const SETTINGS = { maxLength: 48, stride: 8 };
 const tokenizer = tinyTokenizer();
-let model: BertForQuestionAnswering;
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await tf.ready();
-  model = tinyModel();
-});
-afterAll(() => model.dispose());
+const tiny = tinyModelOnCpu();
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -28,8 +20,8 @@ function contextPositions(w: WindowLogits): Map<string, number> {
 describe('answerQuestion', () => {
   it('answers like evaluation does and spreads token probabilities over one window', async () => {
     const question = 'Who built the mill?';
-    const a = await answerQuestion(model, tokenizer, SHORT_CONTEXT, question, { ...SETTINGS, maxLength: 64 });
-    const ref = await predictDataset(model, tokenizer, [{ context: SHORT_CONTEXT, questions: [{ id: 'q', question }] }], {
+    const a = await answerQuestion(tiny.model, tokenizer, SHORT_CONTEXT, question, { ...SETTINGS, maxLength: 64 });
+    const ref = await predictDataset(tiny.model, tokenizer, [{ context: SHORT_CONTEXT, questions: [{ id: 'q', question }] }], {
       ...SETTINGS,
       maxLength: 64,
       logitsFor: ['q'],
@@ -53,7 +45,7 @@ describe('answerQuestion', () => {
   it('covers a long context with several windows; probabilities add up to 1 as documented', async () => {
     const before = tf.memory().numTensors;
     const question = 'When was the lighthouse built?';
-    const a = await answerQuestion(model, tokenizer, LONG_CONTEXT, question, { ...SETTINGS, topK: 1000 });
+    const a = await answerQuestion(tiny.model, tokenizer, LONG_CONTEXT, question, { ...SETTINGS, topK: 1000 });
     expect(tf.memory().numTensors).toBe(before);
     expect(a.windows).toBeGreaterThan(3);
 
@@ -74,12 +66,12 @@ describe('answerQuestion', () => {
     expect(sum(a.tokens.map((t) => t.endProbability))).toBeCloseTo(1, 10);
     // All distinct spans: their shares of the n_best pair softmax add up to 1.
     expect(sum(a.candidates.map((c) => c.probability))).toBeCloseTo(1, 10);
-    const top5 = await answerQuestion(model, tokenizer, LONG_CONTEXT, question, SETTINGS);
+    const top5 = await answerQuestion(tiny.model, tokenizer, LONG_CONTEXT, question, SETTINGS);
     expect(top5.candidates.length).toBe(5);
     expect(top5.candidates).toEqual(a.candidates.slice(0, 5));
     expect(sum(top5.candidates.map((c) => c.probability))).toBeLessThanOrEqual(1);
 
-    const ref = await predictDataset(model, tokenizer, [{ context: LONG_CONTEXT, questions: [{ id: 'q', question }] }], { ...SETTINGS, logitsFor: ['q'] });
+    const ref = await predictDataset(tiny.model, tokenizer, [{ context: LONG_CONTEXT, questions: [{ id: 'q', question }] }], { ...SETTINGS, logitsFor: ['q'] });
     expect(a.answer!.text).toBe(ref.predictions.q);
     expect(a.answer!.feature).toBe(ref.examples[0].candidates[0].feature);
 
@@ -107,7 +99,7 @@ describe('answerQuestion', () => {
   });
 
   it('returns no answer and no tokens for an empty context', async () => {
-    const a = await answerQuestion(model, tokenizer, '', 'Who built the mill?', SETTINGS);
+    const a = await answerQuestion(tiny.model, tokenizer, '', 'Who built the mill?', SETTINGS);
     expect(a.answer).toBeNull();
     expect(a.candidates).toEqual([]);
     expect(a.tokens).toEqual([]);

@@ -1,22 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BertForQuestionAnswering } from '../model/index.js';
+import { describe, expect, it } from 'vitest';
 import { evaluate } from '../squad/metric.js';
 import type { SquadFile } from '../squad/types.js';
 import { evaluateModel, questionType } from './evaluate.js';
-import { TINY_SQUAD, tinyModel, tinyTokenizer } from './fixtures.test-util.js';
+import { TINY_SQUAD, tinyModelOnCpu, tinyTokenizer } from './fixtures.test-util.js';
 import { predictDataset } from './predict.js';
 
 const SETTINGS = { maxLength: 48, stride: 8, batchSize: 4 };
 const tokenizer = tinyTokenizer();
-let model: BertForQuestionAnswering;
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await tf.ready();
-  model = tinyModel();
-});
-afterAll(() => model.dispose());
+const tiny = tinyModelOnCpu();
 
 describe('questionType', () => {
   it('takes the lowercased first word, two words for how-quantities, "other" for the rest', () => {
@@ -37,7 +29,7 @@ describe('questionType', () => {
 describe('evaluateModel', () => {
   it('scores predictions with the official metric, per question and per question type', async () => {
     // Make two predictions right by adding them as gold answers: then EM and F1 are known exactly.
-    const first = await predictDataset(model, tokenizer, TINY_SQUAD, SETTINGS);
+    const first = await predictDataset(tiny.model, tokenizer, TINY_SQUAD, SETTINGS);
     const dataset = structuredClone(TINY_SQUAD) as SquadFile;
     const paras = dataset.data[0].paragraphs;
     for (const [p, q] of [[0, 0], [1, 0]] as const) {
@@ -47,7 +39,7 @@ describe('evaluateModel', () => {
     }
 
     const before = tf.memory().numTensors;
-    const r = await evaluateModel(model, tokenizer, dataset, SETTINGS);
+    const r = await evaluateModel(tiny.model, tokenizer, dataset, SETTINGS);
     expect(tf.memory().numTensors).toBe(before);
 
     const official = evaluate(dataset, r.prediction.predictions);

@@ -1,5 +1,7 @@
 // A tiny uncased vocabulary and a tiny random BERT for fast eval tests. Letters and digits have
 // both word-initial and ## forms, so every Latin word tokenizes (into pieces when not listed).
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll } from 'vitest';
 import { BERT_DEFAULTS, type BertConfig, BertForQuestionAnswering } from '../model/index.js';
 import type { SquadFile } from '../squad/types.js';
 import { type BertTokenizer, tokenizerFromVocab } from '../tokenizer/index.js';
@@ -74,3 +76,20 @@ export const TINY_SQUAD: SquadFile = {
     },
   ],
 };
+
+/** The tiny model on the cpu backend for one test file: made before its tests, disposed after them. */
+export function tinyModelOnCpu(): { readonly model: BertForQuestionAnswering } {
+  let model: BertForQuestionAnswering | undefined;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    await tf.ready();
+    model = tinyModel();
+  });
+  afterAll(() => model?.dispose());
+  return {
+    get model() {
+      if (!model) throw new Error('the tiny model is made in beforeAll: use it inside a test');
+      return model;
+    },
+  };
+}

@@ -1,20 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { featurizeSquad, postprocessExample, type FeatureLogits } from '../features/index.js';
-import { type BertForQuestionAnswering, batchFromArrays, disposeBatch } from '../model/index.js';
-import { TINY_SQUAD, tinyModel, tinyTokenizer } from './fixtures.test-util.js';
+import { batchFromArrays, disposeBatch } from '../model/index.js';
+import { TINY_SQUAD, tinyModelOnCpu, tinyTokenizer } from './fixtures.test-util.js';
 import { predictDataset } from './predict.js';
 
 const SETTINGS = { maxLength: 48, stride: 8 };
 const tokenizer = tinyTokenizer();
-let model: BertForQuestionAnswering;
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await tf.ready();
-  model = tinyModel();
-});
-afterAll(() => model.dispose());
+const tiny = tinyModelOnCpu();
 
 /** The plain way: featurize, one forward pass per window, post-process each example's windows. */
 async function referencePredictions(ids: string[]): Promise<Map<string, { text: string; score: number; windows: FeatureLogits[] }>> {
@@ -28,7 +21,7 @@ async function referencePredictions(ids: string[]): Promise<Map<string, { text: 
       if (f.exampleIndex[w] !== exampleIndex) continue;
       const row = (a: ArrayLike<number>) => Array.from(a).slice(w * L, (w + 1) * L);
       const batch = batchFromArrays(1, L, row(f.inputIds), row(f.tokenTypeIds), row(f.attentionMask));
-      const logits = model.forward(batch, { training: false });
+      const logits = tiny.model.forward(batch, { training: false });
       const offsets: ([number, number] | null)[] = [];
       for (let i = 0; i < L; i++) {
         const s = f.offsets[2 * (w * L + i)];
@@ -47,7 +40,7 @@ async function referencePredictions(ids: string[]): Promise<Map<string, { text: 
 
 describe('predictDataset', () => {
   it('predicts a substring of each context, sliced by its offsets, for every question', async () => {
-    const r = await predictDataset(model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 4 });
+    const r = await predictDataset(tiny.model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 4 });
     expect(r.exampleCount).toBe(5);
     expect(Object.keys(r.predictions).sort()).toEqual(['long-1', 'long-2', 'long-3', 'short-1', 'short-2']);
     const contextTokens = r.contexts.map((c) => tokenizer.encode(c));
@@ -68,7 +61,7 @@ describe('predictDataset', () => {
   });
 
   it('splits long contexts into several windows and matches a one-window-at-a-time reference', async () => {
-    const r = await predictDataset(model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 3, logitsFor: ['long-1', 'short-1'] });
+    const r = await predictDataset(tiny.model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 3, logitsFor: ['long-1', 'short-1'] });
     const long = r.examples.filter((e) => e.id.startsWith('long'));
     for (const e of long) expect(e.windows).toBeGreaterThanOrEqual(3);
     // Post-processing looked past the first window: some best spans come from later ones.
@@ -100,8 +93,8 @@ describe('predictDataset', () => {
   });
 
   it('gives the same predictions for batch sizes 1 and 7 (the padded rows do not count)', async () => {
-    const a = await predictDataset(model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 1 });
-    const b = await predictDataset(model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 7 });
+    const a = await predictDataset(tiny.model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 1 });
+    const b = await predictDataset(tiny.model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 7 });
     expect(b.featureCount % 7).not.toBe(0);
     expect(b.predictions).toEqual(a.predictions);
     a.examples.forEach((e, i) => expect(b.examples[i].score).toBeCloseTo(e.score, 4));
@@ -111,7 +104,7 @@ describe('predictDataset', () => {
     const before = tf.memory().numTensors;
     const progress: [number, number][] = [];
     const r = await predictDataset(
-      model,
+      tiny.model,
       tokenizer,
       [{ context: 'The tower is 38 metres tall.', questions: [{ id: '__proto__', question: 'How tall is it?' }, { id: 'b', question: 'What is tall?' }] }],
       { ...SETTINGS, batchSize: 16, onProgress: (done, total) => progress.push([done, total]) },
@@ -122,7 +115,7 @@ describe('predictDataset', () => {
       [0, 2],
       [2, 2],
     ]);
-    await predictDataset(model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 5, logitsFor: 'all' });
+    await predictDataset(tiny.model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 5, logitsFor: 'all' });
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -130,7 +123,7 @@ describe('predictDataset', () => {
     const before = tf.memory().numTensors;
     const ctrl = new AbortController();
     let calls = 0;
-    const run = predictDataset(model, tokenizer, TINY_SQUAD, {
+    const run = predictDataset(tiny.model, tokenizer, TINY_SQUAD, {
       ...SETTINGS,
       batchSize: 1,
       onProgress: (done) => {
@@ -145,8 +138,8 @@ describe('predictDataset', () => {
   });
 
   it('rejects bad settings and a vocabulary larger than the model', async () => {
-    await expect(predictDataset(model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer/);
-    await expect(predictDataset(model, tokenizer, TINY_SQUAD, { maxLength: 128, stride: 8 })).rejects.toThrow(/max_position_embeddings/);
-    await expect(predictDataset(model, tokenizer, TINY_SQUAD, { maxLength: 48, stride: 40 })).rejects.toThrow(/stride/);
+    await expect(predictDataset(tiny.model, tokenizer, TINY_SQUAD, { ...SETTINGS, batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer/);
+    await expect(predictDataset(tiny.model, tokenizer, TINY_SQUAD, { maxLength: 128, stride: 8 })).rejects.toThrow(/max_position_embeddings/);
+    await expect(predictDataset(tiny.model, tokenizer, TINY_SQUAD, { maxLength: 48, stride: 40 })).rejects.toThrow(/stride/);
   });
 });

@@ -2,8 +2,6 @@
 // logits, mean cross-entropy and gradients transformers computed for golden/model-classification
 // (written by scripts/golden/make_golden_classification.py; this test needs no Python). The batch
 // goes through the MRPC task's own dynamic-padding rows and loss, so those are checked too.
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackendName, setupBackend } from '../../../cli/backend.js';
@@ -12,6 +10,7 @@ import { type PairFeatures, pairBatch, pairTrainData } from '../tasks/mrpc/index
 import { lossAndGrads } from '../train/task-data.js';
 import { BertForSequenceClassification, classificationHeadParamSpecs, labelsFromConfigJson } from './classification.js';
 import { type LoadedModel, loadModelFiles } from './hf-folder.js';
+import { GOLDEN_DIR, GRAD_TOL, LOGIT_TOL, LOSS_TOL, expectGradsClose, maxAbsDiff, readGolden, type GoldenGrads } from './golden.test-util.js';
 
 interface ClassificationGolden {
   transformers: string;
@@ -23,22 +22,10 @@ interface ClassificationGolden {
   labels: number[];
   logits: number[][];
   loss: number;
-  grads: Record<string, { shape: number[]; data: number[] }>;
+  grads: GoldenGrads;
 }
 
-const GOLDEN_DIR = fileURLToPath(new URL('./golden/', import.meta.url));
-const golden = JSON.parse(await readFile(`${GOLDEN_DIR}classification.json`, 'utf8')) as ClassificationGolden;
-// As for the QA golden test: room for a different summation order, nothing more.
-const LOGIT_TOL = 1e-4;
-const LOSS_TOL = 1e-5;
-const GRAD_TOL = 1e-4;
-
-function maxAbsDiff(actual: ArrayLike<number>, expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  let m = 0;
-  for (let i = 0; i < actual.length; i++) m = Math.max(m, Math.abs(actual[i] - expected[i]));
-  return m;
-}
+const golden = await readGolden<ClassificationGolden>('classification.json');
 
 /** The golden rows without their padding, as the featurizer would hand them over. */
 function goldenRows(): PairFeatures {
@@ -99,14 +86,7 @@ for (const backend of ['cpu', 'wasm'] as BackendName[]) {
       mb.dispose();
       try {
         expect(Math.abs((await loss.data())[0] - golden.loss)).toBeLessThan(LOSS_TOL);
-        const worst: Record<string, number> = {};
-        for (const [name, expected] of Object.entries(golden.grads)) {
-          const g = grads.get(name);
-          expect(g, name).toBeDefined();
-          expect(g!.shape).toEqual(expected.shape);
-          worst[name] = maxAbsDiff(await g!.data(), expected.data);
-        }
-        expect(Object.entries(worst).filter(([, d]) => !(d < GRAD_TOL))).toEqual([]);
+        await expectGradsClose(grads, golden.grads);
       } finally {
         tf.dispose([loss, ...grads.values()]);
       }

@@ -1,14 +1,13 @@
 // The tfjs model against PyTorch `transformers`, an independent implementation: golden/golden.json
 // holds logits, loss and gradients that transformers computed for the models in golden/ (written
 // by scripts/golden/make_golden.py; this test itself needs no Python).
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackendName, setupBackend } from '../../../cli/backend.js';
 import { readModelDir } from '../../../cli/model-io.js';
 import { BertForQuestionAnswering, batchFromArrays, disposeBatch } from './bert.js';
 import { type LoadedModel, loadModelFiles } from './hf-folder.js';
+import { GOLDEN_DIR, GRAD_TOL, LOGIT_TOL, LOSS_TOL, expectGradsClose, maxAbsDiff, readGolden, type GoldenGrads } from './golden.test-util.js';
 
 interface GoldenCase {
   name: string;
@@ -24,7 +23,7 @@ interface GoldenCase {
   start_logits: number[][];
   end_logits: number[][];
   loss: number;
-  grads: Record<string, { shape: number[]; data: number[] }>;
+  grads: GoldenGrads;
 }
 
 interface Golden {
@@ -33,22 +32,7 @@ interface Golden {
   cases: GoldenCase[];
 }
 
-const GOLDEN_DIR = fileURLToPath(new URL('./golden/', import.meta.url));
-const golden = JSON.parse(await readFile(`${GOLDEN_DIR}golden.json`, 'utf8')) as Golden;
-
-// transformers' own float32 logits sit about 2e-6 from float64 on these models (make_golden.py
-// prints it), so these bounds leave room for a different summation order and nothing else:
-// gelu and gelu_new already differ by about 3e-4 in the logits.
-const LOGIT_TOL = 1e-4;
-const LOSS_TOL = 1e-5;
-const GRAD_TOL = 1e-4;
-
-function maxAbsDiff(actual: ArrayLike<number>, expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  let m = 0;
-  for (let i = 0; i < actual.length; i++) m = Math.max(m, Math.abs(actual[i] - expected[i]));
-  return m;
-}
+const golden = await readGolden<Golden>('golden.json');
 
 function goldenSuite(backend: BackendName, c: GoldenCase): void {
   describe(`${c.name} model on ${backend} vs transformers ${golden.transformers}`, () => {
@@ -107,16 +91,7 @@ function goldenSuite(backend: BackendName, c: GoldenCase): void {
       const { loss, grads } = model.lossAndGrads(batch, sp, ep);
       try {
         expect(Math.abs((await loss.data())[0] - c.loss)).toBeLessThan(LOSS_TOL);
-        const worst: Record<string, number> = {};
-        for (const [name, expected] of Object.entries(c.grads)) {
-          const g = grads.get(name);
-          expect(g, name).toBeDefined();
-          expect(g!.shape).toEqual(expected.shape);
-          worst[name] = maxAbsDiff(await g!.data(), expected.data);
-        }
-        // Compared as a whole so that a failure names every parameter that is off, not just the first.
-        const off = Object.entries(worst).filter(([, d]) => !(d < GRAD_TOL));
-        expect(off).toEqual([]);
+        await expectGradsClose(grads, c.grads);
       } finally {
         tf.dispose([loss, ...grads.values()]);
       }

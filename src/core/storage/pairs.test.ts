@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IdbDatasetStore } from './idb.js';
-import { PAIRS_PER_SHARD, buildPairDataset, deletePairDataset, listPairDatasets, putPairDataset, readPairs } from './pairs.js';
+import { PAIRS_PER_SHARD, buildPairDataset, deletePairDataset, listPairDatasets, pairsContentHash, putPairDataset, readPairs } from './pairs.js';
 import { parsePairs } from '../tasks/mrpc/parse.js';
 import { decodeText } from '../util/text-decode.js';
 
@@ -23,6 +23,10 @@ describe('pair datasets in IndexedDB', () => {
     await putPairDataset(store, info, shards);
     const back = await readPairs(store, info);
     expect(back).toEqual(examples);
+    // The same rows under another id and name have the same content hash; one changed sentence does not.
+    const copy = buildPairDataset(back, { id: 'c', name: 'copy', source: { kind: 'file', detail: 'copy.tsv' }, format: report.format, rows: report.rows });
+    expect(copy.info.contentHash).toBe(info.contentHash);
+    expect(pairsContentHash([{ ...back[0], sentence2: `${back[0].sentence2}.` }, ...back.slice(1)])).not.toBe(info.contentHash);
     await deletePairDataset(store, 'm');
     expect((await listPairDatasets(store)).map((d) => d.id)).toEqual(['other']);
     expect(await store.listRecords('pair-shard')).toEqual([]);

@@ -4,6 +4,7 @@ import type { PairExample, PairFormat } from '../tasks/mrpc/types.js';
 import type { TaskName } from '../tasks/types.js';
 import type { DatasetSource } from './types.js';
 import type { KeyedRecord } from './idb.js';
+import { ContentHasher } from '../util/content-hash.js';
 
 export const PAIR_DATASET_KIND = 'pair-dataset';
 export const PAIR_SHARD_KIND = 'pair-shard';
@@ -15,6 +16,8 @@ export interface PairDatasetInfo {
   /** The task the pairs are for; the Data panel lists these beside SQuAD sets by it. */
   task: Extract<TaskName, 'mrpc'>;
   name: string;
+  /** Hash of what featurizing reads (see pairsContentHash); absent on sets stored before it existed. */
+  contentHash?: string;
   source: DatasetSource;
   format: PairFormat;
   /** Data rows in the file, and those kept (rows with problems are left out). */
@@ -42,6 +45,13 @@ export function pairShardId(datasetId: string, index: number): string {
   return `${datasetId}#${String(index).padStart(6, '0')}`;
 }
 
+/** What featurizing sentence pairs reads (row ids, sentences, labels), in order, as one hash: the data's part of featureSetKey. */
+export function pairsContentHash(examples: readonly PairExample[]): string {
+  const h = new ContentHasher();
+  for (const e of examples) h.update(e.id).update(e.sentence1).update(e.sentence2).update(String(e.label));
+  return h.digest();
+}
+
 export function buildPairDataset(
   examples: readonly PairExample[],
   meta: Pick<PairDatasetInfo, 'id' | 'name' | 'source' | 'format' | 'rows'> & { createdAt?: number },
@@ -62,6 +72,7 @@ export function buildPairDataset(
   const info: PairDatasetInfo = {
     kind: PAIR_DATASET_KIND,
     id: meta.id,
+    contentHash: pairsContentHash(examples),
     task: 'mrpc',
     name: meta.name,
     source: meta.source,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type AdamWStepAttrs, adamwLoop, sumOfSquaresLoop } from './fused-math.js';
 import { adamwWebGPU, sumOfSquaresWebGPU } from './fused-webgpu.js';
+import { heapOffset, simdKernels } from '../model/fused/wasm-simd.js';
 
 export type { AdamWStepAttrs } from './fused-math.js';
 
@@ -49,6 +50,16 @@ function adamwWasm({ inputs, backend, attrs }: KernelArgs): Info[] {
   const ins = adamwInputs(inputs);
   // Allocate first: a heap that grows detaches every view taken before.
   const outs = [0, 1, 2].map(() => be.makeOutput(inputs.p.shape, 'float32'));
+  const simd = simdKernels(backend);
+  if (simd) {
+    const at = (t: Info) => heapOffset(backend, t.dataId);
+    const n = tf.util.sizeFromShape(inputs.p.shape);
+    // Number arguments arrive in the module rounded to float32, as adamwLoop's constants are.
+    const s = attrs as unknown as AdamWStepAttrs;
+    simd.adamw(...(ins.map(at) as [number, number, number, number]), at(outs[0]), at(outs[1]), at(outs[2]), n,
+      s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.sqrtBc2, s.eps, s.decay, s.stepSize, s.gradScale, s.gradScale !== 1 ? 1 : 0, s.decay !== 1 ? 1 : 0);
+    return outs;
+  }
   const [p, m, v, g] = ins.map((t) => be.typedArrayFromHeap(t));
   const [po, mo, vo] = outs.map((t) => be.typedArrayFromHeap(t));
   adamwLoop(p, m, v, g, po, mo, vo, attrs as unknown as AdamWStepAttrs);
@@ -65,7 +76,10 @@ function sumSquaresWasm({ inputs, backend }: KernelArgs): Info {
   const be = backend as WasmBackend;
   checkFloat([inputs.x], SUM_SQUARES_KERNEL);
   const out = be.makeOutput([], 'float32');
-  const total = sumOfSquaresLoop(be.typedArrayFromHeap(inputs.x));
+  const simd = simdKernels(backend);
+  const total = simd
+    ? simd.sumSquares(heapOffset(backend, inputs.x.dataId), tf.util.sizeFromShape(inputs.x.shape))
+    : sumOfSquaresLoop(be.typedArrayFromHeap(inputs.x));
   be.typedArrayFromHeap(out)[0] = total;
   return out;
 }

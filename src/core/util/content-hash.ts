@@ -1,17 +1,10 @@
 // A 128-bit content hash for cache keys (feature sets): equal inputs give equal keys on every
 // machine, and unequal ones collide with negligible chance. Not for security: nothing here is secret.
 
+import { fmix32 as fmix } from './prng';
+
 const PRIMES = [0x01000193, 0x0100019d, 0x010001a5, 0x010001c9];
 const OFFSETS = [0x811c9dc5, 0x050c5d1f, 0x6a09e667, 0xbb67ae85];
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /**
  * Four FNV-1a lanes with different primes over UTF-16 code units, mixed together at the end. Each

@@ -15,7 +15,11 @@ export function hashString(s: string): number {
 
 /** Mixes two 32-bit values into one well-spread seed (murmur3 finaliser). */
 export function mixSeeds(a: number, b: number): number {
-  let h = (Math.imul(a >>> 0, 0x9e3779b1) ^ (b >>> 0)) >>> 0;
+  return fmix32((Math.imul(a >>> 0, 0x9e3779b1) ^ (b >>> 0)) >>> 0);
+}
+
+/** murmur3's finaliser: every input bit flips about half of the output bits. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

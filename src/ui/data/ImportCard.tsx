@@ -27,7 +27,16 @@ function useLocalAssets(): { root: string | null; files: AssetFile[] } | null {
   return assets;
 }
 
+/** A new import started by the user clears the other kind's finished result, so an old banner never sits beside a new one. */
+function clearOther(kind: DataKind) {
+  const other = kind === 'qa' ? usePairs.getState().job?.phase : useStudio.getState().importJob?.phase;
+  if (other !== 'done' && other !== 'failed') return;
+  if (kind === 'qa') usePairs.getState().dismiss();
+  else useStudio.getState().dismissImport();
+}
+
 function importFileAs(kind: DataKind, file: File) {
+  clearOther(kind);
   if (kind === 'qa') void useStudio.getState().startImport({ kind: 'file', file }, file.name);
   else void usePairs.getState().startImport(file);
 }
@@ -45,7 +54,9 @@ function importUrl(url: string, label: string, asset: boolean) {
     }
   })();
   const guess = detectDataTask(path, '');
-  if (guess.task === 'mrpc' || /msr_paraphrase[^/]*\.txt$/i.test(path)) {
+  const kind: DataKind = guess.task === 'mrpc' || /msr_paraphrase[^/]*\.txt$/i.test(path) ? 'mrpc' : 'qa';
+  clearOther(kind);
+  if (kind === 'mrpc') {
     void usePairs.getState().startUrlImport(url, label, { kind: asset ? 'asset' : 'url', detail: label });
   } else {
     void useStudio.getState().startImport({ kind: 'url', url, label, ...(asset ? { asset: true } : {}) }, label);
@@ -94,11 +105,14 @@ export function ImportCard() {
         }}
       >
         <div className="grow">
-          <div className="big">Drop a dataset file here</div>
+          <div className="big">{busy || pairBusy ? 'Importing… drop the next file when this one is done' : 'Drop a dataset file here'}</div>
           <div className="muted small">
-            <b>{TASK_LABEL.qa}:</b> SQuAD v1.1 or v2.0 JSON. <b>{TASK_LABEL.mrpc}:</b> GLUE MRPC train/dev/test.tsv, msr_paraphrase_*.txt, or CSV/JSONL with
-            sentence1, sentence2, label. Problems are named by their place in the file; a 30 MiB file imports without freezing the page.
+            <b>{TASK_LABEL.qa}:</b> SQuAD v1.1 or v2.0 JSON.
           </div>
+          <div className="muted small">
+            <b>{TASK_LABEL.mrpc}:</b> GLUE MRPC train/dev/test.tsv, msr_paraphrase_*.txt, or CSV/JSONL with sentence1, sentence2, label.
+          </div>
+          <div className="muted small">The task is recognised from the file; problems are named by their place in it. A 30 MiB file imports without freezing the page.</div>
         </div>
         <input
           ref={fileInput}
@@ -116,16 +130,28 @@ export function ImportCard() {
         </button>
       </div>
       {asking ? (
-        <div className="job warn" data-testid="import-ask" role="group" aria-label="Which task is this file for?">
+        <div className="job warn import-ask" data-testid="import-ask" role="group" aria-label="Which task is this file for?">
           <div>
             <b>Which task is “{asking.file.name}” for?</b>{' '}
             <span className="muted small">The studio could not tell from the file: {asking.why}.</span>
           </div>
           <div className="row">
-            <button className="btn" onClick={() => (setAsking(null), importFileAs('qa', asking.file))}>
+            <button
+              className="btn"
+              onClick={() => {
+                setAsking(null);
+                importFileAs('qa', asking.file);
+              }}
+            >
               {TASK_LABEL.qa}
             </button>
-            <button className="btn" onClick={() => (setAsking(null), importFileAs('mrpc', asking.file))}>
+            <button
+              className="btn"
+              onClick={() => {
+                setAsking(null);
+                importFileAs('mrpc', asking.file);
+              }}
+            >
               {TASK_LABEL.mrpc}
             </button>
             <button className="btn" onClick={() => setAsking(null)}>
@@ -141,7 +167,14 @@ export function ImportCard() {
             <div className="row" key={p.url}>
               <span className="grow">{p.label}</span>
               <span className="muted small">{formatBytes(p.size)}</span>
-              <button className="btn small" disabled={busy} onClick={() => void startImport({ kind: 'url', url: p.url, label: p.label, preset: true }, p.label)}>
+              <button
+                className="btn small"
+                disabled={busy}
+                onClick={() => {
+                  clearOther('qa');
+                  void startImport({ kind: 'url', url: p.url, label: p.label, preset: true }, p.label);
+                }}
+              >
                 Download
               </button>
             </div>
@@ -166,7 +199,14 @@ export function ImportCard() {
           <h4 style={{ marginTop: 6 }}>Demo</h4>
           <div className="row">
             <span className="grow small">A small built-in question-answering set (works offline)</span>
-            <button className="btn small" disabled={busy} onClick={() => void startImport({ kind: 'demo' }, 'Demo dataset')}>
+            <button
+              className="btn small"
+              disabled={busy}
+              onClick={() => {
+                clearOther('qa');
+                void startImport({ kind: 'demo' }, 'Demo dataset');
+              }}
+            >
               Load demo
             </button>
           </div>

@@ -248,19 +248,12 @@ function PairImportJob() {
   return <ImportBanner key={job.label} kind="mrpc" job={view} actions={actions} writing="writing pairs to IndexedDB…" />;
 }
 
-/**
- * The import jobs of both kinds: one under way or waiting for review always shows; of finished ones,
- * only that of the kind imported last, so an old result never sits beside a new one.
- */
+/** The import jobs of both kinds, each where it stands; starting an import clears the other kind's finished one. */
 export function ImportJobView() {
-  const qa = useStudio((s) => s.importJob?.phase);
-  const pair = usePairs((s) => s.job?.phase);
-  const last = usePairs((s) => s.lastImport);
-  const shows = (kind: DataKind, phase: string | undefined) => !!phase && (kind === last || !(phase === 'done' || phase === 'failed'));
   return (
     <>
-      {shows('qa', qa) ? <QaImportJob /> : null}
-      {shows('mrpc', pair) ? <PairImportJob /> : null}
+      <QaImportJob />
+      <PairImportJob />
     </>
   );
 }

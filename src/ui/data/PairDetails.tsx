@@ -67,17 +67,20 @@ function PairStats({ dataset: d, pairs }: { dataset: PairDatasetInfo; pairs: Pai
             {sorted && sorted.length ? `Words per pair (both sentences): min ${sorted[0]}, median ${sorted[Math.floor(sorted.length / 2)]}, max ${sorted[sorted.length - 1]}. ` : ''}
             {dropped > 0 ? `${countOf(dropped, 'row')} of the file left out for problems.` : ''}
           </div>
-          <SplitTool
-            title="Split into train / eval by pair, keeping the label balance"
-            plan={(fraction) => {
-              const p = pairSplitPlan(d, fraction);
-              return 'problem' in p ? p : { text: `${countOf(p.train, 'pair')} for training, ${countOf(p.eval, 'pair')} for evaluation; each keeps the share of equivalent pairs.` };
-            }}
-            run={async (fraction, seed) => {
-              const made = await usePairs.getState().split(d.id, fraction, seed);
-              return `Created ${made.map((m) => `“${m.name}” (${countOf(m.pairs, 'pair')})`).join(' and ')}.`;
-            }}
-          />
+          {d.unlabelled ? null : (
+            <SplitTool
+              title="Split into train / eval by pair, keeping the label balance"
+              plan={(fraction) => {
+                const p = pairSplitPlan(d, fraction);
+                return 'problem' in p ? p : { text: `${countOf(p.train, 'pair')} for training, ${countOf(p.eval, 'pair')} for evaluation; each keeps the share of equivalent pairs.` };
+              }}
+              run={async (fraction, seed) => {
+                const made = await usePairs.getState().split(d.id, fraction, seed);
+                const [train, ev] = made;
+                return `Created a train set of ${countOf(train.pairs, 'pair')} and an eval set of ${countOf(ev.pairs, 'pair')}, listed under Datasets as “… · train (seed ${seed})” and “… · eval (seed ${seed})”.`;
+              }}
+            />
+          )}
         </div>
         {lengths ? <Histogram title="Pair length (words in both sentences)" data={histogram(lengths, WORD_EDGES)} noun="pair" testId="pair-length-histogram" /> : <div className="muted small">Reading pairs…</div>}
       </div>
@@ -104,14 +107,14 @@ function PairBrowser({ dataset, pairs, error }: { dataset: PairDatasetInfo; pair
     <section className="card" aria-label="Pair browser">
       <div className="card-head">
         <h2>Browse pairs</h2>
-        <span className="muted small">{dataset.name} · label 1 = equivalent (a paraphrase), 0 = not</span>
+        <span className="muted small">label 1 = equivalent (a paraphrase), 0 = not</span>
       </div>
       {error ? <div className="error-text small">{error}</div> : null}
       <div className="pair-browser">
         <div className="col">
           <div className="col-head">
             <input className="input grow" placeholder="Search sentences, row or pair id" aria-label="Search pairs" value={query} onChange={(e) => setQuery(e.target.value)} />
-            <select className="input" aria-label="Label filter" value={label} onChange={(e) => setLabel(e.target.value as LabelFilter)}>
+            <select className="input" aria-label="Label filter" disabled={dataset.unlabelled} title={dataset.unlabelled ? 'this set has no labels' : undefined} value={label} onChange={(e) => setLabel(e.target.value as LabelFilter)}>
               <option value="all">all labels</option>
               <option value="1">equivalent</option>
               <option value="0">not equivalent</option>
@@ -120,7 +123,7 @@ function PairBrowser({ dataset, pairs, error }: { dataset: PairDatasetInfo; pair
               {pairs ? formatCount(shown.length) : '…'}
             </span>
           </div>
-          <PairList pairs={shown} selectedId={selected?.id ?? null} onSelect={setSelected} />
+          {pairs ? <PairList pairs={shown} selectedId={selected?.id ?? null} onSelect={setSelected} /> : <div className="empty">{error ? 'Could not read the pairs.' : 'Reading pairs…'}</div>}
         </div>
         <div className="col">
           {selected ? <PairDetail pair={selected} /> : <div className="empty">Pick a pair to read both sentences.</div>}

@@ -105,10 +105,13 @@ const UNIFORMS = 'len : i32, perBatch : i32, scale : f32, keep : f32, dropScale 
 export const ATTENTION_PROBS = defineFusedKernel({
   name: 'BertAttentionProbs',
   inputNames: ['scores', 'maskAdd', 'noise?'],
-  // On wasm the JS softmax runs ~0.45x the speed of wasm's own Softmax and dropout ops.
-  backends: ['cpu', 'webgpu'],
   outputShapes: (shapes) => [shapes[0]],
   host: hostForward,
+  simd(k, [scores, mask, noise], [out], [shape], attrs) {
+    const { rows, len, perBatch } = rowParams(shape);
+    k.attentionProbs(scores, mask, noise, out, rows, len, perBatch, attrs.scale, attrs.keep, attrs.dropScale);
+    return true;
+  },
   webgpu(backend, inputs, attrs) {
     const [scores, , noise] = inputs;
     const { rows, uniforms } = gpuUniforms(scores!.shape, attrs);
@@ -126,9 +129,13 @@ export const ATTENTION_PROBS = defineFusedKernel({
 export const ATTENTION_PROBS_GRAD = defineFusedKernel({
   name: 'BertAttentionProbsGrad',
   inputNames: ['dy', 'scores', 'maskAdd', 'noise?'],
-  backends: ['cpu', 'webgpu'],
   outputShapes: (shapes) => [shapes[1]],
   host: hostBackward,
+  simd(k, [dy, scores, mask, noise], [dx], shapes, attrs) {
+    const { rows, len, perBatch } = rowParams(shapes[1]);
+    k.attentionProbsGrad(dy, scores, mask, noise, dx, rows, len, perBatch, attrs.scale, attrs.keep, attrs.dropScale);
+    return true;
+  },
   webgpu(backend, inputs, attrs) {
     const [, scores, , noise] = inputs;
     const { rows, uniforms } = gpuUniforms(scores!.shape, attrs);

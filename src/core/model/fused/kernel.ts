@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GpuBackend } from './webgpu.js';
+import { type SimdKernels, heapOffset, simdKernels } from './wasm-simd.js';
 
 /** A tensor's values as the host kernels read them: the cpu backend's array or a view of the wasm heap. */
 export interface HostInput {
@@ -23,6 +24,11 @@ export interface FusedKernelDef {
   outputShapes(shapes: number[][], attrs: KernelAttrs): number[][];
   host(inputs: (HostInput | undefined)[], outputs: Float32Array[], attrs: KernelAttrs): void;
   webgpu(backend: GpuBackend, inputs: MaybeInfo[], attrs: KernelAttrs): tf.TensorInfo[];
+  /**
+   * The wasm body on the SIMD kernels (assembly/kernels.ts): byte offsets of the inputs (0 for an
+   * absent optional one) and of the outputs in the wasm heap. Returns false to leave the case to host.
+   */
+  simd?(k: SimdKernels, inputs: number[], outputs: number[], shapes: number[][], attrs: KernelAttrs): boolean;
   /**
    * Backends to register for (default all three). A JS loop over the wasm heap loses to wasm's
    * SIMD kernels on exp/erf-heavy elementwise work, so such ops leave wasm to the composite.
@@ -72,6 +78,11 @@ function wasmKernel(def: FusedKernelDef) {
     const ins = ordered(def, inputs);
     const a = (attrs ?? {}) as KernelAttrs;
     const infos = def.outputShapes(shapesOf(ins), a).map((s) => b.makeOutput(s, 'float32'));
+    const simd = def.simd && simdKernels(backend);
+    if (simd) {
+      const offset = (t: MaybeInfo) => (t ? heapOffset(backend, t.dataId) : 0);
+      if (def.simd!(simd, ins.map(offset), infos.map(offset), shapesOf(ins), a)) return infos;
+    }
     // Views are taken after every allocation: growing the heap detaches earlier ones. Heap memory
     // is not zeroed, so host bodies write every output element.
     const outs = infos.map((o) => b.typedArrayFromHeap(o) as Float32Array);
@@ -154,7 +165,22 @@ export class BackendKernels {
     return { dataId: t.dataId, shape, dtype: t.dtype };
   }
 
+  /** A wasm output written by a SIMD kernel (tfjs-wasm's 2-D Transpose and axis-0 Sum are strided scalar loops). */
+  private simdOutput(shape: number[], write: (k: SimdKernels, out: number) => void): tf.TensorInfo | null {
+    const k = this.name === 'wasm' ? simdKernels(this.backend) : null;
+    if (!k) return null;
+    const out = (this.backend as WasmBackendLike).makeOutput(shape, 'float32');
+    write(k, heapOffset(this.backend, out.dataId));
+    this.temps.push(out);
+    return out;
+  }
+
   transpose(x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+    if (x.shape.length === 2 && perm[0] === 1 && x.dtype === 'float32') {
+      const [R, C] = x.shape;
+      const out = this.simdOutput([C, R], (k, o) => k.transpose2d(heapOffset(this.backend, x.dataId), o, R, C));
+      if (out) return out;
+    }
     return this.call('Transpose', { x }, { perm });
   }
 
@@ -167,6 +193,11 @@ export class BackendKernels {
   }
 
   sum(x: tf.TensorInfo, axis: number[]): tf.TensorInfo {
+    if (x.shape.length === 2 && axis.length === 1 && axis[0] === 0 && x.dtype === 'float32') {
+      const [N, C] = x.shape;
+      const out = this.simdOutput([C], (k, o) => k.sumRows(heapOffset(this.backend, x.dataId), o, N, C));
+      if (out) return out;
+    }
     return this.call('Sum', { x }, { axis, keepDims: false });
   }
 

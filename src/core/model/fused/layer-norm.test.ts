@@ -17,4 +17,15 @@ fusedSuite('LayerNorm', [
     run: (xs) => layerNorm(xs[0] as tf.Tensor2D, xs[1], xs[2], 1e-12),
     kernels: ['BertLayerNorm', 'BertLayerNormGrad'],
   },
+  {
+    // A width that is not a multiple of 4 takes the SIMD kernels' scalar tails.
+    name: 'width 11',
+    inputs: [
+      { shape: [4, 11], values: randomArray(44, 13, 3) },
+      { shape: [11], values: randomArray(11, 14).map((v) => 1 + v / 2) },
+      { shape: [11], values: randomArray(11, 15) },
+    ],
+    run: (xs) => layerNorm(xs[0] as tf.Tensor2D, xs[1], xs[2], 1e-12),
+    kernels: ['BertLayerNorm', 'BertLayerNormGrad'],
+  },
 ]);

@@ -83,10 +83,13 @@ const STATS_WGSL = `
 export const LAYER_NORM = defineFusedKernel({
   name: 'BertLayerNorm',
   inputNames: ['x', 'gamma', 'beta'],
-  // On wasm the JS loops ran ~0.9x the speed of wasm's own reductions and elementwise ops.
-  backends: ['cpu', 'webgpu'],
   outputShapes: (shapes) => [shapes[0]],
   host: hostForward,
+  simd(k, [x, gamma, beta], [y], [shape], attrs) {
+    const H = shape[shape.length - 1];
+    k.layerNorm(x, gamma, beta, y, tf.util.sizeFromShape(shape) / H, H, attrs.eps);
+    return true;
+  },
   webgpu(backend, inputs, attrs) {
     const x = inputs[0]!;
     const H = x.shape[x.shape.length - 1];
@@ -101,9 +104,13 @@ export const LAYER_NORM = defineFusedKernel({
 export const LAYER_NORM_GRAD = defineFusedKernel({
   name: 'BertLayerNormGrad',
   inputNames: ['dy', 'x', 'gamma'],
-  backends: ['cpu', 'webgpu'],
   outputShapes: (shapes) => [shapes[1], shapes[2], shapes[2]],
   host: hostBackward,
+  simd(k, [dy, x, gamma], [dx, dgamma, dbeta], shapes, attrs) {
+    const H = shapes[1][shapes[1].length - 1];
+    k.layerNormGrad(dy, x, gamma, dx, dgamma, dbeta, tf.util.sizeFromShape(shapes[1]) / H, H, attrs.eps);
+    return true;
+  },
   webgpu(backend, inputs, attrs) {
     const [dy, x, gamma] = inputs as tf.TensorInfo[];
     const H = x.shape[x.shape.length - 1];

@@ -27,10 +27,12 @@ const UNIFORMS = 'keep : f32, dropScale : f32,';
 export const RESIDUAL_DROPOUT = defineFusedKernel({
   name: 'BertResidualDropout',
   inputNames: ['x', 'residual', 'noise'],
-  // On wasm the JS loop runs ~0.6x the speed of wasm's own elementwise ops.
-  backends: ['cpu', 'webgpu'],
   outputShapes: (shapes) => [shapes[0]],
   host: hostForward,
+  simd(k, [x, residual, noise], [y], [shape], attrs) {
+    k.residualDropout(x, residual, noise, y, tf.util.sizeFromShape(shape), attrs.keep, attrs.dropScale);
+    return true;
+  },
   webgpu(backend, inputs, attrs) {
     const x = inputs[0]!;
     const n = tf.util.sizeFromShape(x.shape);
@@ -43,9 +45,12 @@ export const RESIDUAL_DROPOUT = defineFusedKernel({
 export const DROPOUT_GRAD = defineFusedKernel({
   name: 'BertDropoutGrad',
   inputNames: ['dy', 'noise'],
-  backends: ['cpu', 'webgpu'],
   outputShapes: (shapes) => [shapes[0]],
   host: hostBackward,
+  simd(k, [dy, noise], [dx], [shape], attrs) {
+    k.dropoutGrad(dy, noise, dx, tf.util.sizeFromShape(shape), attrs.keep, attrs.dropScale);
+    return true;
+  },
   webgpu(backend, inputs, attrs) {
     const dy = inputs[0]!;
     const n = tf.util.sizeFromShape(dy.shape);

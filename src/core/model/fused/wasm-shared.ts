@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * tfjs-wasm's Identity and same-dtype Cast copy the whole buffer. Identity is what the engine runs to
+ * save every composite op's inputs for the backward pass, so on wasm a training step copied hundreds
+ * of MB it never changed. Tensors are immutable, so here both share the input's buffer (one more
+ * reference), as the cpu backend does; a Cast that changes the dtype still converts.
+ */
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
+type Kernel = (args: KernelArgs) => tf.TensorInfo;
+
+const ours = new WeakSet<object>();
+
+function share(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
+  (backend as { incRef(dataId: tf.DataId): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+function override(name: string, wrap: (original: Kernel) => Kernel): void {
+  const current = tf.getKernel(name, 'wasm');
+  if (!current || ours.has(current.kernelFunc)) return;
+  const kernelFunc = wrap(current.kernelFunc as unknown as Kernel);
+  ours.add(kernelFunc);
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...current, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+}
+
+/** Installs the sharing Identity and Cast on wasm (idempotent; a no-op until tfjs-backend-wasm is loaded). */
+export function shareWasmCopies(): void {
+  override('Identity', (original) => (args) => (args.inputs.x.dtype === 'string' ? original(args) : share(args.inputs.x, args.backend)));
+  override('Cast', (original) => (args) => (args.inputs.x.dtype === args.attrs?.dtype ? share(args.inputs.x, args.backend) : original(args)));
+}
+
+shareWasmCopies();

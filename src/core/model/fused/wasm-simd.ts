@@ -1,0 +1,60 @@
+import { PLAIN_MEMORY_WASM, SHARED_MEMORY_WASM } from './wasm-simd.generated.js';
+
+/**
+ * The fused kernels of assembly/kernels.ts (128-bit SIMD), instantiated on tfjs-wasm's own memory:
+ * arguments are byte offsets of tensors in that heap, so the kernels read and write them in place.
+ * Every function returns nothing and writes every element of its outputs.
+ */
+export interface SimdKernels {
+  adamw(p: number, m: number, v: number, g: number, po: number, mo: number, vo: number, n: number,
+    b1: number, c1: number, b2: number, c2: number, bc2: number, eps: number, decay: number, stepSize: number, scale: number, scaled: number, decays: number): void;
+  sumSquares(x: number, n: number): number;
+  layerNorm(x: number, gamma: number, beta: number, y: number, N: number, H: number, eps: number): void;
+  layerNormGrad(dy: number, x: number, gamma: number, dx: number, dgamma: number, dbeta: number, N: number, H: number, eps: number): void;
+  attentionProbs(scores: number, mask: number, noise: number, out: number, rows: number, len: number, perBatch: number, scale: number, keep: number, dropScale: number): void;
+  attentionProbsGrad(dy: number, scores: number, mask: number, noise: number, dx: number, rows: number, len: number, perBatch: number, scale: number, keep: number, dropScale: number): void;
+  biasGelu(x: number, bias: number, y: number, N: number, I: number): void;
+  biasGeluGrad(dy: number, x: number, bias: number, dx: number, dbias: number, N: number, I: number): void;
+  residualDropout(x: number, res: number, noise: number, y: number, n: number, keep: number, dropScale: number): void;
+  dropoutGrad(dy: number, noise: number, dx: number, n: number, keep: number, dropScale: number): void;
+  transpose2d(src: number, dst: number, R: number, C: number): void;
+  sumRows(x: number, out: number, N: number, C: number): void;
+  aleaUniform(out: number, n: number, s0: number, s1: number, s2: number, c: number): void;
+}
+
+/** The parts of tfjs-wasm's Emscripten module that hold its memory (threaded and plain builds). */
+interface EmscriptenModule {
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+const byMemory = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+
+function decode(base64: string): Uint8Array {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+/** The kernels on this wasm backend's memory, or null where they cannot run (no SIMD, no memory found). */
+export function simdKernels(backend: unknown): SimdKernels | null {
+  const module = (backend as { wasm?: EmscriptenModule }).wasm;
+  const memory = module?.wasmMemory ?? module?.asm?.memory;
+  if (!memory) return null;
+  if (byMemory.has(memory)) return byMemory.get(memory)!;
+  let kernels: SimdKernels | null = null;
+  try {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    // Synchronous: kernels run synchronously. The module is ~10 KB, and runs in workers and Node,
+    // where synchronous compilation has no size limit.
+    const compiled = new WebAssembly.Module(decode(shared ? SHARED_MEMORY_WASM : PLAIN_MEMORY_WASM) as BufferSource);
+    kernels = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
+  } catch {
+    kernels = null;
+  }
+  byMemory.set(memory, kernels);
+  return kernels;
+}
+
+/** Byte offset of a tensor in the wasm heap. */
+export function heapOffset(backend: unknown, dataId: object): number {
+  return (backend as { dataIdMap: { get(id: object): { memoryOffset: number } } }).dataIdMap.get(dataId).memoryOffset;
+}
