@@ -95,17 +95,24 @@ export function ImportCard() {
   const fileInput = useRef<HTMLInputElement>(null);
   const assets = useLocalAssets();
 
+  const pending = useRef<File[]>([]);
+
   const importFiles = async (files: File[]) => {
-    // One run of imports at a time (the buttons are disabled meanwhile; a drop is ignored).
-    if (!files.length || running.current || busy || pairBusy) return;
+    // Files given while others import (or while the first open stores the demo) join the line rather
+    // than being dropped; one loop imports them in order.
+    pending.current.push(...files);
+    if (running.current) {
+      setQueued(pending.current.map((f) => f.name));
+      return;
+    }
     running.current = true;
     try {
-      for (let i = 0; i < files.length; i++) {
+      while (pending.current.length) {
         // A file waits its turn while an import runs or waits for its review.
-        setQueued(files.slice(i).map((f) => f.name));
+        setQueued(pending.current.map((f) => f.name));
         await importsSettled();
-        setQueued(files.slice(i + 1).map((f) => f.name));
-        const file = files[i];
+        const file = pending.current.shift()!;
+        setQueued(pending.current.map((f) => f.name));
         const head = new Uint8Array(await file.slice(0, DETECT_HEAD_BYTES).arrayBuffer());
         const guess = detectDataTaskFromBytes(file.name, head);
         const kind = guess.task ?? (await new Promise<DataKind | null>((answer) => setAsking({ file, why: guess.why, answer })));
