@@ -415,3 +415,68 @@ export function dropoutGrad(dy: usize, noise: usize, dx: usize, n: i32, keep: f3
     store<f32>(dx + o, load<f32>(dy + o) * kept1(load<f32>(noise + o), keep, dropScale));
   }
 }
+
+// ---- layout helpers the dense layer's gradient needs ----
+
+/** dst [C, R] = src [R, C]^T, in 4x4 blocks transposed in registers. */
+export function transpose2d(src: usize, dst: usize, R: i32, C: i32): void {
+  const R4 = R & ~3, C4 = C & ~3;
+  const srcRow = <usize>C << 2, dstRow = <usize>R << 2;
+  for (let r = 0; r < R4; r += 4) {
+    const s0 = src + <usize>r * srcRow;
+    const d0 = dst + (<usize>r << 2);
+    for (let c = 0; c < C4; c += 4) {
+      const o = <usize>c << 2;
+      const a = v128.load(s0 + o), b = v128.load(s0 + srcRow + o), cc = v128.load(s0 + 2 * srcRow + o), d = v128.load(s0 + 3 * srcRow + o);
+      const t0 = i32x4.shuffle(a, b, 0, 4, 1, 5), t1 = i32x4.shuffle(cc, d, 0, 4, 1, 5);
+      const t2 = i32x4.shuffle(a, b, 2, 6, 3, 7), t3 = i32x4.shuffle(cc, d, 2, 6, 3, 7);
+      const out = d0 + <usize>c * dstRow;
+      v128.store(out, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+      v128.store(out + dstRow, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+      v128.store(out + 2 * dstRow, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+      v128.store(out + 3 * dstRow, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+    }
+    for (let c = C4; c < C; c++) {
+      for (let k = 0; k < 4; k++) store<f32>(dst + <usize>c * dstRow + (<usize>(r + k) << 2), load<f32>(src + <usize>(r + k) * srcRow + (<usize>c << 2)));
+    }
+  }
+  for (let r = R4; r < R; r++) {
+    for (let c = 0; c < C; c++) store<f32>(dst + <usize>c * dstRow + (<usize>r << 2), load<f32>(src + <usize>r * srcRow + (<usize>c << 2)));
+  }
+}
+
+/** out [C] = sum over the N rows of x [N, C], row after row. */
+export function sumRows(x: usize, out: usize, N: i32, C: i32): void {
+  const C4 = C & ~3;
+  const rowBytes = <usize>C << 2;
+  memory.fill(out, 0, rowBytes);
+  for (let n = 0; n < N; n++) {
+    const xr = x + <usize>n * rowBytes;
+    for (let c = 0; c < C4; c += 4) {
+      const o = <usize>c << 2;
+      v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(xr + o)));
+    }
+    for (let c = C4; c < C; c++) {
+      const o = <usize>c << 2;
+      store<f32>(out + o, load<f32>(out + o) + load<f32>(xr + o));
+    }
+  }
+}
+
+// ---- dropout noise ----
+
+/**
+ * n uniform [0, 1) floats from the Alea generator at state (s0, s1, s2, c): the sequence tfjs's
+ * randomUniform draws for a seed, bit for bit (every step is exact float64 arithmetic, then one
+ * rounding to float32).
+ */
+export function aleaUniform(out: usize, n: i32, s0: f64, s1: f64, s2: f64, c: f64): void {
+  for (let i = 0; i < n; i++) {
+    const t = 2091639 * s0 + c * 2.3283064365386963e-10;
+    s0 = s1;
+    s1 = s2;
+    c = <f64><i32>t;
+    s2 = t - c;
+    store<f32>(out + (<usize>i << 2), <f32>s2);
+  }
+}

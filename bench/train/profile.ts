@@ -32,7 +32,10 @@ export interface StepProfile {
   kernelMs: number;
   matmulMs: number;
   kernels: number;
+  /** tf.profile's peak: bytes of live tensors, a buffer shared by several (reshape, clone) counted each time. */
   peakBytes: number;
+  /** The wasm heap's size after the step: what the backend really holds (it never shrinks). */
+  heapBytes?: number;
   rows: KernelRow[];
 }
 
@@ -64,7 +67,8 @@ export async function profileStep(trainer: Trainer): Promise<StepProfile> {
   const rows = [...byName.values()].sort((a, b) => b.ms - a.ms);
   const kernelMs = rows.reduce((a, r) => a + r.ms, 0);
   const matmulMs = rows.filter((r) => MATMUL_KERNELS.has(r.name)).reduce((a, r) => a + r.ms, 0);
-  return { stepMs, kernelMs, matmulMs, kernels: info.kernels.filter((k) => k.name !== 'forward').length, peakBytes: info.peakBytes, rows };
+  const heap = (tf.backend() as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.buffer.byteLength;
+  return { stepMs, kernelMs, matmulMs, kernels: info.kernels.filter((k) => k.name !== 'forward').length, peakBytes: info.peakBytes, heapBytes: heap, rows };
 }
 
 function pct(a: number, b: number): string {
@@ -75,7 +79,7 @@ export function formatProfile(p: StepProfile, top: number): string[] {
   const lines = [
     `step ${p.stepMs.toFixed(0)} ms: kernels ${p.kernelMs.toFixed(0)} ms (${pct(p.kernelMs, p.stepMs)}), ` +
       `between kernels ${(p.stepMs - p.kernelMs).toFixed(0)} ms; matmuls ${p.matmulMs.toFixed(0)} ms (${pct(p.matmulMs, p.stepMs)}); ` +
-      `${p.kernels} kernels, peak ${(p.peakBytes / 2 ** 20).toFixed(0)} MB`,
+      `${p.kernels} kernels, peak ${(p.peakBytes / 2 ** 20).toFixed(0)} MB${p.heapBytes ? ` (wasm heap ${(p.heapBytes / 2 ** 20).toFixed(0)} MB)` : ''}`,
     `  ${'kernel'.padEnd(26)} ${'ms'.padStart(8)} ${'share'.padStart(6)} ${'count'.padStart(6)} ${'out MB'.padStart(8)}`,
   ];
   for (const r of p.rows.slice(0, top)) {

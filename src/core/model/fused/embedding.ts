@@ -49,6 +49,30 @@ export const EMBEDDING_GRAD = defineFusedKernel({
   },
 });
 
+/**
+ * The lookup itself on wasm: one row copy per token. tfjs-wasm's GatherV2 walks element by element
+ * through generic index arithmetic, about 20x slower than copying rows.
+ */
+export const EMBEDDING_ROWS = defineFusedKernel({
+  name: 'BertEmbeddingRows',
+  inputNames: ['table', 'ids'],
+  backends: ['wasm'],
+  outputShapes: (shapes) => [[shapes[1][0], shapes[0][1]]],
+  host([tableIn, idsIn], [out]) {
+    const table = tableIn!.values as Float32Array;
+    const ids = idsIn!.values;
+    const [rows, W] = tableIn!.shape;
+    for (let n = 0; n < ids.length; n++) {
+      const id = ids[n];
+      if (!(id >= 0 && id < rows)) throw new Error(`embedding lookup: id ${id} at position ${n} is outside the table's ${rows} rows`);
+      out.set(table.subarray(id * W, id * W + W), n * W);
+    }
+  },
+  webgpu() {
+    throw new Error('BertEmbeddingRows runs on wasm only');
+  },
+});
+
 export function embeddingGradComposite(dy: tf.Tensor2D, ids: tf.Tensor1D, rows: number, paddingIdx?: number): tf.Tensor2D {
   const kept = paddingIdx === undefined ? dy : tf.mul(dy, tf.expandDims(tf.cast(tf.notEqual(ids, paddingIdx), 'float32'), 1));
   return tf.scatterND(tf.reshape(ids, [-1, 1]), kept, [rows, dy.shape[1]]);
@@ -64,7 +88,7 @@ export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor1D, paddingIdx?:
   const fused = useFused(EMBEDDING_GRAD);
   return fusedOp(
     [table],
-    ([t]) => ({ value: tf.gather(t, ids), keep: [ids] }),
+    ([t]) => ({ value: useFused(EMBEDDING_ROWS) && ids.dtype === 'int32' ? runFused(EMBEDDING_ROWS, [t, ids])[0] : tf.gather(t, ids), keep: [ids] }),
     (dy, [idx]) =>
       fused
         ? runFused(EMBEDDING_GRAD, [dy, idx], { rows, paddingIdx: paddingIdx ?? -1 })[0]

@@ -165,7 +165,22 @@ export class BackendKernels {
     return { dataId: t.dataId, shape, dtype: t.dtype };
   }
 
+  /** A wasm output written by a SIMD kernel (tfjs-wasm's 2-D Transpose and axis-0 Sum are strided scalar loops). */
+  private simdOutput(shape: number[], write: (k: SimdKernels, out: number) => void): tf.TensorInfo | null {
+    const k = this.name === 'wasm' ? simdKernels(this.backend) : null;
+    if (!k) return null;
+    const out = (this.backend as WasmBackendLike).makeOutput(shape, 'float32');
+    write(k, heapOffset(this.backend, out.dataId));
+    this.temps.push(out);
+    return out;
+  }
+
   transpose(x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+    if (x.shape.length === 2 && perm[0] === 1 && x.dtype === 'float32') {
+      const [R, C] = x.shape;
+      const out = this.simdOutput([C, R], (k, o) => k.transpose2d(heapOffset(this.backend, x.dataId), o, R, C));
+      if (out) return out;
+    }
     return this.call('Transpose', { x }, { perm });
   }
 
@@ -178,6 +193,11 @@ export class BackendKernels {
   }
 
   sum(x: tf.TensorInfo, axis: number[]): tf.TensorInfo {
+    if (x.shape.length === 2 && axis.length === 1 && axis[0] === 0 && x.dtype === 'float32') {
+      const [N, C] = x.shape;
+      const out = this.simdOutput([C], (k, o) => k.sumRows(heapOffset(this.backend, x.dataId), o, N, C));
+      if (out) return out;
+    }
     return this.call('Sum', { x }, { axis, keepDims: false });
   }
 

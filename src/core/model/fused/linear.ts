@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type BackendKernels, defineComposedKernel, fusedOp, runFused, useFused } from './kernel.js';
-import { batchedMatMul } from './sliced-matmul.js';
+import { batchedMatMul, swapLastAxes } from './sliced-matmul.js';
 
 /**
  * A dense layer y = x W^T + b with a Hugging Face weight [out, in], optionally reading its input in
@@ -58,10 +58,7 @@ function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return a.rank === 2 ? tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D) : batchedMatMul(a, b);
 }
 
-/** Swaps the last two axes of a 2-D or 4-D tensor. */
-function swapLast<T extends tf.Tensor>(t: T): T {
-  return (t.rank === 2 ? tf.transpose(t) : tf.transpose(t, [0, 1, 3, 2])) as T;
-}
+const swapLast = swapLastAxes;
 
 /**
  * a @ b with optional transposes of either operand, forward and backward. On wasm (and cpu) a

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedSuite, randomArray } from './fused.test-util.js';
 import { matMul } from './linear.js';
-import { SLICED_MATMUL } from './sliced-matmul.js';
+import { SLICED_MATMUL, SWAP_LAST } from './sliced-matmul.js';
 
 const param = (shape: number[], seed: number) => ({ shape, values: randomArray(shape.reduce((a, b) => a * b), seed) });
-const kernels = [SLICED_MATMUL];
+const kernels = [SLICED_MATMUL, SWAP_LAST];
 
 // Attention's products: scores = q k^T and context = probs v, batch [B, A] = [2, 3].
 fusedSuite('batched matMul (one XNNPACK product per slice on wasm)', [

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { heapOffset, simdKernels } from './wasm-simd.js';
 import { shareWasmCopies } from './wasm-shared.js';
 
 /**
@@ -75,6 +76,36 @@ if (!tf.getKernel(SLICED_MATMUL, 'wasm')) {
     // (whichever module loaded first): the moment to replace its copying Identity and Cast.
     setupFunc: () => shareWasmCopies(),
   });
+}
+
+/** Swaps the last two axes of a float32 tensor, slice by slice, with the SIMD module's 4x4 blocks. */
+export const SWAP_LAST = 'StudioSwapLast';
+
+function swapLastWasm({ inputs, backend }: { inputs: Record<string, tf.TensorInfo>; backend: unknown }): tf.TensorInfo {
+  const { x } = inputs;
+  const r = x.shape.length;
+  const [R, C] = [x.shape[r - 2], x.shape[r - 1]];
+  const be = backend as WasmBackend;
+  const out = be.makeOutput([...x.shape.slice(0, -2), C, R], 'float32');
+  const k = simdKernels(backend)!;
+  const [src, dst] = [heapOffset(backend, x.dataId), heapOffset(backend, out.dataId)];
+  const slices = tf.util.sizeFromShape(x.shape.slice(0, -2));
+  for (let i = 0; i < slices; i++) k.transpose2d(src + 4 * R * C * i, dst + 4 * R * C * i, R, C);
+  return out;
+}
+
+if (!tf.getKernel(SWAP_LAST, 'wasm')) {
+  tf.registerKernel({ kernelName: SWAP_LAST, backendName: 'wasm', kernelFunc: swapLastWasm as unknown as tf.KernelFunc });
+}
+
+/** x with its last two axes swapped; on wasm with SIMD (tfjs-wasm's Transpose is a strided scalar loop). */
+export function swapLastAxes<T extends tf.Tensor>(x: T): T {
+  if (tf.getBackend() === 'wasm' && x.dtype === 'float32' && x.rank >= 2 && simdKernels(tf.backend())) {
+    return tf.engine().runKernel(SWAP_LAST, { x } as tf.NamedTensorMap) as T;
+  }
+  const perm = x.shape.map((_, i) => i);
+  [perm[x.rank - 2], perm[x.rank - 1]] = [perm[x.rank - 1], perm[x.rank - 2]];
+  return tf.transpose(x, perm) as T;
 }
 
 /** a @ b for rank >= 3 operands with equal batch dims; on wasm, one XNNPACK product per slice. */

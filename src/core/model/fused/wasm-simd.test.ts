@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { setupBackend } from '../../../../cli/backend.js';
+import { dropoutNoise } from './dropout.js';
 import { simdKernels } from './wasm-simd.js';
 
 describe('SIMD kernels for the wasm backend (assembly/kernels.ts)', () => {
@@ -22,4 +23,18 @@ describe('SIMD kernels for the wasm backend (assembly/kernels.ts)', () => {
       x.dispose();
     });
   }
+});
+
+describe('dropout noise on wasm', () => {
+  it('is bit-identical to tf.randomUniform for the same seed', async () => {
+    await setupBackend('wasm', { threads: 1 });
+    for (const [shape, seed] of [[[3, 5], 1], [[2, 3, 7, 7], 123456789], [[1000], 0]] as [number[], number][]) {
+      const ours = dropoutNoise(shape, seed);
+      const theirs = tf.randomUniform(shape, 0, 1, 'float32', seed);
+      expect(ours.shape).toEqual(shape);
+      const [a, b] = [await ours.data(), await theirs.data()];
+      expect(Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length))).toEqual(Array.from(new Uint32Array(b.buffer, b.byteOffset, b.length)));
+      tf.dispose([ours, theirs]);
+    }
+  });
 });

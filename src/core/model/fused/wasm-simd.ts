@@ -17,6 +17,9 @@ export interface SimdKernels {
   biasGeluGrad(dy: number, x: number, bias: number, dx: number, dbias: number, N: number, I: number): void;
   residualDropout(x: number, res: number, noise: number, y: number, n: number, keep: number, dropScale: number): void;
   dropoutGrad(dy: number, noise: number, dx: number, n: number, keep: number, dropScale: number): void;
+  transpose2d(src: number, dst: number, R: number, C: number): void;
+  sumRows(x: number, out: number, N: number, C: number): void;
+  aleaUniform(out: number, n: number, s0: number, s1: number, s2: number, c: number): void;
 }
 
 /** The parts of tfjs-wasm's Emscripten module that hold its memory (threaded and plain builds). */
