@@ -11,6 +11,8 @@ async function fits(page: Page, name: string) {
     { width: 1440, height: 900 },
   ]) {
     await page.setViewportSize(size);
+    // Charts take the new width on their next resize callback.
+    await expect.poll(async () => (await overflow(page)).scrollWidth, { timeout: 5000 }).toBeLessThanOrEqual(size.width);
     const o = await overflow(page);
     expect(o.scrollWidth, `${name} at ${size.width}: page wider than the window`).toBeLessThanOrEqual(o.innerWidth);
     expect(o.cut, `${name} at ${size.width}`).toEqual([]);
@@ -125,4 +127,61 @@ test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in
   await expect(page.getByTestId('pair-saliency').locator('.tok').first()).toHaveText('[CLS]');
   await answer.scrollIntoViewIfNeeded();
   await fits(page, 'playground');
+});
+
+test('MRPC: a pair run pauses, survives a reload, resumes from its checkpoint and stops with its classifier kept', async ({ page }) => {
+  const stepOf = async () => Number(((await page.getByTestId('run-step').textContent()) ?? '').split('/')[0].replace(/[^\d]/g, ''));
+  await page.goto('/#/data');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose file…' }).click();
+  await (await chooser).setFiles(MRPC_DEV);
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Model', exact: true }).click();
+  await page.getByLabel('Config preset').selectOption('tiny');
+  await page.getByLabel('Vocabulary for the new model').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
+  await page.getByRole('button', { name: 'Initialise' }).click();
+  await expect(page.getByTestId('model-notice')).toContainText('Added');
+
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByLabel('MRPC pairs to fit').selectOption({ label: 'dev (408 pairs)' });
+  await page.getByLabel('MRPC runs on').selectOption('wasm');
+  await page.getByLabel('Pair max length').fill('64');
+  await page.getByLabel('Pair batch size').fill('16');
+  await page.getByLabel('Pair max steps').fill('400');
+  await page.getByLabel('Pair checkpoint every').fill('2');
+  await page.getByRole('button', { name: 'Start pair run' }).click();
+  await expect(page.getByTestId('pair-run-status')).toContainText('running', { timeout: 60_000 });
+  await expect.poll(stepOf, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('run-status')).toContainText('paused · resumable from step', { timeout: 60_000 });
+  const paused = await stepOf();
+  await expect(page.getByTestId('run-status')).toHaveText(`paused · resumable from step ${paused}`);
+  await expect(page.getByTestId('pair-run-status')).toContainText(`paused · step ${paused} of 400`);
+
+  await page.reload();
+  const row = page.getByTestId('run-row').filter({ has: page.getByTestId('run-row-task') });
+  await expect(row.getByTestId('run-row-status')).toHaveText(`paused · resumable @${paused}`);
+  await expect(page.getByTestId('run-step')).toContainText(`${paused} / 400`);
+  await row.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('run-status')).toContainText('running', { timeout: 60_000 });
+  const seen: number[] = [];
+  await expect
+    .poll(async () => {
+      const s = await stepOf();
+      seen.push(s);
+      return s;
+    }, { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(paused + 2);
+  // From the checkpoint on: the counter never drops below the paused step.
+  expect(Math.min(...seen)).toBeGreaterThanOrEqual(paused);
+  await expect(page.getByTestId('train-notice').filter({ hasText: `from the checkpoint of step ${paused}` })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('stopped', { timeout: 60_000 });
+  await expect(page.getByTestId('run-reason')).toContainText('the model so far is saved as');
+  await expect(page.getByTestId('pair-run-status')).toContainText('stopped');
+  await expect(page.getByLabel('Pair run', { exact: true })).toContainText('stopped');
+  await page.getByTestId('pair-run').scrollIntoViewIfNeeded();
+  await fits(page, 'train-resumed');
 });

@@ -176,7 +176,7 @@ export function PairTrain() {
       {runs.length > 0 ? (
         <div className="row" style={{ marginTop: 12, alignItems: 'end', gap: 8 }}>
           <label className="field" style={{ maxWidth: 480, flex: 1 }}>
-            Pair run ({runs.length} kept in this browser)
+            Pair classifier ({runs.length} kept in this browser)
             <select className="input" aria-label="Pair run" value={selectedRunId ?? ''} onChange={(e) => usePairRuns.getState().select(e.target.value)}>
               {runs.map((r) => (
                 <option key={r.id} value={r.id}>
@@ -189,9 +189,10 @@ export function PairTrain() {
             <button
               className="btn small danger"
               disabled={!!job}
-              onClick={() => confirm(`Delete the run “${selected.label}”? This cannot be undone.`) && void usePairRuns.getState().remove(selected.id)}
+              title="Deletes the classifier; its run, with its curves, stays in the Runs table until deleted there"
+              onClick={() => confirm(`Delete the classifier of “${selected.label}”? Its curves stay in the Runs table. This cannot be undone.`) && void usePairRuns.getState().remove(selected.id)}
             >
-              Delete run
+              Delete classifier
             </button>
           ) : null}
         </div>

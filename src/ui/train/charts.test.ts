@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MetricSeries } from '../../workers/model/train-metrics.js';
-import { ChartColumns, DebiasedEma, etaSeconds } from './charts.js';
+import { ChartColumns, DebiasedEma, etaSeconds, evalScores } from './charts.js';
 
 const push = (s: MetricSeries, step: number, loss: number, time = step * 100) =>
   s.push({ step, epoch: 0, loss, lr: 0, grad_norm: 0, samples_per_s: 0, step_ms: 100, skipped: false, mem_bytes: 0, mem_tensors: 0, time });
@@ -70,5 +70,14 @@ describe('etaSeconds', () => {
     const t = new MetricSeries();
     push(t, 1, 1, 0);
     expect(etaSeconds(t, 11)).toBeCloseTo(1, 6);
+  });
+});
+
+describe('evalScores', () => {
+  it("shows each task's scores on its own scale as percentages, and a dash until all exist", () => {
+    expect(evalScores('qa', { step: 5, epoch: 1, exact_match: 61.5, f1: 72.25, eval_loss: 1 })).toBe('61.50% / 72.25%');
+    expect(evalScores('mrpc', { step: 5, epoch: 1, exact_match: null, accuracy: 0.6838, f1: 0.8122, eval_loss: 0.6 })).toBe('68.38% / 81.22%');
+    expect(evalScores('mrpc', { step: 5, epoch: 1, exact_match: null, accuracy: null, f1: 0.8, eval_loss: null })).toBe('–');
+    expect(evalScores('qa', null)).toBe('–');
   });
 });

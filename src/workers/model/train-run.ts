@@ -1,19 +1,17 @@
-// The run state machine: start, resume, pause, stop, discard, and what a page closed mid-run finds.
-// Steps go through the core run loop; this module decides what each ending means for the stored run.
+// The run in memory: its steps through the core run loop, its metrics, evaluations and checkpoints as it
+// goes, and what each ending (done, pause, stop, discard, a lost device, a failure) means for the stored run.
 import type { KeyedRecord } from '../../core/storage/index.js';
 import { Trainer, runTrainer, type RunEnd, type StepMetrics, type TrainerState } from '../../core/train/index.js';
-import type { BackendName } from '../model-api.js';
-import { isQuotaError, StudioError, type HandlerContext } from '../protocol.js';
+import { isQuotaError, StudioError } from '../protocol.js';
 import type { TaskName } from '../../core/tasks/types.js';
-import { taskOfSetup, type EvalPoint, type MetricPoint, type RunInfo, type RunSetup, type StartResult } from '../train-api.js';
+import { taskOfSetup, type EvalPoint, type MetricPoint, type RunInfo, type RunSetup } from '../train-api.js';
 import { tf } from './backend.js';
-import { refuseDuringModelJob } from './jobs.js';
-import { getModelInfo, newModelId, store } from './registry.js';
-import { batchProblem, deviceLoss, message, probeOrRefuse, switchBackend } from './train-backend.js';
-import { checkpointBytes, deleteCheckpoint, loadCheckpoint, saveCheckpoint, storageNeed } from './train-checkpoint.js';
+import { store } from './registry.js';
+import { deviceLoss, message } from './train-backend.js';
+import { checkpointBytes, deleteCheckpoint, saveCheckpoint, storageNeed } from './train-checkpoint.js';
 import { emit, notice, yieldToMessages } from './train-events.js';
 import { METRIC_CHUNK, MetricSeries } from './train-metrics.js';
-import { deleteMetricsAfter, readMetrics, writeMetrics, type RunExtras } from './train-metrics-store.js';
+import { writeMetrics, type RunExtras } from './train-metrics-store.js';
 import { mrpcRunTask } from './train-mrpc.js';
 import { qaRunTask } from './train-qa.js';
 import type { PreparedRun, RunTask } from './train-task.js';
@@ -27,7 +25,7 @@ export function runTask(setup: RunSetup): RunTask {
   return RUN_TASKS[taskOfSetup(setup)];
 }
 
-interface ActiveRun {
+export interface ActiveRun {
   info: RunInfo;
   prepared: PreparedRun;
   trainer: Trainer;
@@ -59,7 +57,7 @@ export async function putRun(info: RunInfo): Promise<void> {
   emit({ type: 'run', run: { ...info } });
 }
 
-async function flushMetrics(run: ActiveRun): Promise<void> {
+export async function flushMetrics(run: ActiveRun): Promise<void> {
   run.extras.evals = run.evals;
   run.storedChunks = await writeMetrics(await store(), run.info.id, run.metrics, run.storedChunks, run.extras);
   run.flushedAt = Date.now();
@@ -89,7 +87,7 @@ async function checkpoint(run: ActiveRun, state: TrainerState): Promise<void> {
   for (const w of run.checkpointWaiters.splice(0)) w(state.step);
 }
 
-function summariseEvals(info: RunInfo, evals: EvalPoint[]): void {
+export function summariseEvals(info: RunInfo, evals: EvalPoint[]): void {
   const f1s = evals.map((e) => e.f1).filter((v): v is number => v !== null);
   info.bestF1 = f1s.length ? Math.max(...f1s) : null;
   info.lastEval = evals[evals.length - 1] ?? null;
@@ -143,7 +141,7 @@ async function recordStep(run: ActiveRun, m: StepMetrics): Promise<void> {
   await yieldToMessages();
 }
 
-function disposeRun(run: ActiveRun): void {
+export function disposeRun(run: ActiveRun): void {
   try {
     run.trainer.dispose();
     run.prepared.model.dispose();
@@ -242,7 +240,7 @@ async function loop(run: ActiveRun): Promise<void> {
   }
 }
 
-function startLoop(run: ActiveRun): void {
+export function startLoop(run: ActiveRun): void {
   run.control = 'run';
   run.loop = loop(run).finally(() => {
     run.loop = null;
@@ -257,33 +255,11 @@ export function refuseWhileRunning(): void {
 }
 
 /** Releases a paused run held in memory; its checkpoint lets it resume later. */
-function releaseHeld(): void {
+export function releaseHeld(): void {
   if (active && !active.loop) disposeRun(active);
 }
 
-/** The Trainer over prepared data, after a probe step on the backend; a refusal (failed probe, cancel) disposes all. */
-async function trainerFor(prepared: PreparedRun, setup: RunSetup, state: TrainerState | null, ctx: HandlerContext): Promise<Trainer | StartResult> {
-  let trainer: Trainer;
-  try {
-    trainer = new Trainer(prepared.model, prepared.data, state ? state.options : { ...setup.hyperparameters, ...prepared.trainOptions });
-    if (state) trainer.restore(state);
-  } catch (err) {
-    prepared.model.dispose();
-    throw new StudioError('invalid-input', state ? `The checkpoint does not fit the data any more: ${message(err)}` : message(err));
-  }
-  const refused = await probeOrRefuse(prepared.model, prepared.data, setup, ctx);
-  // A cancel sent during the step (which holds the thread) is delivered once the worker yields.
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  if (refused || ctx.signal.aborted) {
-    trainer.dispose();
-    prepared.model.dispose();
-    ctx.checkCancelled();
-    return refused!;
-  }
-  return trainer;
-}
-
-function newActive(info: RunInfo, prepared: PreparedRun, trainer: Trainer, extras: RunExtras, metrics: MetricSeries, evals: EvalPoint[], lastEvalStep: number): ActiveRun {
+export function newActive(info: RunInfo, prepared: PreparedRun, trainer: Trainer, extras: RunExtras, metrics: MetricSeries, evals: EvalPoint[], lastEvalStep: number): ActiveRun {
   return {
     info,
     prepared,
@@ -302,166 +278,15 @@ function newActive(info: RunInfo, prepared: PreparedRun, trainer: Trainer, extra
   };
 }
 
-export async function startRun(setup: RunSetup, label: string | undefined, ctx: HandlerContext): Promise<StartResult> {
-  refuseWhileRunning();
-  // Starting may switch the backend, which frees the tensors of the models an evaluation is using.
-  refuseDuringModelJob('start a run');
-  releaseHeld();
-  const modelInfo = await getModelInfo(setup.modelId);
-  if (!modelInfo.vocab) throw new StudioError('invalid-input', `The model “${modelInfo.label}” has no vocabulary (vocab.txt); load one with it to train.`);
-  const refusal = (await batchProblem(setup, modelInfo.config)) ?? (await switchBackend(setup.backend, false));
-  if (refusal) return refusal;
-  const id = `run-${newModelId()}`;
-  const tok = { vocab: modelInfo.vocab, lowercase: modelInfo.lowercase };
-  const prepared = await runTask(setup).prepare(id, setup, tok, modelInfo.config, null, ctx);
-  const trainer = await trainerFor(prepared, setup, null, ctx);
-  if (!(trainer instanceof Trainer)) return trainer;
-  const runs = await listRunRecords();
-  const now = Date.now();
-  const info: RunInfo = {
-    kind: 'run',
-    id,
-    label: label?.trim() || `Run ${runs.length + 1}`,
-    setup,
-    modelLabel: modelInfo.label,
-    trainDatasetName: prepared.trainDatasetName,
-    evalDatasetName: prepared.evalDatasetName,
-    config: modelInfo.config,
-    status: 'running',
-    reason: null,
-    step: 0,
-    totalSteps: trainer.totalSteps,
-    epoch: 0,
-    featureCount: prepared.data.count,
-    ...(prepared.pair ? { pair: prepared.pair } : {}),
-    checkpointStep: null,
-    checkpointBytes: 0,
-    finalModelId: null,
-    bestF1: null,
-    lastEval: null,
-    backend: setup.backend,
-    createdAt: now,
-    updatedAt: now,
-  };
-  const extras: RunExtras = { kind: 'run-extras', id: info.id, ...tok, evals: [] };
-  await (await store()).putRecord(extras);
-  const run = newActive(info, prepared, trainer, extras, new MetricSeries(), [], -1);
+/** The run now held in memory (training, or paused on its backend). */
+export function adopt(run: ActiveRun): void {
   active = run;
-  await putRun(info);
-  startLoop(run);
-  return { kind: 'started', run: { ...info } };
-}
-
-export async function resumeRun(runId: string, backend: BackendName | undefined, ctx: HandlerContext): Promise<StartResult> {
-  if (active?.info.id === runId && active.loop) return { kind: 'started', run: { ...active.info } };
-  // Still in memory after a pause, on the same healthy backend: continue as is.
-  if (active?.info.id === runId && !active.deviceLost && (!backend || backend === active.info.backend)) {
-    active.info.status = 'running';
-    active.info.reason = null;
-    await putRun(active.info);
-    startLoop(active);
-    return { kind: 'started', run: { ...active.info } };
-  }
-  refuseWhileRunning();
-  refuseDuringModelJob('resume a run');
-  const lostDevice = active?.info.id === runId && !!active.deviceLost;
-  releaseHeld();
-  const s = await store();
-  const info = await s.getRecord<RunInfo & KeyedRecord>('run', runId);
-  if (!info) throw new StudioError('not-found', `No run with id ${runId}: it may have been deleted.`);
-  if (info.status === 'completed' || info.status === 'stopped') throw new StudioError('invalid-input', `“${info.label}” has finished; start a new run instead.`);
-  const state = await loadCheckpoint(s, runId);
-  if (!state) throw new StudioError('not-found', `“${info.label}” has no checkpoint to resume from; start a new run.`);
-  const extras = await s.getRecord<RunExtras>('run-extras', runId);
-  if (!extras) throw new StudioError('not-found', `“${info.label}” lost its tokenizer record; start a new run.`);
-  const setup: RunSetup = { ...info.setup, backend: backend ?? info.setup.backend };
-  // After a lost device (or a reload that followed one) the backend is rebuilt on a fresh device.
-  const refusal = (await batchProblem(setup, info.config)) ?? (await switchBackend(setup.backend, lostDevice || (info.reason ?? '').includes('device was lost')));
-  if (refusal) return refusal;
-  const prepared = await runTask(setup).prepare(runId, setup, extras, info.config, state.params, ctx);
-  const trainer = await trainerFor(prepared, setup, state, ctx);
-  if (!(trainer instanceof Trainer)) return trainer;
-  const { series, evals } = await readMetrics(s, runId, info.step);
-  series.truncate(state.step);
-  await deleteMetricsAfter(s, runId, state.step);
-  emit({ type: 'truncate', runId, step: state.step });
-  const resumed: RunInfo = { ...info, setup, backend: setup.backend, status: 'running', reason: null, step: state.step, epoch: state.cursor.epoch + state.cursor.position / state.featureCount };
-  const run = newActive(resumed, prepared, trainer, extras, series, evals.filter((e) => e.step <= state.step), state.step);
-  active = run;
-  summariseEvals(resumed, run.evals);
-  await flushMetrics(run);
-  await putRun(resumed);
-  notice(runId, 'info', `Resumed “${resumed.label}” from the checkpoint of step ${state.step} on ${setup.backend}.`);
-  startLoop(run);
-  return { kind: 'started', run: { ...resumed } };
-}
-
-async function listRunRecords(): Promise<RunInfo[]> {
-  return (await (await store()).listRecords('run')) as unknown as RunInfo[];
-}
-
-/** Runs from storage; one that was training when the page went away becomes resumable from its checkpoint. */
-export async function listRuns(): Promise<RunInfo[]> {
-  const runs = await listRunRecords();
-  for (const r of runs) {
-    if (active?.info.id === r.id) Object.assign(r, active.info);
-    else if (r.status === 'running' || r.status === 'preparing') {
-      r.status = r.checkpointStep !== null ? 'paused' : 'failed';
-      r.reason =
-        r.checkpointStep !== null
-          ? `The page closed while training at step ${r.step}; resume continues from the checkpoint of step ${r.checkpointStep}.`
-          : `The page closed at step ${r.step}, before the first checkpoint: its logged steps are kept, its weights are not; start the run again.`;
-      await (await store()).putRecord(asRecord(r));
-    }
-  }
-  return runs.sort((a, b) => a.createdAt - b.createdAt);
-}
-
-export async function runMetrics(runId: string) {
-  if (active?.info.id === runId) return { runId, count: active.metrics.count, columns: active.metrics.slice(0, active.metrics.count), evals: active.evals };
-  const s = await store();
-  const info = await s.getRecord<RunInfo & KeyedRecord>('run', runId);
-  if (!info) throw new StudioError('not-found', `No run with id ${runId}.`);
-  const { series, evals } = await readMetrics(s, runId, info.step);
-  return { runId, count: series.count, columns: series.slice(0, series.count), evals };
 }
 
 /** Asks the running loop to pause, stop or discard, and waits for it to get there. */
 export async function control(run: ActiveRun, to: 'pause' | 'stop' | 'discard'): Promise<void> {
   run.control = to;
   await run.loop;
-}
-
-/** Stops a run that is not in memory: its checkpoint (if any) becomes a saved model. */
-export async function stopStored(runId: string): Promise<RunInfo> {
-  const s = await store();
-  const info = await s.getRecord<RunInfo & KeyedRecord>('run', runId);
-  if (!info) throw new StudioError('not-found', `No run with id ${runId}.`);
-  const state = await loadCheckpoint(s, runId);
-  const extras = await s.getRecord<RunExtras>('run-extras', runId);
-  if (state && extras && info.status !== 'completed') {
-    const saved = await runTask(info.setup).saveTrained(info, extras, state.step, state.params, false);
-    info.finalModelId = saved.id;
-    info.reason = `Stopped at the checkpoint of step ${state.step}; saved as the model “${saved.label}”.`;
-    await deleteCheckpoint(s, runId);
-    info.checkpointStep = null;
-  }
-  info.status = info.status === 'completed' ? info.status : 'stopped';
-  await putRun(info);
-  return info;
-}
-
-export async function deleteRun(runId: string): Promise<void> {
-  const run = activeRun(runId);
-  if (run?.loop) await control(run, 'discard');
-  else if (run) disposeRun(run);
-  const s = await store();
-  const info = await s.getRecord<RunInfo & KeyedRecord>('run', runId);
-  await deleteMetricsAfter(s, runId, 0);
-  await deleteCheckpoint(s, runId);
-  await s.deleteRecord('run-extras', runId);
-  await s.deleteRecord('run', runId);
-  if (info) emit({ type: 'notice', runId, level: 'info', message: `Deleted “${info.label}”.` });
 }
 
 /** Resolves with the step of the next checkpoint of the running run (the page asks one before it hides). */

@@ -1,10 +1,11 @@
-// The training protocol: each request goes to the run state machine (train-run.ts) and answers from it.
+// The training protocol: each request goes to the run machinery (train-start.ts, train-run.ts) and answers from it.
 import type { Handlers } from '../protocol.js';
 import { StudioError } from '../protocol.js';
 import type { TrainApi } from '../train-api.js';
 import { watchEvents } from './train-events.js';
 import { metricsToCsv, metricsToJson } from './train-metrics.js';
-import { activeRun, checkpointSoon, control, deleteRun, listRuns, resumeRun, runMetrics, startRun, stopHeld, stopStored } from './train-run.js';
+import { activeRun, checkpointSoon, control, stopHeld } from './train-run.js';
+import { deleteRun, listRuns, resumeRun, runMetrics, startRun, stopStored } from './train-start.js';
 
 export { refuseWhileRunning } from './train-run.js';
 
