@@ -1,10 +1,10 @@
 // `export-trainer --task mrpc` through the CLI entry point: the project's data file holds the rows
 // `features --task mrpc` writes for the same file and options, and its model/ the classifier train starts from.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './run.test-util.js';
 import { readSafetensors } from '../src/core/model/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bert-export-mrpc-'));
@@ -12,17 +12,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const SHARED = resolve(process.cwd(), '../shared/data');
 const DEV = join(SHARED, 'mrpc/dev.tsv');
 const VOCAB = join(SHARED, 'vocab/bert-base-uncased-vocab.txt');
-
-function cli(...args: string[]) {
-  const r = spawnSync('npx', ['tsx', 'cli/index.ts', ...args], { encoding: 'utf8' });
-  let last: Record<string, unknown> = {};
-  try {
-    last = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
-  } catch {
-    // Left empty: the status assertion reports stderr.
-  }
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, last };
-}
 
 describe('cli export-trainer --task mrpc', () => {
   it('writes the project with the featurized pairs, a new classifier on a QA encoder, and refuses a test file', () => {

@@ -1,20 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './run.test-util.js';
 import { setupBackend } from './backend.js';
 import { BertForQuestionAnswering, batchFromArrays, loadModelFiles, readSafetensors } from '../src/core/model/index.js';
 import { readModelDir } from './model-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bert-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('npx', ['tsx', 'cli/index.ts', ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const L = 12;
 const FEATURES = [0, 1, 2].map((i) => ({

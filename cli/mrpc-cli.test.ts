@@ -1,9 +1,9 @@
 // Every `--task mrpc` command on the real MRPC files, through the one CLI entry point.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './run.test-util.js';
 import { readSafetensors } from '../src/core/model/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bert-mrpc-cli-'));
@@ -11,17 +11,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const SHARED = resolve(process.cwd(), '../shared/data');
 const DEV = join(SHARED, 'mrpc/dev.tsv');
 const VOCAB = join(SHARED, 'vocab/bert-base-uncased-vocab.txt');
-
-function cli(...args: string[]): { status: number | null; stdout: string; stderr: string; last: Record<string, unknown> } {
-  const r = spawnSync('npx', ['tsx', 'cli/index.ts', ...args], { encoding: 'utf8' });
-  let last: Record<string, unknown> = {};
-  try {
-    last = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
-  } catch {
-    // Left empty: the status assertion reports stderr.
-  }
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, last };
-}
 
 const jsonl = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 const modelDir = join(dir, 'init');

@@ -6,7 +6,7 @@ import { DEV_FILE, SHARED_DATA, overflow, screenshot, tempFile } from './helpers
 // A name with no spaces is the worst case for the table's width.
 const LONG = 'microsoft-research-paraphrase-corpus-dev-split-reviewed-by-the-annotation-team-2026-11-30-final';
 
-async function choose(page: Page, file: string) {
+async function choose(page: Page, file: string | string[]) {
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Choose file…' }).click();
   await (await chooser).setFiles(file);
@@ -32,12 +32,12 @@ test('one dropzone takes SQuAD and MRPC files by their content, and one table li
   await choose(page, DEV_FILE);
   await expect(page.getByTestId('import-done')).toContainText('10,570 questions', { timeout: 120_000 });
   await expect(page.getByTestId('import-done')).toContainText('Question answering (SQuAD)');
-  for (const f of ['dev.tsv', 'train.tsv', 'test.tsv']) {
-    await choose(page, path.join(SHARED_DATA, 'mrpc', f));
-    await expect(page.getByTestId('import-done')).toContainText(`Imported “${f.replace('.tsv', '')}”`);
-    // One banner at a time: the SQuAD result stepped aside for the newer pair import.
-    await expect(page.getByTestId('import-done')).toHaveCount(1);
-  }
+  // Three files chosen together are imported one after another; the last one's result is shown.
+  await choose(page, ['dev.tsv', 'train.tsv', 'test.tsv'].map((f) => path.join(SHARED_DATA, 'mrpc', f)));
+  await expect(page.getByTestId('import-done')).toContainText('Imported “test”');
+  // One banner at a time: the SQuAD result stepped aside for the newer pair imports.
+  await expect(page.getByTestId('import-done')).toHaveCount(1);
+  await expect(page.getByTestId('import-queue')).toHaveCount(0);
   await expect(page.getByTestId('import-done')).toContainText('1,725 pairs (unlabelled)');
   const pairRow = (name: string | RegExp) => page.locator('[data-testid="dataset-row"][data-task="mrpc"]').filter({ has: page.locator('.dataset-name', { hasText: name }) });
   await expect(pairRow(/^train$/).getByTestId('col-pairs')).toHaveText('3,668');
@@ -47,25 +47,26 @@ test('one dropzone takes SQuAD and MRPC files by their content, and one table li
 
   // A CSV of pairs dropped on the same dropzone goes to the pair parser, with its problems located.
   const csv = fs.readFileSync(tempFile(testInfo.outputPath(), 'mine.csv', 'sentence1,sentence2,label\nA cat sat.,A cat was sitting.,1\nOne.,,0\n'));
-  const drop = async (name: string, bytes: Buffer) => {
-    const dataTransfer = await page.evaluateHandle(
-      ({ name, data }) => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([new Uint8Array(data)], name));
-        return dt;
-      },
-      { name, data: [...bytes] },
-    );
+  const drop = async (files: { name: string; bytes: Buffer }[]) => {
+    const dataTransfer = await page.evaluateHandle((list) => {
+      const dt = new DataTransfer();
+      for (const f of list) dt.items.add(new File([new Uint8Array(f.data)], f.name));
+      return dt;
+    }, files.map((f) => ({ name: f.name, data: [...f.bytes] })));
     await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
   };
-  await drop('mine.csv', csv);
+  // Dropped together with a file that tells nothing: the second waits until the first's review is answered.
+  await drop([
+    { name: 'mine.csv', bytes: csv },
+    { name: 'notes.txt', bytes: Buffer.from('Dear diary,\nno header here\n') },
+  ]);
   await expect(page.getByTestId('issue-list')).toContainText('line 3 (row 1), column "sentence2": the sentence is empty');
   await expect(page.getByTestId('import-review')).toContainText('Sentence pairs (MRPC)');
+  await expect(page.getByTestId('import-queue')).toHaveText('Waiting: notes.txt');
   await screenshot(page, 'data-kinds-review');
   await page.getByRole('button', { name: 'Abort import' }).click();
 
   // Neither the name nor the content tells: the user is asked, and the answer is honoured.
-  await drop('notes.txt', Buffer.from('Dear diary,\nno header here\n'));
   const ask = page.getByTestId('import-ask');
   await expect(ask).toContainText('Which task is “notes.txt” for?');
   await screenshot(page, 'data-kinds-ask');
@@ -73,6 +74,13 @@ test('one dropzone takes SQuAD and MRPC files by their content, and one table li
   await expect(page.getByTestId('import-error')).toContainText('the header has no sentence1 and sentence2 column');
   await expect(ask).toBeHidden();
   await page.getByTestId('import-error').getByRole('button', { name: 'Dismiss' }).click();
+
+  // Skipping a file asked about imports nothing.
+  await drop([{ name: 'notes.txt', bytes: Buffer.from('Dear diary,\n') }]);
+  await ask.getByRole('button', { name: 'Skip this file' }).click();
+  await expect(ask).toBeHidden();
+  await expect(page.getByTestId('import-error')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Choose file…' })).toBeEnabled();
 
   // A pair file among the local assets imports as pairs, its source named as such.
   await page.getByTestId('local-assets').locator('.asset', { hasText: 'mrpc/msr_paraphrase_test.txt' }).getByRole('button', { name: 'Import' }).click();
@@ -88,7 +96,7 @@ test('one dropzone takes SQuAD and MRPC files by their content, and one table li
   await expect(page.getByRole('region', { name: 'Statistics' })).toContainText('408');
   await expect(page.getByTestId('split-preview')).toContainText('326 pairs for training, 82 pairs for evaluation');
   await page.getByRole('button', { name: 'Split' }).click();
-  await expect(page.getByTestId('split-result')).toContainText('(326 pairs) and');
+  await expect(page.getByTestId('split-result')).toContainText('Created a train set of 326 pairs and an eval set of 82 pairs');
   await expect(page.getByTestId('dataset-row')).toHaveCount(8);
   await expect(pairRow(`${LONG} · eval (seed 42)`).getByTestId('col-pairs')).toHaveText('82');
   await pairRow(new RegExp(`^${LONG}$`)).click();

@@ -81,11 +81,12 @@ test('every panel fits 1280x800 and 1440x900 with long model, dataset and vocabu
   // An untrained model may find no span; the context is not empty, and the note does not say it is.
   await expect(page.getByTestId('pg-answer').first()).not.toContainText('empty context');
 
-  // Windows made for training name their tokenizer in words, not by an internal key.
+  // Training reused the windows tokenized above with the same vocabulary (feature sets are keyed by
+  // content), and the one stored set names its tokenizer in words, not by an internal key.
   await page.getByRole('navigation').getByRole('button', { name: 'Feature Inspector' }).click();
   const stored = page.getByTestId('stored-feature-sets');
-  await expect(stored).toContainText("the model's vocabulary (30,522 tokens)");
-  await expect(stored).not.toContainText(/vocab:\d+:/);
+  await expect(stored).toContainText(/^Stored for this dataset: bert-base-uncased-vocabulary-extended[^:]*\(uncased\) 64\/16: \d+ windows$/);
+  await expect(stored).not.toContainText(/vocab:\d+:|data:/);
 
   const problems: string[] = [];
   for (const size of SIZES) {

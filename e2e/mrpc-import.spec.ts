@@ -28,7 +28,14 @@ test('imports an MRPC Trainer output folder: a pair run with its curve, scored o
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByLabel('Pair run', { exact: true })).toContainText(label);
   await expect(page.getByTestId('pair-run-status')).toContainText(`completed · step ${state.global_step} of ${state.global_step} on Hugging Face Trainer`);
-  await expect(page.getByTestId('pair-loss-chart').locator('path')).toHaveCount(1);
+  // Its curves are a run's: a row in the Runs table and the shared charts, every logged step drawn.
+  const row = page.getByTestId('run-row').filter({ hasText: label });
+  await expect(row.getByTestId('run-row-task')).toHaveText('MRPC');
+  await row.click();
+  const loss = page.getByTestId('chart-loss');
+  await expect(loss.locator('canvas')).toHaveCount(1);
+  await expect(loss.locator('.u-legend .u-series').first().locator('.u-value')).toHaveText(String(state.global_step));
+  await expect(page.getByTestId('chart-eval').locator('.u-legend')).toContainText('accuracy');
   const run = page.getByTestId('pair-run');
   await expect(run).toContainText(finalEval.eval_accuracy.toFixed(3));
   await expect(run).toContainText(finalEval.eval_f1.toFixed(3));
@@ -90,4 +97,5 @@ test('an MRPC output folder without vocab.txt or with three labels is refused wi
   await expect(page.getByTestId('model-error')).toContainText('config.json has 3 labels');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByLabel('Pair run', { exact: true })).toHaveCount(0);
+  await expect(page.getByTestId('run-row')).toHaveCount(0);
 });

@@ -77,9 +77,9 @@ test('MRPC pair inspector: truncation and batch padding as the CLI and Trainer c
 
   await page.goto('/#/data');
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose pair file…' }).click();
+  await page.getByRole('button', { name: 'Choose file…' }).click();
   await (await chooser).setFiles(MRPC_DEV);
-  await expect(page.getByTestId('pair-import-done')).toContainText('408 pairs');
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toContainText('408 pairs');
 
   await page.getByRole('button', { name: 'Feature Inspector' }).click();
   await page.getByRole('button', { name: 'Sentence pairs (MRPC)' }).click();

@@ -81,7 +81,17 @@ test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in
   await page.getByRole('button', { name: 'Start pair run' }).click();
   await expect(page.getByTestId('pair-run-status')).toContainText('completed · step 6 of 6 on wasm', { timeout: 60_000 });
   await expect(page.getByTestId('pair-padding')).toContainText('padding tokens saved');
-  await expect(page.getByTestId('pair-loss-chart').locator('path')).toHaveCount(1);
+  // The pair run is a run like a QA one: a row in the Runs table, its curves in the shared charts.
+  const row = page.getByTestId('run-row').filter({ has: page.getByTestId('run-row-task') });
+  await expect(row.getByTestId('run-row-task')).toHaveText('MRPC');
+  await expect(row.getByTestId('run-row-status')).toContainText('completed');
+  await expect(row).toContainText('6 / 6');
+  const loss = page.getByTestId('chart-loss');
+  await expect(loss.locator('canvas')).toHaveCount(1);
+  await expect(loss.locator('.u-legend .u-series').nth(1).locator('.u-value')).toHaveText(/^\d/);
+  await expect(page.getByTestId('chart-eval')).toContainText('accuracy / F1');
+  await expect(page.getByTestId('chart-eval').locator('.u-legend')).toContainText('accuracy');
+  await expect(page.getByTestId('run-card')).toContainText('accuracy / F1');
   await page.getByTestId('pair-run').scrollIntoViewIfNeeded();
   await fits(page, 'train');
 

@@ -90,7 +90,7 @@ export const usePairInspector = create<PairInspectorState>((set, get) => ({
       const pair = await featuresWorker().call('pair-inspect', { job, ...target });
       if (seq === openSeq) set({ pair, rowId: pair.id, error: null, loading: false });
     } catch (err) {
-      if (seq === openSeq) set({ error: message(err), loading: false });
+      if (seq === openSeq) set({ pair: null, error: message(err), loading: false });
     }
   },
 

@@ -1,12 +1,12 @@
-// Sentence-pair (MRPC) runs as the page sees them: the training job, the runs held by the model
-// worker, the last evaluation and the Playground's answer.
+// Sentence-pair (MRPC) classifiers as the page sees them: those kept by the model worker (finished runs,
+// imported Trainer folders), the last evaluation and the Playground's answer. Training is a run (state/train.ts).
 import { create } from 'zustand';
 import type { Progress } from '../workers/protocol.js';
 import { WorkerError } from '../workers/protocol.js';
 import { modelWorker } from '../workers/clients.js';
-import type { PairAnswer, PairEvaluation, PairRun, PairRunSetup } from '../workers/pair-api.js';
+import type { PairAnswer, PairEvaluation, PairRun } from '../workers/pair-api.js';
 
-export type PairJob = { kind: 'train' | 'evaluate' | 'answer'; progress: Progress | null; controller: AbortController };
+export type PairJob = { kind: 'evaluate' | 'answer'; progress: Progress | null; controller: AbortController };
 
 interface PairRunState {
   runs: PairRun[];
@@ -15,11 +15,8 @@ interface PairRunState {
   error: string | null;
   evaluation: PairEvaluation | null;
   answer: PairAnswer | null;
-  /** The run in training, polled while the job runs. */
-  live: PairRun | null;
   refresh(): Promise<void>;
   select(id: string): void;
-  train(setup: PairRunSetup): Promise<void>;
   evaluate(pairsId: string): Promise<void>;
   ask(sentence1: string, sentence2: string): Promise<void>;
   remove(id: string): Promise<void>;
@@ -53,7 +50,6 @@ export const usePairRuns = create<PairRunState>((set, get) => {
     error: null,
     evaluation: null,
     answer: null,
-    live: null,
 
     async refresh() {
       const runs = await modelWorker().call('pair-runs', null);
@@ -63,23 +59,6 @@ export const usePairRuns = create<PairRunState>((set, get) => {
 
     select(id) {
       set({ selectedRunId: id, evaluation: null, answer: null });
-    },
-
-    async train(setup) {
-      const poll = setInterval(() => {
-        void modelWorker()
-          .call('pair-live', null)
-          .then((live) => set({ live }), () => undefined);
-      }, 1000);
-      let run: PairRun | null;
-      try {
-        run = await job('train', (signal, onProgress) => modelWorker().call('pair-train', { setup }, { signal, onProgress }));
-      } finally {
-        clearInterval(poll);
-        set({ live: null });
-      }
-      if (run) set({ selectedRunId: run.id, evaluation: null, answer: null });
-      await get().refresh();
     },
 
     async evaluate(pairsId) {

@@ -52,7 +52,7 @@ interface TrainState {
   /** True once the run's backend came from a link or the Train panel's picker; otherwise it follows the studio's default. */
   backendPinned: boolean;
   /** A choice the user has to make before the run can start (another backend, a smaller batch). */
-  choice: { result: Exclude<StartResult, { kind: 'started' }>; resumeRunId: string | null } | null;
+  choice: { result: Exclude<StartResult, { kind: 'started' }>; resumeRunId: string | null; setup: RunSetup | null } | null;
   notices: Notice[];
   smoothing: number;
   setForm(patch: Partial<SetupForm>): void;
@@ -69,6 +69,8 @@ interface TrainState {
   openLink(hash: string): void;
   refreshRuns(): Promise<void>;
   start(): Promise<void>;
+  /** Starts a run of any task from its setup (the sentence-pair card builds its own). */
+  startSetup(setup: RunSetup, fromForm?: boolean): Promise<void>;
   pause(runId: string): Promise<void>;
   resume(runId: string, backend?: BackendName): Promise<void>;
   stop(runId: string): Promise<void>;
@@ -331,17 +333,18 @@ export const useTrain = create<TrainState>((set, get) => {
       if (selectedRunId) await get().loadRunData(selectedRunId);
     },
 
-    async start() {
-      const form = get().form;
+    start: () => get().startSetup(runSetup(get().form), true),
+
+    async startSetup(setup, fromForm = false) {
       const controller = new AbortController();
       set({ starting: { label: 'Preparing the run', progress: null, stageStartedAt: performance.now(), controller }, choice: null });
       try {
-        const result = await modelWorker().call('train-start', { setup: runSetup(form) }, { signal: controller.signal, onProgress: stageProgress('Preparing the run', controller) });
+        const result = await modelWorker().call('train-start', { setup }, { signal: controller.signal, onProgress: stageProgress('Preparing the run', controller) });
         if (result.kind === 'started') {
           void get().loadRunData(result.run.id);
           upsertRun(result.run);
           set({ selectedRunId: result.run.id, dataVersion: get().dataVersion + 1 });
-        } else set({ choice: { result, resumeRunId: null } });
+        } else set({ choice: { result, resumeRunId: null, setup: fromForm ? null : setup } });
       } catch (err) {
         if (!(err instanceof WorkerError && err.cancelled)) addNotice(null, 'error', message(err));
       } finally {
@@ -366,7 +369,7 @@ export const useTrain = create<TrainState>((set, get) => {
         await get().loadRunData(runId);
         const result = await modelWorker().call('train-resume', { runId, backend }, { signal: controller.signal, onProgress: stageProgress('Resuming', controller) });
         if (result.kind === 'started') upsertRun(result.run);
-        else set({ choice: { result, resumeRunId: runId } });
+        else set({ choice: { result, resumeRunId: runId, setup: null } });
       } catch (err) {
         if (!(err instanceof WorkerError && err.cancelled)) addNotice(runId, 'error', message(err));
       } finally {
@@ -445,8 +448,9 @@ export const useTrain = create<TrainState>((set, get) => {
     applySuggestion() {
       const c = get().choice;
       if (c?.result.kind !== 'batch-too-large') return;
-      get().setHyper(c.result.suggestion);
       set({ choice: null });
+      if (c.setup) void get().startSetup({ ...c.setup, hyperparameters: { ...c.setup.hyperparameters, ...c.result.suggestion } });
+      else get().setHyper(c.result.suggestion);
     },
 
     dismissChoice: () => set({ choice: null }),

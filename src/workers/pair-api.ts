@@ -1,9 +1,11 @@
 import type { BackendName } from './model-api.js';
 import type { BertConfig } from '../core/model/pure.js';
 import type { PaddingReport } from '../core/tasks/mrpc/padding.js';
+import { defaultHyperparameters } from '../core/train/pure.js';
+import type { RunSetup } from './train-api.js';
 
-// The model worker's sentence-pair (MRPC) requests: a training run through the core Trainer and run
-// loop, its evaluation (glue/mrpc) and one-pair answers with saliency.
+// The model worker's sentence-pair (MRPC) requests beside the training runs (train-api.ts, task 'mrpc'):
+// the trained classifiers, their evaluation (glue/mrpc) and one-pair answers with saliency.
 
 export interface PairRunSetup {
   trainPairsId: string;
@@ -20,17 +22,49 @@ export interface PairRunSetup {
   maxSteps: number;
   seed: number;
   groupByLength: boolean;
-  /** Evaluate every N steps (0: only at the end). */
+  /** Evaluate every N steps (0: at the end of each epoch), and always at the end. */
   evalEvery: number;
+  /** Checkpoint every N steps (0: only on pause, stop and page hide). */
+  checkpointEvery?: number;
   backend?: BackendName;
 }
 
-export interface PairRunPoint {
-  step: number;
-  epoch: number;
-  loss: number;
-  lr: number;
-  grad_norm: number;
+/** The sentence-pair form as a run setup: the model size's defaults for what the form does not set, as the QA form has them. */
+export function pairRunSetup(p: PairRunSetup, config: Pick<BertConfig, 'hidden_size'>, backend: BackendName): RunSetup {
+  return {
+    task: 'mrpc',
+    trainDatasetId: p.trainPairsId,
+    evalDatasetId: p.evalPairsId,
+    modelId: p.modelId,
+    hyperparameters: { ...defaultHyperparameters(config), learningRate: p.learningRate, batchSize: p.batchSize, epochs: p.epochs, maxSteps: p.maxSteps, seed: p.seed },
+    maxLength: p.maxLength,
+    stride: 0,
+    evalEvery: p.evalEvery,
+    checkpointEvery: p.checkpointEvery ?? 0,
+    backend: p.backend ?? backend,
+    pair: { init: p.init, groupByLength: p.groupByLength },
+  };
+}
+
+/** A sentence-pair run's setup in the form's terms (what its stored classifier records). */
+export function pairSetupOfRun(s: RunSetup): PairRunSetup {
+  const h = s.hyperparameters;
+  return {
+    trainPairsId: s.trainDatasetId,
+    evalPairsId: s.evalDatasetId,
+    modelId: s.modelId,
+    init: s.pair?.init ?? 'random',
+    maxLength: s.maxLength,
+    learningRate: h.learningRate,
+    batchSize: h.batchSize,
+    epochs: h.epochs,
+    maxSteps: h.maxSteps,
+    seed: h.seed,
+    groupByLength: s.pair?.groupByLength ?? false,
+    evalEvery: s.evalEvery,
+    checkpointEvery: s.checkpointEvery,
+    backend: s.backend,
+  };
 }
 
 export interface PairEvalPoint {
@@ -39,7 +73,9 @@ export interface PairEvalPoint {
   f1: number;
 }
 
+/** A trained sentence-pair classifier (a finished run or an imported Trainer folder): what Evaluate and the Playground use. */
 export interface PairRun {
+  /** A studio run's classifier has its run's id; its curves are that run's metrics. */
   id: string;
   label: string;
   setup: PairRunSetup;
@@ -54,7 +90,6 @@ export interface PairRun {
   pairs: number;
   truncated: number;
   padding: PaddingReport;
-  points: PairRunPoint[];
   evals: PairEvalPoint[];
   backend: string;
   createdAt: number;
@@ -98,12 +133,9 @@ export interface PairAnswer {
 }
 
 export type PairApi = {
-  'pair-train': { payload: { setup: PairRunSetup }; result: PairRun };
   'pair-runs': { payload: null; result: PairRun[] };
   /** The run the setup describes as a zipped Python project for Hugging Face Trainer. */
   'pair-export': { payload: { setup: PairRunSetup; label: string }; result: { zip: Uint8Array; fileName: string; files: string[]; trainPairs: number; evalPairs: number } };
-  /** The run in training now, with its points so far (null when none). */
-  'pair-live': { payload: null; result: PairRun | null };
   'pair-delete': { payload: { runId: string }; result: null };
   'pair-evaluate': { payload: { runId: string; pairsId: string }; result: PairEvaluation };
   'pair-answer': { payload: { runId: string; sentence1: string; sentence2: string }; result: PairAnswer };

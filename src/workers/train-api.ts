@@ -1,9 +1,14 @@
 import type { BertConfig } from '../core/model/index.js';
+import type { TaskName } from '../core/tasks/types.js';
+import type { PaddingReport } from '../core/tasks/mrpc/padding.js';
 import type { TrainHyperparameters } from '../core/train/index.js';
 import type { AdapterInfo, BackendName } from './model-api.js';
 
 /** Everything that defines a run; it is also what the Train panel's URL encodes. */
 export interface RunSetup {
+  /** What the run fine-tunes for; absent (runs stored before tasks): question answering. */
+  task?: TaskName;
+  /** A SQuAD dataset for QA, a sentence-pair dataset for MRPC. */
   trainDatasetId: string;
   /** Scored with EM/F1 (and its loss) every evalEvery steps, or at each epoch when evalEvery is 0. */
   evalDatasetId: string | null;
@@ -16,6 +21,17 @@ export interface RunSetup {
   /** 0: only on pause, stop, page hide and at the end. */
   checkpointEvery: number;
   backend: BackendName;
+  /** Sentence-pair runs: start from the model's encoder (fresh classifier) or a random init; group rows of similar length. */
+  pair?: { init: 'random' | 'weights'; groupByLength: boolean };
+}
+
+/** The task of a run's setup. */
+export const taskOfSetup = (setup: Pick<RunSetup, 'task'>): TaskName => setup.task ?? 'qa';
+
+/** What a sentence-pair run's tokenization did: pairs truncated and the padding its batching needs. */
+export interface PairRunDetails {
+  truncated: number;
+  padding: PaddingReport;
 }
 
 export type RunStatus = 'preparing' | 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
@@ -41,7 +57,9 @@ export interface RunInfo {
   checkpointStep: number | null;
   checkpointBytes: number;
   finalModelId: string | null;
-  /** Highest eval F1 so far (0-100), for the history table; null before the first evaluation. */
+  /** Sentence-pair runs: what tokenization truncated and what the padding costs. */
+  pair?: PairRunDetails;
+  /** Highest eval F1 so far on the task's scale (QA 0-100, MRPC 0-1), for the history table; null before the first evaluation. */
   bestF1: number | null;
   lastEval: EvalPoint | null;
   backend: BackendName;
@@ -70,7 +88,10 @@ export interface MetricPoint {
 export interface EvalPoint {
   step: number;
   epoch: number;
+  /** QA (null for other tasks). */
   exact_match: number | null;
+  /** Sentence pairs, a fraction. */
+  accuracy?: number | null;
   f1: number | null;
   eval_loss: number | null;
 }

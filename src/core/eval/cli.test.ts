@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../../../cli/run.test-util.js';
 import { readModelDir } from '../../../cli/model-io.js';
 import { BertForQuestionAnswering, loadModelFiles } from '../model/index.js';
 import { DEMO_DATASET } from '../squad/demo.js';
@@ -13,11 +13,6 @@ import { predictDataset } from './predict.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bert-predict-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('npx', ['tsx', 'cli/index.ts', ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
 

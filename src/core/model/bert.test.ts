@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackendName, installNodeWebGpu, setupBackend } from '../../../cli/backend.js';
+import { hasSwiftShader, runVitestChild, swiftShaderEnv } from '../backend/webgpu-child.test-util.js';
 import { BertForQuestionAnswering, batchFromArrays, disposeBatch } from './bert.js';
 import { BERT_DEFAULTS, type BertConfig } from './config.js';
 import { type HostParams, bertParamSpecs, initBertParams } from './params.js';
@@ -146,13 +145,12 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const requested = (process.env.BERT_TEST_BACKENDS ?? 'cpu,wasm,webgpu').split(',') as BackendName[];
 let webgpuProblem: string | null = null;
 if (requested.includes('webgpu')) webgpuProblem = await installNodeWebGpu();
 // Dawn finds libvulkan only through LD_LIBRARY_PATH read at process start, so a run without the
 // SwiftShader environment re-runs this file's webgpu suite in a child that has it.
-const webgpuInChild = webgpuProblem !== null && !process.env.BERT_TEST_CHILD && existsSync(SWIFTSHADER_ICD);
+const webgpuInChild = webgpuProblem !== null && !process.env.BERT_TEST_CHILD && hasSwiftShader();
 
 beforeAll(async () => {
   oracle = await computeOracle();
@@ -248,22 +246,8 @@ for (const backend of requested) {
   if (backend === 'webgpu' && webgpuProblem !== null) {
     if (webgpuInChild) {
       it('webgpu suite passes in a child process with SwiftShader', async (ctx) => {
-        const env = {
-          ...process.env,
-          LD_LIBRARY_PATH: ['/usr/lib/chromium', process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-          VK_ICD_FILENAMES: SWIFTSHADER_ICD,
-          BERT_TEST_BACKENDS: 'webgpu',
-          BERT_TEST_CHILD: '1',
-        };
-        const file = fileURLToPath(import.meta.url);
-        const vitest = fileURLToPath(new URL('../../../node_modules/vitest/vitest.mjs', import.meta.url));
-        const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-          const child = spawn(process.execPath, [vitest, 'run', '--reporter', 'verbose', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-          let output = '';
-          child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-          child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-          child.on('close', (c) => resolve({ code: c, output }));
-        });
+        const env = swiftShaderEnv({ BERT_TEST_BACKENDS: 'webgpu', BERT_TEST_CHILD: '1' });
+        const { code, output } = await runVitestChild(fileURLToPath(import.meta.url), env);
         if (code !== 0) console.error(output);
         expect(code).toBe(0);
         const reason = /webgpu: ([^\n]*)/.exec(output);

@@ -1,35 +1,14 @@
 // End-to-end checks of `cli validate` / `cli evaluate`, run as a user would (a child process).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliAsync as cli } from '../../../cli/run.test-util.js';
 
 const DEV = '../shared/data/squad/dev-v1.1.json';
 const PRED = '../shared/data/squad/predictions/dev-v1.1.bert-ensemble-google.json';
 const dir = mkdtempSync(join(tmpdir(), 'squad-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; last: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'cli/index.ts', ...args], { cwd: process.cwd() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const lines = stdout.trim().split('\n');
-      let last: Record<string, unknown> = {};
-      try {
-        last = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
-      } catch {
-        // Left empty: the tests that need it will fail on its fields.
-      }
-      resolve({ code: code ?? -1, stdout, stderr, last });
-    });
-  });
-}
 
 function write(name: string, content: string): string {
   const p = join(dir, name);

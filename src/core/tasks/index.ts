@@ -5,6 +5,7 @@ import { qaTask } from './qa/index.js';
 import { TASK_NAMES, type TaskInfo, type TaskName } from './types.js';
 
 export { TASK_NAMES, type TaskInfo, type TaskName, type TaskPipeline } from './types.js';
+export { TASK_METRICS, TASK_ROW_NAMES, formatTaskScore, type TaskMetric } from './views.js';
 export { qaTask } from './qa/index.js';
 export { mrpcTask } from './mrpc/index.js';
 export * as mrpc from './mrpc/index.js';

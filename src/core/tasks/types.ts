@@ -1,4 +1,5 @@
 import type { BertConfig, ParamSpec } from '../model/index.js';
+import type { TaskMetric } from './views.js';
 
 export type TaskName = 'qa' | 'mrpc';
 
@@ -25,7 +26,7 @@ export interface TaskInfo {
   /** Tokenization defaults, as the Hugging Face scripts use them. */
   defaults: { maxLength: number; stride?: number; batchSize?: number };
   /** The metric: its `evaluate` name and the keys it reports (on its own scale). */
-  metric: { name: 'squad' | 'glue/mrpc'; keys: readonly string[]; scale: 'percent' | 'fraction' };
+  metric: TaskMetric;
   /** File kinds the task imports. */
   dataFormats: readonly string[];
 }

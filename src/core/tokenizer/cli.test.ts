@@ -1,37 +1,16 @@
 // `cli train-vocab` and the CLI's text decoding (`--encoding`), run as a user would (a child process),
 // on files written byte for byte in each encoding.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliAsync as cli } from '../../../cli/run.test-util.js';
 import { DEMO_DATASET } from '../squad/demo.js';
 import { squadTexts } from '../squad/texts.js';
 import { trainWordPiece } from './train.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vocab-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; last: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'cli/index.ts', ...args], { cwd: process.cwd() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const lines = stdout.trim().split('\n');
-      let last: Record<string, unknown> = {};
-      try {
-        last = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
-      } catch {
-        // Left empty: the assertions on its fields fail.
-      }
-      resolve({ code: code ?? -1, stdout, stderr, last });
-    });
-  });
-}
 
 const squad = (context: string) =>
   JSON.stringify({ version: '1.1', data: [{ title: 'T', paragraphs: [{ context, qas: [{ id: 'q1', question: 'Where is the café?', answers: [{ text: 'Zürich', answer_start: context.indexOf('Zürich') }] }] }] }] });

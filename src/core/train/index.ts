@@ -27,6 +27,7 @@ export {
   type TrainerState,
 } from './trainer.js';
 export { profileTrainStep, type TrainStepProfile } from './profile.js';
+export { probeTrainStep } from './probe.js';
 export { type TrainBatch, type TrainData, type TrainableModel, evaluateDataLoss, lossAndGrads } from './task-data.js';
-export { type RunLoopHooks, type RunSummary, runTrainer } from './run-loop.js';
+export { type RunEnd, type RunLoopHooks, type RunSummary, runTrainer } from './run-loop.js';
 export { TRAINER_STATE_FILES, trainerStateFromFiles, trainerStateToFiles } from './state-files.js';

@@ -55,4 +55,50 @@ describe('runTrainer', () => {
     exploding.dispose();
     model.dispose();
   });
+
+  it("evaluates at each epoch's end with 'epoch', checkpoints when asked, and lets atEnd choose the last evaluation and checkpoint", async () => {
+    const model = BertForQuestionAnswering.init(TINY, 1);
+    // 8 rows in batches of 2: 4 steps an epoch, 10 steps end mid-epoch 3.
+    const trainer = new Trainer(model, markedFeatures(8, 16, 2), { batchSize: 2, maxSteps: 10 });
+    const evals: number[] = [];
+    const checkpoints: number[] = [];
+    const ends: string[] = [];
+    const summary = await runTrainer(trainer, {
+      evalEvery: 'epoch',
+      evaluate: async () => ({ marker: 1 }),
+      onEval: (step) => void evals.push(step),
+      checkpoint: async (state) => void checkpoints.push(state.step),
+      checkpointNow: () => trainer.stepsTaken === 3,
+      atEnd: async (endedBy) => {
+        ends.push(endedBy);
+        return { evaluate: false, checkpoint: false };
+      },
+    });
+    expect(evals).toEqual([4, 8]);
+    expect(checkpoints).toEqual([3]);
+    expect(ends).toEqual(['done']);
+    expect(summary.finalScores).toBeNull();
+    trainer.dispose();
+    model.dispose();
+  });
+
+  it('throws when interrupted (a lost device), abandoning the step in flight', async () => {
+    const model = BertForQuestionAnswering.init(TINY, 1);
+    const trainer = new Trainer(model, markedFeatures(8, 16, 2), { batchSize: 2, maxSteps: 10 });
+    let fail: (err: Error) => void = () => undefined;
+    const interrupted = new Promise<never>((_, reject) => (fail = reject));
+    const steps: number[] = [];
+    await expect(
+      runTrainer(trainer, {
+        interrupted,
+        onStep: (m) => {
+          steps.push(m.step);
+          if (m.step === 2) fail(new Error('device lost'));
+        },
+      }),
+    ).rejects.toThrow('device lost');
+    expect(steps).toEqual([1, 2]);
+    trainer.dispose();
+    model.dispose();
+  });
 });

@@ -1,8 +1,13 @@
 import type { StepMetrics, Trainer, TrainerState } from './trainer.js';
 
+export type RunEnd = 'done' | 'non-finite' | 'stopped';
+
 export interface RunLoopHooks {
-  /** Evaluate every N optimizer steps (N > 0), and always once the run ends; 0: only at the end. */
-  evalEvery?: number;
+  /**
+   * Evaluate every N optimizer steps (N > 0), or each time an epoch ends ('epoch'), and always once the
+   * run is done; 0: only at the end.
+   */
+  evalEvery?: number | 'epoch';
   /** Checkpoint every N optimizer steps (N > 0), and always once the run ends or stops; 0: only then. */
   checkpointEvery?: number;
   /** Scores the model (eval loss, metrics); absent: no evaluation. */
@@ -11,8 +16,17 @@ export interface RunLoopHooks {
   onEval?: (step: number, epoch: number, scores: Record<string, number>) => void | Promise<void>;
   /** Stores a checkpoint (the trainer's full state); absent: no checkpoints. */
   checkpoint?: (state: TrainerState) => Promise<void>;
+  /** Asked after each step: true checkpoints now as well (e.g. the page is closing and asks for one). */
+  checkpointNow?: () => boolean;
   /** Asked between steps: true stops the run (then checkpointed) as a pause would. */
   shouldStop?: () => boolean;
+  /** Rejects when the run cannot go on (e.g. its GPU device was lost): the step in flight is abandoned and the loop throws. */
+  interrupted?: Promise<never>;
+  /**
+   * Once the steps end, before the last evaluation and checkpoint: whether to run each (default: evaluate
+   * when done, checkpoint always). A caller stores here what must survive a slow last evaluation.
+   */
+  atEnd?: (endedBy: RunEnd) => Promise<{ evaluate: boolean; checkpoint: boolean }>;
 }
 
 export interface RunSummary {
@@ -23,8 +37,20 @@ export interface RunSummary {
   meanLoss: number | null;
   skipped: number;
   /** 'done': all planned steps; 'non-finite': NaN/Inf steps in a row (the policy's pause); 'stopped': shouldStop. */
-  endedBy: 'done' | 'non-finite' | 'stopped';
+  endedBy: RunEnd;
   finalScores: Record<string, number> | null;
+}
+
+function checkCadence(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be an integer >= 0, got ${v}`);
+}
+
+async function nextStep(trainer: Trainer, interrupted: Promise<never> | undefined): Promise<StepMetrics> {
+  const step = trainer.step();
+  if (!interrupted) return step;
+  // The abandoned step may still settle later; nobody waits for it.
+  step.catch(() => undefined);
+  return Promise.race([step, interrupted]);
 }
 
 /**
@@ -35,14 +61,14 @@ export interface RunSummary {
 export async function runTrainer(trainer: Trainer, hooks: RunLoopHooks = {}): Promise<RunSummary> {
   const evalEvery = hooks.evalEvery ?? 0;
   const checkpointEvery = hooks.checkpointEvery ?? 0;
-  for (const [name, v] of [['evalEvery', evalEvery], ['checkpointEvery', checkpointEvery]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be an integer >= 0, got ${v}`);
-  }
+  if (evalEvery !== 'epoch') checkCadence('evalEvery', evalEvery);
+  checkCadence('checkpointEvery', checkpointEvery);
   let last: StepMetrics | null = null;
   let lossSum = 0;
   let lossCount = 0;
   let skipped = 0;
-  let endedBy: RunSummary['endedBy'] = 'done';
+  let endedBy: RunEnd = 'done';
+  let lastEpoch = Math.floor(trainer.epoch);
   const evaluate = async () => {
     if (!hooks.evaluate) return null;
     const scores = await hooks.evaluate();
@@ -54,7 +80,7 @@ export async function runTrainer(trainer: Trainer, hooks: RunLoopHooks = {}): Pr
       endedBy = 'stopped';
       break;
     }
-    const m = await trainer.step();
+    const m = await nextStep(trainer, hooks.interrupted);
     last = m;
     if (m.skipped) skipped++;
     else {
@@ -67,11 +93,16 @@ export async function runTrainer(trainer: Trainer, hooks: RunLoopHooks = {}): Pr
       break;
     }
     if (trainer.done) break;
-    if (evalEvery > 0 && m.step % evalEvery === 0) await evaluate();
-    if (checkpointEvery > 0 && m.step % checkpointEvery === 0 && hooks.checkpoint) await hooks.checkpoint(await trainer.state());
+    const epoch = Math.floor(trainer.epoch);
+    const evalDue = evalEvery === 'epoch' ? epoch > lastEpoch : evalEvery > 0 && m.step % evalEvery === 0;
+    lastEpoch = epoch;
+    if (evalDue) await evaluate();
+    const checkpointDue = (checkpointEvery > 0 && m.step % checkpointEvery === 0) || !!hooks.checkpointNow?.();
+    if (checkpointDue && hooks.checkpoint) await hooks.checkpoint(await trainer.state());
   }
-  const finalScores = endedBy === 'done' ? await evaluate() : null;
-  if (hooks.checkpoint) await hooks.checkpoint(await trainer.state());
+  const policy = hooks.atEnd ? await hooks.atEnd(endedBy) : { evaluate: endedBy === 'done', checkpoint: true };
+  const finalScores = policy.evaluate ? await evaluate() : null;
+  if (policy.checkpoint && hooks.checkpoint) await hooks.checkpoint(await trainer.state());
   return {
     steps: trainer.stepsTaken,
     totalSteps: trainer.totalSteps,

@@ -87,7 +87,7 @@ export function DatasetBrowser({ dataset }: { dataset: DatasetInfo }) {
               {rows ? formatCount(rows.length) : '…'}
             </span>
           </div>
-          <QuestionList rows={listRows} selectedId={selected?.id ?? null} onSelect={setSelected} />
+          {rows ? <QuestionList rows={listRows} selectedId={selected?.id ?? null} onSelect={setSelected} /> : <div className="empty">{error ? 'Could not read the questions.' : 'Reading questions…'}</div>}
         </div>
         <div className="col">
           {selected && paragraph ? (

@@ -39,7 +39,8 @@ export function DatasetStats({ dataset: d }: { dataset: DatasetInfo }) {
             run={async (evalFraction, seed) => {
               const made = await dataWorker().call('split', { id: d.id, evalFraction, seed });
               await refresh();
-              return `Created ${made.map((m) => `“${m.name}” (${countOf(m.questions, 'question')})`).join(' and ')}.`;
+              const [train, ev] = made;
+              return `Created a train set of ${countOf(train.questions, 'question')} and an eval set of ${countOf(ev.questions, 'question')}, listed under Datasets as “… · train (seed ${seed})” and “… · eval (seed ${seed})”.`;
             }}
           />
         </div>

@@ -67,7 +67,6 @@ export function DatasetTable() {
             <tr>
               <th>Name</th>
               <th>Task</th>
-              <th>Source</th>
               <th className="num">Examples</th>
               <th>Contents</th>
               <th className="num">Size</th>
@@ -81,7 +80,7 @@ export function DatasetTable() {
                 <tr
                   key={d.id}
                   className={isSelected(r) ? 'selected' : ''}
-                  aria-selected={isSelected(r)}
+                  aria-current={isSelected(r) ? true : undefined}
                   tabIndex={0}
                   onClick={() => select(r)}
                   onKeyDown={(e) => e.key === 'Enter' && e.target === e.currentTarget && select(r)}
@@ -112,15 +111,14 @@ export function DatasetTable() {
                         <b className="dataset-name">{d.name}</b>
                         {r.kind === 'qa' && r.d.isDemo ? <span className="pill demo">DEMO</span> : null}
                         {r.kind === 'qa' && r.d.hasImpossible ? <span className="pill">has unanswerable</span> : null}
+                        <div className="muted small source-line" title={d.source.detail}>
+                          {SOURCE_LABEL[d.source.kind]} · {d.source.detail.length > 48 ? `…${d.source.detail.slice(-46)}` : d.source.detail}
+                        </div>
                       </>
                     )}
                   </td>
                   <td>
                     <span className={`pill task-${r.kind}`}>{TASK_LABEL[r.kind]}</span>
-                  </td>
-                  <td title={d.source.detail}>
-                    <span className="pill">{SOURCE_LABEL[d.source.kind]}</span>{' '}
-                    <span className="muted small">{d.source.detail.length > 32 ? `…${d.source.detail.slice(-30)}` : d.source.detail}</span>
                   </td>
                   <td className="num">
                     {r.kind === 'qa' ? (

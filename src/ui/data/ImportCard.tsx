@@ -35,10 +35,28 @@ function clearOther(kind: DataKind) {
   else useStudio.getState().dismissImport();
 }
 
-function importFileAs(kind: DataKind, file: File) {
+/** Resolves when the import has stored its file, failed, or stopped for the user's review. */
+function importFileAs(kind: DataKind, file: File): Promise<void> {
   clearOther(kind);
-  if (kind === 'qa') void useStudio.getState().startImport({ kind: 'file', file }, file.name);
-  else void usePairs.getState().startImport(file);
+  return kind === 'qa' ? useStudio.getState().startImport({ kind: 'file', file }, file.name) : usePairs.getState().startImport(file);
+}
+
+const waiting = (phase: string | undefined) => phase === 'reading' || phase === 'writing' || phase === 'review';
+
+/** Resolves once no import of either kind is running or waiting for its review. */
+function importsSettled(): Promise<void> {
+  const busy = () => waiting(useStudio.getState().importJob?.phase) || waiting(usePairs.getState().job?.phase);
+  if (!busy()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (busy()) return;
+      offStudio();
+      offPairs();
+      resolve();
+    };
+    const offStudio = useStudio.subscribe(check);
+    const offPairs = usePairs.subscribe(check);
+  });
 }
 
 /**
@@ -70,18 +88,34 @@ export function ImportCard() {
   const pairBusy = usePairs((s) => s.job?.phase === 'reading' || s.job?.phase === 'writing');
   const [over, setOver] = useState(false);
   const [url, setUrl] = useState('');
-  const [asking, setAsking] = useState<{ file: File; why: string } | null>(null);
+  const [asking, setAsking] = useState<{ file: File; why: string; answer(kind: DataKind | null): void } | null>(null);
+  /** Files dropped together wait here, imported one after another (each review answered first). */
+  const [queued, setQueued] = useState<string[]>([]);
+  const running = useRef(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const assets = useLocalAssets();
 
-  const importFile = async (file: File | undefined) => {
-    // One import of each kind at a time (the buttons are disabled meanwhile; a drop is ignored).
-    if (!file || busy || pairBusy) return;
-    setAsking(null);
-    const head = new Uint8Array(await file.slice(0, DETECT_HEAD_BYTES).arrayBuffer());
-    const guess = detectDataTaskFromBytes(file.name, head);
-    if (guess.task) importFileAs(guess.task, file);
-    else setAsking({ file, why: guess.why });
+  const importFiles = async (files: File[]) => {
+    // One run of imports at a time (the buttons are disabled meanwhile; a drop is ignored).
+    if (!files.length || running.current || busy || pairBusy) return;
+    running.current = true;
+    try {
+      for (let i = 0; i < files.length; i++) {
+        // A file waits its turn while an import runs or waits for its review.
+        setQueued(files.slice(i).map((f) => f.name));
+        await importsSettled();
+        setQueued(files.slice(i + 1).map((f) => f.name));
+        const file = files[i];
+        const head = new Uint8Array(await file.slice(0, DETECT_HEAD_BYTES).arrayBuffer());
+        const guess = detectDataTaskFromBytes(file.name, head);
+        const kind = guess.task ?? (await new Promise<DataKind | null>((answer) => setAsking({ file, why: guess.why, answer })));
+        setAsking(null);
+        if (kind) await importFileAs(kind, file);
+      }
+    } finally {
+      running.current = false;
+      setQueued([]);
+    }
   };
 
   return (
@@ -101,11 +135,16 @@ export function ImportCard() {
         onDrop={(e) => {
           e.preventDefault();
           setOver(false);
-          void importFile(e.dataTransfer.files[0]);
+          void importFiles([...e.dataTransfer.files]);
         }}
       >
         <div className="grow">
-          <div className="big">Drop a dataset file here</div>
+          <div className="big">{busy || pairBusy ? 'Importing… drop more files when this is done' : queued.length ? 'Answer the review below to go on' : 'Drop dataset files here'}</div>
+          {queued.length ? (
+            <div className="small" data-testid="import-queue">
+              Waiting: {queued.join(', ')}
+            </div>
+          ) : null}
           <div className="muted small">
             <b>{TASK_LABEL.qa}:</b> SQuAD v1.1 or v2.0 JSON.
           </div>
@@ -119,13 +158,14 @@ export function ImportCard() {
           type="file"
           accept=".json,.jsonl,.tsv,.txt,.csv,application/json,text/csv,text/tab-separated-values"
           hidden
+          multiple
           data-testid="file-input"
           onChange={(e) => {
-            void importFile(e.target.files?.[0]);
+            void importFiles([...(e.target.files ?? [])]);
             e.target.value = '';
           }}
         />
-        <button className="btn primary" disabled={busy || pairBusy} onClick={() => fileInput.current?.click()}>
+        <button className="btn primary" disabled={busy || pairBusy || queued.length > 0 || !!asking} onClick={() => fileInput.current?.click()}>
           Choose file…
         </button>
       </div>
@@ -138,24 +178,18 @@ export function ImportCard() {
           <div className="row">
             <button
               className="btn"
-              onClick={() => {
-                setAsking(null);
-                importFileAs('qa', asking.file);
-              }}
+              onClick={() => asking.answer('qa')}
             >
               {TASK_LABEL.qa}
             </button>
             <button
               className="btn"
-              onClick={() => {
-                setAsking(null);
-                importFileAs('mrpc', asking.file);
-              }}
+              onClick={() => asking.answer('mrpc')}
             >
               {TASK_LABEL.mrpc}
             </button>
-            <button className="btn" onClick={() => setAsking(null)}>
-              Cancel
+            <button className="btn" onClick={() => asking.answer(null)}>
+              Skip this file
             </button>
           </div>
         </div>

@@ -76,7 +76,8 @@ function PairStats({ dataset: d, pairs }: { dataset: PairDatasetInfo; pairs: Pai
               }}
               run={async (fraction, seed) => {
                 const made = await usePairs.getState().split(d.id, fraction, seed);
-                return `Created ${made.map((m) => `“${m.name}” (${countOf(m.pairs, 'pair')})`).join(' and ')}.`;
+                const [train, ev] = made;
+                return `Created a train set of ${countOf(train.pairs, 'pair')} and an eval set of ${countOf(ev.pairs, 'pair')}, listed under Datasets as “… · train (seed ${seed})” and “… · eval (seed ${seed})”.`;
               }}
             />
           )}
@@ -122,7 +123,7 @@ function PairBrowser({ dataset, pairs, error }: { dataset: PairDatasetInfo; pair
               {pairs ? formatCount(shown.length) : '…'}
             </span>
           </div>
-          <PairList pairs={shown} selectedId={selected?.id ?? null} onSelect={setSelected} />
+          {pairs ? <PairList pairs={shown} selectedId={selected?.id ?? null} onSelect={setSelected} /> : <div className="empty">{error ? 'Could not read the pairs.' : 'Reading pairs…'}</div>}
         </div>
         <div className="col">
           {selected ? <PairDetail pair={selected} /> : <div className="empty">Pick a pair to read both sentences.</div>}

@@ -110,6 +110,11 @@ export function PairInspector() {
 function PairSearch() {
   const st = usePairInspector();
   const [row, setRow] = useState('');
+  // The field shows the row on screen, however it was reached (stepping, search, a batch mate).
+  const shownId = st.pair?.id;
+  useEffect(() => {
+    if (shownId !== undefined) setRow(shownId);
+  }, [shownId]);
   return (
     <div className="row pi-nav">
       <form
@@ -227,7 +232,7 @@ function ModelInput({ pair, hover, setHover }: { pair: InspectedPair; hover: Hov
       <div className="chips" data-testid="pair-input">
         {pair.tokens.map((t, k) => {
           const seq = pair.sequenceIds[k];
-          const cls = ['tok', 'pi-tok', seq === null ? 'special' : seq === 0 ? 'question' : 'seg1'];
+          const cls = ['tok', 'pi-tok', seq === null ? 'special' : seq === 0 ? 'question' : 'pi-seg1'];
           if (k === hovered) cls.push('hovered');
           const off = pair.offsets[k];
           return (
@@ -287,7 +292,7 @@ function SentenceView({ pair, s, hover, setHover }: { pair: InspectedPair; s: 0 
         {tokens.map((t, i) => (
           <span
             key={i}
-            className={`tok pi-tok ${i < kept ? (s === 0 ? 'question' : 'seg1') : 'pi-dropped'}${hover?.s === s && hover.i === i ? ' hovered' : ''}`}
+            className={`tok pi-tok ${i < kept ? (s === 0 ? 'question' : 'pi-seg1') : 'pi-dropped'}${hover?.s === s && hover.i === i ? ' hovered' : ''}`}
             data-testid={i < kept ? 'kept-token' : 'dropped-token'}
             data-id={t.id}
             onMouseEnter={() => setHover({ s, i })}

@@ -17,6 +17,7 @@ export function TrainerImportCard() {
     void st.run(`Importing the Trainer run ${folder}`, async (signal, onProgress) => {
       const result = await modelWorker().call('trainer-import', { files, label: folder }, { signal, onProgress });
       if (result.task === 'mrpc') {
+        void useTrain.getState().refreshRuns();
         await usePairRuns.getState().refresh();
         usePairRuns.getState().select(result.pairRun.id);
         const last = result.pairRun.evals[result.pairRun.evals.length - 1];

@@ -59,11 +59,12 @@ export function PairPlayground() {
               <input type="checkbox" checked={st.compare} onChange={(e) => st.setCompare(e.target.checked)} aria-label="Compare with a second pair run" /> compare with
             </label>
             {st.compare ? <RunSelect column={1} runs={runs} label="Second pair run" /> : null}
-            <div className="grow" />
-            <CopyLink title="The sentences, the pair and the run(s) of the last answer, in the URL" />
-            <button className="btn primary" disabled={!can} onClick={() => void st.ask(runs)}>
-              {busy ? 'Classifying…' : 'Classify pair'}
-            </button>
+            <div className="row" style={{ marginLeft: 'auto', gap: 8 }}>
+              <CopyLink title="The sentences, the pair and the run(s) of the last answer, in the URL" />
+              <button className="btn primary" disabled={!can} onClick={() => void st.ask(runs)}>
+                {busy ? 'Classifying…' : 'Classify pair'}
+              </button>
+            </div>
           </div>
         </>
       )}

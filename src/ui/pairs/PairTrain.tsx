@@ -2,12 +2,12 @@ import { useEffect, useState } from 'react';
 import { usePairs } from '../../state/pairs.js';
 import { usePairRuns } from '../../state/pair-runs.js';
 import { useModels } from '../../state/models.js';
-import type { PairRun, PairRunSetup } from '../../workers/pair-api.js';
+import { useTrain } from '../../state/train.js';
+import { pairRunSetup, type PairRun, type PairRunSetup } from '../../workers/pair-api.js';
 import type { BackendName } from '../../workers/model-api.js';
-import { JobBanner } from '../common/JobBanner.js';
+import { taskOfSetup, type RunInfo } from '../../workers/train-api.js';
 import { Count } from '../common/Count.js';
 import { formatCount } from '../format.js';
-import { LossChart } from './LossChart.js';
 import { PairExportButton } from './PairExportButton.js';
 import './pairs-ui.css';
 
@@ -21,15 +21,26 @@ function NumberField({ label, value, onChange, step }: { label: string; value: n
   );
 }
 
-/** A sentence-pair (GLUE MRPC) run: BertForSequenceClassification through the core Trainer, dynamic padding. */
+/**
+ * A sentence-pair (GLUE MRPC) run: BertForSequenceClassification with dynamic padding. It runs as every
+ * run does (Runs table, curves, checkpoints, pause and resume); this card sets it up and shows its padding.
+ */
 export function PairTrain() {
   const pairSets = usePairs((s) => s.pairDatasets);
   const models = useModels((s) => s.models);
+  const workerBackend = useModels((s) => s.backend?.current ?? null);
   const job = usePairRuns((s) => s.job);
   const error = usePairRuns((s) => s.error);
   const runs = usePairRuns((s) => s.runs);
   const selectedRunId = usePairRuns((s) => s.selectedRunId);
-  const live = usePairRuns((s) => s.live);
+  const trainRuns = useTrain((s) => s.runs);
+  const starting = useTrain((s) => !!s.starting);
+  const stage = useTrain((s) => s.starting?.label ?? null);
+  // From the click until the worker has the run: the card tells that, not the previous run's state.
+  const [launching, setLaunching] = useState(false);
+  const pairRuns = trainRuns.filter((r) => taskOfSetup(r.setup) === 'mrpc');
+  const latestRun = pairRuns[pairRuns.length - 1] ?? null;
+  const training = trainRuns.some((r) => r.status === 'running' || r.status === 'preparing');
   const [form, setForm] = useState<Omit<PairRunSetup, 'trainPairsId' | 'modelId'> & { trainPairsId: string | null; modelId: string | null }>({
     trainPairsId: null,
     evalPairsId: null,
@@ -43,6 +54,7 @@ export function PairTrain() {
     seed: 42,
     groupByLength: true,
     evalEvery: 0,
+    checkpointEvery: 50,
   });
   const [backend, setBackend] = useState<BackendName | ''>('');
   useEffect(() => {
@@ -53,8 +65,33 @@ export function PairTrain() {
   const trainPairsId = form.trainPairsId ?? pairSets[0]?.id ?? null;
   const modelId = form.modelId ?? models[models.length - 1]?.id ?? null;
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
-  const ready = trainPairsId && modelId && !job;
+  const ready = trainPairsId && modelId && !starting && !training;
   const selected = runs.find((r) => r.id === selectedRunId) ?? null;
+  const finishedId = latestRun && (latestRun.status === 'completed' || latestRun.status === 'stopped') && latestRun.finalModelId ? latestRun.id : null;
+  // Shown below: a run under way, else the picked classifier (with its run when the studio trained it), else the latest run.
+  const unfinished = [...pairRuns].reverse().find((r) => r.status === 'running' || r.status === 'preparing' || r.status === 'paused');
+  const runOfSelected = selected ? pairRuns.find((r) => r.id === selected.id) : undefined;
+  const shown = unfinished ?? runOfSelected ?? null;
+  // A run that has just finished stored its classifier: list it for Evaluate and the Playground, and pick it.
+  useEffect(() => {
+    if (!finishedId) return;
+    void usePairRuns
+      .getState()
+      .refresh()
+      .then(() => {
+        if (usePairRuns.getState().runs.some((r) => r.id === finishedId)) usePairRuns.getState().select(finishedId);
+      });
+  }, [finishedId]);
+  const start = () => {
+    const config = models.find((m) => m.id === modelId)?.config;
+    const b = backend || workerBackend || useTrain.getState().form.backend;
+    if (!trainPairsId || !modelId || !config) return;
+    setLaunching(true);
+    void useTrain
+      .getState()
+      .startSetup(pairRunSetup({ ...form, trainPairsId, modelId }, config, b))
+      .finally(() => setLaunching(false));
+  };
   return (
     <section className="card" aria-label="Sentence-pair run">
       <div className="card-head">
@@ -117,18 +154,13 @@ export function PairTrain() {
         <NumberField label="Epochs" value={form.epochs} onChange={(v) => set({ epochs: v })} step={1} />
         <NumberField label="Max steps" value={form.maxSteps} onChange={(v) => set({ maxSteps: v })} step={1} />
         <NumberField label="Eval every" value={form.evalEvery} onChange={(v) => set({ evalEvery: v })} step={1} />
+        <NumberField label="Checkpoint every" value={form.checkpointEvery ?? 0} onChange={(v) => set({ checkpointEvery: v })} step={1} />
         <NumberField label="Seed" value={form.seed} onChange={(v) => set({ seed: v })} step={1} />
         <label className="field pair-check">
           <input type="checkbox" aria-label="group_by_length" checked={form.groupByLength} onChange={(e) => set({ groupByLength: e.target.checked })} />
           group_by_length
         </label>
-        <button
-          className="btn primary"
-          disabled={!ready}
-          onClick={() =>
-            trainPairsId && modelId && void usePairRuns.getState().train({ ...form, trainPairsId, modelId, ...(backend ? { backend } : {}) })
-          }
-        >
+        <button className="btn primary" disabled={!ready} title={training ? 'A run is training: pause or stop it first.' : undefined} onClick={start}>
           Start pair run
         </button>
         <PairExportButton
@@ -136,15 +168,6 @@ export function PairTrain() {
           label={models.find((m) => m.id === modelId)?.label ?? 'mrpc'}
         />
       </div>
-      {job?.kind === 'train' ? (
-        <JobBanner
-          testId="pair-train-job"
-          title="Training the pair classifier"
-          caption={job.progress?.label ?? 'tokenizing and preparing…'}
-          progress={job.progress}
-          onCancel={() => usePairRuns.getState().cancel()}
-        />
-      ) : null}
       {error ? (
         <div className="error-text small" role="alert" data-testid="pair-error">
           {error}
@@ -173,15 +196,58 @@ export function PairTrain() {
           ) : null}
         </div>
       ) : null}
-      {live ? <PairRunView run={live} /> : selected ? <PairRunView run={selected} /> : null}
+      {launching ? (
+        <div className="muted small" data-testid="pair-run-status" style={{ marginTop: 12 }}>
+          Preparing the run{stage ? ` · ${stage}` : ''}…
+        </div>
+      ) : shown ? <PairRunView run={viewOfRun(shown)} /> : selected ? <PairRunView run={viewOfClassifier(selected)} /> : latestRun ? <PairRunView run={viewOfRun(latestRun)} /> : null}
     </section>
   );
 }
 
-function PairRunView({ run }: { run: PairRun }) {
+/** What the card shows of a sentence-pair run: from its run record, or from its classifier alone. */
+interface PairRunSummary {
+  label: string;
+  status: string;
+  step: number;
+  totalSteps: number;
+  backend: string;
+  reason: string | null;
+  pairs: number;
+  truncated: number;
+  padding: PairRun['padding'] | null;
+  setup: Pick<PairRunSetup, 'maxLength' | 'batchSize' | 'learningRate' | 'groupByLength'>;
+  last: { accuracy: number; f1: number } | null;
+  /** A run record holds its curves; a classifier stored before runs were task-generic has none. */
+  hasCurves: boolean;
+}
+
+function viewOfRun(r: RunInfo): PairRunSummary {
+  const e = r.lastEval;
+  return {
+    label: r.label,
+    status: r.status,
+    step: r.step,
+    totalSteps: r.totalSteps,
+    backend: r.importedFrom ?? r.backend,
+    reason: r.reason,
+    pairs: r.featureCount,
+    truncated: r.pair?.truncated ?? 0,
+    padding: r.pair?.padding ?? null,
+    setup: { maxLength: r.setup.maxLength, batchSize: r.setup.hyperparameters.batchSize, learningRate: r.setup.hyperparameters.learningRate, groupByLength: !!r.setup.pair?.groupByLength },
+    last: e && e.accuracy != null && e.f1 !== null ? { accuracy: e.accuracy, f1: e.f1 } : null,
+    hasCurves: true,
+  };
+}
+
+function viewOfClassifier(r: PairRun): PairRunSummary {
+  return { ...r, setup: r.setup, last: r.evals[r.evals.length - 1] ?? null, hasCurves: false };
+}
+
+function PairRunView({ run }: { run: PairRunSummary }) {
   const p = run.padding;
-  const chosen = run.setup.groupByLength ? p.grouped : p.dynamic;
-  const last = run.evals[run.evals.length - 1];
+  const chosen = p ? (run.setup.groupByLength ? p.grouped : p.dynamic) : 0;
+  const last = run.last;
   return (
     <div className="pair-run-grid" data-testid="pair-run">
       <div>
@@ -189,7 +255,7 @@ function PairRunView({ run }: { run: PairRun }) {
           {run.label} · {run.status} · step {run.step} of {run.totalSteps} on {run.backend}
           {run.reason ? ` · ${run.reason}` : ''}
         </div>
-        <LossChart points={run.points} />
+        {run.hasCurves ? <div className="small muted">Loss, learning rate, accuracy/F1 and speed: pick the run in the Runs table for its curves; pause, resume and stop it there.</div> : null}
       </div>
       <div className="counts" style={{ flexDirection: 'column', gap: 10 }}>
         <div className="counts">
@@ -198,7 +264,7 @@ function PairRunView({ run }: { run: PairRun }) {
           {last ? <Count n={last.accuracy.toFixed(3)} label="eval accuracy" /> : null}
           {last ? <Count n={last.f1.toFixed(3)} label="eval F1" /> : null}
         </div>
-        {p.realTokens > 0 ? (
+        {p && p.realTokens > 0 ? (
           <div className="small" data-testid="pair-padding">
             Padding per epoch: <b>{formatCount(chosen)}</b> tokens with {run.setup.groupByLength ? 'group_by_length' : 'dynamic padding'}, against{' '}
             <b>{formatCount(p.fixed)}</b> if every pair were padded to {run.setup.maxLength}: <b>{formatCount(p.fixed - chosen)}</b> padding tokens saved

@@ -1,11 +1,12 @@
 import { useTrain } from '../../state/train.js';
-import type { RunInfo } from '../../workers/train-api.js';
-import { formatCount, formatDate, formatPercent } from '../format.js';
+import { TASK_METRICS, formatTaskScore } from '../../core/tasks/views.js';
+import { taskOfSetup, type RunInfo } from '../../workers/train-api.js';
+import { formatCount, formatDate } from '../format.js';
 import { formatMetric, statusText } from './charts.js';
 
 function bestF1(run: RunInfo): string {
   if (!run.evalDatasetName) return 'no eval';
-  return run.bestF1 === null || run.bestF1 === undefined ? '–' : formatPercent(run.bestF1);
+  return run.bestF1 === null || run.bestF1 === undefined ? '–' : formatTaskScore(taskOfSetup(run.setup), run.bestF1);
 }
 
 export function RunsTable() {
@@ -50,8 +51,13 @@ export function RunsTable() {
                 const resumable = (r.status === 'paused' || r.status === 'failed') && r.checkpointStep !== null;
                 return (
                   <tr key={r.id} className={r.id === selectedRunId ? 'selected' : ''} onClick={() => st.select(r.id)} data-testid="run-row">
-                    <td>
+                    <td className="names run-name">
                       <b>{r.label}</b>
+                      {taskOfSetup(r.setup) !== 'qa' ? (
+                        <span className="pill small run-task" title={`${TASK_METRICS[taskOfSetup(r.setup)].name} run`} data-testid="run-row-task">
+                          {taskOfSetup(r.setup).toUpperCase()}
+                        </span>
+                      ) : null}
                     </td>
                     <td className="small names">{r.modelLabel}</td>
                     <td className="small names">

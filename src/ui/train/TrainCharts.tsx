@@ -2,7 +2,8 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useTrain, type RunData } from '../../state/train.js';
-import type { RunInfo } from '../../workers/train-api.js';
+import { TASK_METRICS, type TaskMetric } from '../../core/tasks/views.js';
+import { taskOfSetup, type EvalPoint, type RunInfo } from '../../workers/train-api.js';
 import { formatCount } from '../format.js';
 import { RUN_COLORS, chartColumns, formatMetric } from './charts.js';
 
@@ -45,6 +46,9 @@ function longestSteps(runs: ChartRun[], smoothing: number): number[] {
   return x as number[];
 }
 
+const metricOf = (r: ChartRun): TaskMetric => TASK_METRICS[taskOfSetup(r.run.setup)];
+const SCORE_NAMES = { exact_match: 'EM', accuracy: 'accuracy', f1: 'F1' } as const;
+
 const label = (r: ChartRun, runs: ChartRun[], what: string) => (runs.length > 1 ? `${r.run.label} ${what}` : what);
 
 /** The series of every chart, for the selected run and the runs overlaid on it (all share the step axis). */
@@ -53,8 +57,8 @@ export function chartSpecs(runs: ChartRun[], smoothing: number): Record<string, 
   const cols = runs.map((r) => chartColumns(r.data.series, smoothing));
   const primary = runs[0];
   const evalSteps = [...new Set(runs.flatMap((r) => r.data.evals.map((e) => e.step)))].sort((a, b) => a - b);
-  const evalCol = (r: ChartRun, key: 'exact_match' | 'f1' | 'eval_loss') => {
-    const at = new Map(r.data.evals.map((e) => [e.step, e[key]]));
+  const evalCol = (r: ChartRun, key: 'exact_match' | 'accuracy' | 'f1' | 'eval_loss') => {
+    const at = new Map(r.data.evals.map((e: EvalPoint) => [e.step, e[key] ?? null]));
     return evalSteps.map((s) => at.get(s) ?? null);
   };
   return {
@@ -88,11 +92,17 @@ export function chartSpecs(runs: ChartRun[], smoothing: number): Record<string, 
     },
     eval: {
       x: evalSteps,
-      leftLabel: 'EM / F1',
+      leftLabel: metricOf(primary).title,
       right: { scale: 'loss', label: 'eval loss' },
       series: runs.flatMap((r) => [
-        { label: label(r, runs, 'EM'), stroke: r.color, width: 1.5, dash: [5, 4], points: true, values: evalCol(r, 'exact_match') },
-        { label: label(r, runs, 'F1'), stroke: r.color, width: 2, points: true, values: evalCol(r, 'f1') },
+        ...metricOf(r).keys.map((key) => ({
+          label: label(r, runs, SCORE_NAMES[key]),
+          stroke: r.color,
+          width: key === 'f1' ? 2 : 1.5,
+          ...(key === 'f1' ? {} : { dash: [5, 4] }),
+          points: true,
+          values: evalCol(r, key),
+        })),
         { label: label(r, runs, 'eval loss'), stroke: withAlpha(r.color, 0.45), width: 1, scale: 'loss', points: true, values: evalCol(r, 'eval_loss') },
       ]),
     },
@@ -228,7 +238,7 @@ export function TrainCharts({ runs }: { runs: RunInfo[] }) {
       <Chart id="memory" title={`Memory (tf.memory) · ${chartRuns[0].run.label}`} specs={specs} structure={structure} version={version} />
       <Chart
         id="eval"
-        title="Evaluation: EM / F1"
+        title={`Evaluation: ${TASK_METRICS[taskOfSetup(chartRuns[0].run.setup)].title}`}
         specs={specs}
         structure={structure}
         version={version}

@@ -4,17 +4,18 @@ import { useStudio } from '../../state/studio.js';
 import { setupProblems, setupToHash, useTrain } from '../../state/train.js';
 import { estimateModel } from '../../core/model/pure.js';
 import type { TrainHyperparameters } from '../../core/train/pure.js';
-import { checkBatchAgainstAdapter, type RunInfo } from '../../workers/train-api.js';
+import { TASK_METRICS, TASK_ROW_NAMES } from '../../core/tasks/views.js';
+import { checkBatchAgainstAdapter, taskOfSetup, type RunInfo } from '../../workers/train-api.js';
 import { BackendPicker } from '../common/BackendPicker.js';
 import { JobBanner } from '../common/JobBanner.js';
 import { ProgressBar } from '../common/Progress.js';
 import { useElapsed } from '../common/useElapsed.js';
-import { formatBytes, formatCount, formatPercent } from '../format.js';
+import { formatBytes, formatCount } from '../format.js';
 import { RunsTable } from './RunsTable.js';
 import { PairTrain } from '../pairs/PairTrain.js';
 import { TrainCharts } from './TrainCharts.js';
 import { TrainerExportButton } from './TrainerExportButton.js';
-import { chartColumns, etaSeconds, formatDuration, formatMetric, statusText } from './charts.js';
+import { chartColumns, etaSeconds, evalScores, formatDuration, formatMetric, statusText } from './charts.js';
 import './train.css';
 
 export function TrainPanel() {
@@ -272,6 +273,7 @@ function ChoiceCard() {
           <button
             className="btn primary"
             onClick={() => {
+              if (c.setup) return void st.startSetup({ ...c.setup, backend: next });
               st.setForm({ backend: next });
               if (c.resumeRunId) void st.resume(c.resumeRunId, next);
               else void st.start();
@@ -311,7 +313,7 @@ function RunCard({ run }: { run: RunInfo }) {
           {statusText(run)}
         </span>
         <span className="muted small grow">
-          {run.modelLabel} on {run.trainDatasetName} ({formatCount(run.featureCount)} windows) · {run.importedFrom ?? run.backend} · lr {formatMetric(run.setup.hyperparameters.learningRate)} · batch {run.setup.hyperparameters.batchSize}
+          {run.modelLabel} on {run.trainDatasetName} ({formatCount(run.featureCount)} {TASK_ROW_NAMES[taskOfSetup(run.setup)]}) · {run.importedFrom ?? run.backend} · lr {formatMetric(run.setup.hyperparameters.learningRate)} · batch {run.setup.hyperparameters.batchSize}
           {run.setup.hyperparameters.gradAccumSteps > 1 ? ` × ${run.setup.hyperparameters.gradAccumSteps}` : ''} · L {run.setup.maxLength}
         </span>
         {run.status === 'running' ? (
@@ -372,8 +374,8 @@ function RunCard({ run }: { run: RunInfo }) {
           <span>tf memory</span>
         </div>
         <div className="count">
-          <b>{lastEval && lastEval.exact_match !== null && lastEval.f1 !== null ? `${formatPercent(lastEval.exact_match)} / ${formatPercent(lastEval.f1)}` : '–'}</b>
-          <span>EM / F1</span>
+          <b>{evalScores(taskOfSetup(run.setup), lastEval ?? null)}</b>
+          <span>{TASK_METRICS[taskOfSetup(run.setup)].title}</span>
         </div>
         <div className="count">
           <b>{run.checkpointStep === null ? '–' : formatCount(run.checkpointStep)}</b>

@@ -1,5 +1,7 @@
 import type { MetricSeries } from '../../workers/model/train-metrics.js';
-import type { MetricColumn, RunInfo } from '../../workers/train-api.js';
+import { TASK_METRICS, formatTaskScore } from '../../core/tasks/views.js';
+import type { TaskName } from '../../core/tasks/types.js';
+import type { EvalPoint, MetricColumn, RunInfo } from '../../workers/train-api.js';
 
 export const RUN_COLORS = ['#2f5bd3', '#d9480f', '#2b8a3e', '#9c36b5', '#c2255c', '#0b7285', '#e67700'];
 
@@ -113,4 +115,11 @@ export function statusText(run: RunInfo, compact = false): string {
     return compact ? `${run.status} · resumable @${run.checkpointStep}` : `${run.status} · resumable from step ${run.checkpointStep}`;
   }
   return run.status;
+}
+
+/** A run's evaluation scores as its task reports them ("81.20% / 88.05%"), or a dash before they exist. */
+export function evalScores(task: TaskName, point: EvalPoint | null): string {
+  if (!point) return '–';
+  const values = TASK_METRICS[task].keys.map((k) => point[k]);
+  return values.every((v): v is number => typeof v === 'number') ? values.map((v) => formatTaskScore(task, v)).join(' / ') : '–';
 }

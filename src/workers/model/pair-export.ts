@@ -1,5 +1,5 @@
 // A sentence-pair run as a zipped Python project for Hugging Face Trainer: the pairs tokenized as
-// `pair-train` tokenizes them, its options, and the weights it would start from (same seed, same head).
+// a studio run tokenizes them, its options, and the weights it would start from (same seed, same head).
 import { buildTrainerProject, mrpcExportTask, zipProject } from '../../core/export/index.js';
 import { hfFolderFiles } from '../../core/model/index.js';
 import { featurizePairs, mrpcTask } from '../../core/tasks/mrpc/index.js';
@@ -7,7 +7,8 @@ import { resolveTrainOptions } from '../../core/train/index.js';
 import type { PairApi } from '../pair-api.js';
 import { StudioError, type Handlers } from '../protocol.js';
 import { modelJob } from './jobs.js';
-import { makeModel, pairDataset } from './pair.js';
+import { pairDataset } from './pair.js';
+import { pairStartParams } from './train-mrpc.js';
 import { getModelInfo, tokenizerFor } from './registry.js';
 
 export const pairExportHandlers: Handlers<Pick<PairApi, 'pair-export'>> = {
@@ -33,10 +34,8 @@ export const pairExportHandlers: Handlers<Pick<PairApi, 'pair-export'>> = {
         throw new StudioError('invalid-input', `Cannot export these pairs: ${err instanceof Error ? err.message : String(err)}`);
       }
       ctx.progress(1, 3, 'Writing the starting weights');
-      const model = await makeModel(setup, modelInfo.config);
-      const params = await model.toHostParams();
-      model.dispose();
-      // The options pair-train gives the Trainer; the rest are the model size's defaults, as there.
+      const params = await pairStartParams(setup.modelId, setup.init, setup.seed, modelInfo.config);
+      // The options a studio run gives the Trainer; the rest are the model size's defaults, as there.
       const options = resolveTrainOptions({ config: modelInfo.config }, {
         learningRate: setup.learningRate,
         batchSize: setup.batchSize,
@@ -49,6 +48,7 @@ export const pairExportHandlers: Handlers<Pick<PairApi, 'pair-export'>> = {
         task,
         options,
         evalEvery: setup.evalEvery,
+        evalWhenZero: 'epoch',
         config: modelInfo.config,
         modelFiles: hfFolderFiles(modelInfo.config, params, { vocab: modelInfo.vocab, doLowerCase: modelInfo.lowercase }, mrpcTask.configJson()),
         hubId: setup.init === 'weights' && modelInfo.source.kind === 'hub' ? modelInfo.source.repo : null,

@@ -1,12 +1,13 @@
-// A Hugging Face Trainer output folder of a sentence-pair (MRPC) run, brought back as a pair run: its
-// classifier for Evaluate and the Playground, its log_history as the run's loss curve and evaluations.
+// A Hugging Face Trainer output folder of a sentence-pair (MRPC) run, brought back as its classifier for
+// Evaluate and the Playground and as a run (same id) with the Trainer's curves and evaluations.
 import type { TrainerLog } from '../../core/export/index.js';
-import { BertForSequenceClassification, loadModelFiles, type ModelFiles } from '../../core/model/index.js';
+import { loadModelFiles, type ModelFiles } from '../../core/model/index.js';
 import { MRPC_LABELS, mrpcTask } from '../../core/tasks/mrpc/index.js';
 import { StudioError } from '../protocol.js';
 import type { PairRun } from '../pair-api.js';
-import { saveRun } from './pair.js';
-import { tokenizerFromVocab } from '../../core/tokenizer/index.js';
+import { savePairModel } from './pair.js';
+import { newModelId } from './registry.js';
+import { storeTrainerRun } from './train-import.js';
 
 const decoder = new TextDecoder();
 
@@ -36,13 +37,12 @@ export async function importPairRun(files: ModelFiles, log: TrainerLog, runConfi
   if (numLabels !== MRPC_LABELS.length) throw new StudioError('invalid-input', `config.json has ${numLabels} labels; a sentence-pair (MRPC) run has ${MRPC_LABELS.length} (${MRPC_LABELS.join(', ')}).`);
   const vocab = decoder.decode(vocabBytes);
   const lowercase = lowercaseOf(files);
-  const tokenizer = tokenizerFromVocab(vocab, { lowercase });
   const h = (runConfig?.hyperparameters ?? {}) as Record<string, unknown>;
   const data = (runConfig?.data ?? {}) as Record<string, any>;
   const n = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
   const last = log.steps[log.steps.length - 1];
   const run: PairRun = {
-    id: `pair-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
+    id: `run-${newModelId()}`,
     label: `${name} (Trainer, step ${log.globalStep})`,
     setup: {
       trainPairsId: '',
@@ -70,16 +70,11 @@ export async function importPairRun(files: ModelFiles, log: TrainerLog, runConfi
     truncated: n(data.tokenization?.truncated_train_pairs, 0),
     // Trainer does not log padding; zero real tokens tells the run view so.
     padding: { realTokens: 0, fixed: 0, dynamic: 0, grouped: 0 },
-    points: log.steps.map((s) => ({ step: s.step, epoch: s.epoch, loss: s.loss, lr: s.lr, grad_norm: Number.isFinite(s.grad_norm) ? s.grad_norm : 0 })),
     evals: log.evals.flatMap((e) => (e.accuracy !== null && e.f1 !== null ? [{ step: e.step, accuracy: e.accuracy, f1: e.f1 }] : [])),
     backend: 'Hugging Face Trainer',
     createdAt: Date.now(),
   };
-  const model = new BertForSequenceClassification(loaded.config, loaded.params, MRPC_LABELS);
-  try {
-    await saveRun({ run, model, tokenizer }, vocab, lowercase);
-  } finally {
-    model.dispose();
-  }
+  await savePairModel(run, loaded.params, vocab, lowercase);
+  await storeTrainerRun({ runId: run.id, task: 'mrpc', label: run.label, modelId: run.id, modelLabel: run.modelLabel, config: loaded.config, vocab, lowercase, reason: run.reason! }, log, runConfig);
   return run;
 }

@@ -108,3 +108,11 @@ export async function loadCheckpoint(store: CheckpointStore, runId: string): Pro
 export function deleteCheckpoint(store: CheckpointStore, runId: string): Promise<void> {
   return store.deleteRecord('checkpoint', runId, checkpointOwner(runId));
 }
+
+/** The space a checkpoint needs: the new one is written in full before the old one is dropped. */
+export async function storageNeed(bytes: number): Promise<string> {
+  const est = await navigator.storage?.estimate?.().catch(() => null);
+  const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
+  const free = est && est.quota !== undefined && est.usage !== undefined ? est.quota - est.usage : null;
+  return `A checkpoint needs about ${mb(bytes)}, up to ${mb(2 * bytes)} while it replaces the previous one${free !== null ? `; the browser reports ${mb(Math.max(0, free))} free` : ''}.`;
+}

@@ -3,19 +3,17 @@
 import { buildTrainerProject, parseTrainerState, qaExportTask, zipProject } from '../../core/export/index.js';
 import { featurizeSquad } from '../../core/features/index.js';
 import { hfFolderFiles, modelFiles, type ModelFiles } from '../../core/model/index.js';
-import type { KeyedRecord } from '../../core/storage/index.js';
 import type { SquadFile } from '../../core/squad/types.js';
 import { tokenizerFromVocab } from '../../core/tokenizer/index.js';
-import { TRAIN_OPTION_DEFAULTS, defaultHyperparameters, resolveTrainOptions, type TrainHyperparameters } from '../../core/train/index.js';
+import { TRAIN_OPTION_DEFAULTS, resolveTrainOptions } from '../../core/train/index.js';
 import type { ExportApi } from '../export-api.js';
 import { StudioError, type Handlers } from '../protocol.js';
-import type { EvalPoint, RunInfo, RunSetup } from '../train-api.js';
 import { saveFolder } from './models.js';
 import { importPairRun } from './pair-import.js';
 import { taskOfConfigJson, type TaskName } from '../../core/tasks/index.js';
 import { getModelInfo, newModelId, readParams, store } from './registry.js';
-import { chunkId, squadFileOf } from './train.js';
-import { METRIC_CHUNK, MetricSeries } from './train-metrics.js';
+import { storeTrainerRun } from './train-import.js';
+import { squadFileOf } from './train-qa.js';
 
 
 async function datasetOf(id: string): Promise<{ name: string; squad: SquadFile }> {
@@ -31,27 +29,6 @@ function answersById(squad: SquadFile): Map<string, string[]> {
 }
 
 /** run_config.json hyperparameters back in the studio's names; the model size's defaults fill what is missing. */
-function hyperparametersOf(runConfig: Record<string, any> | null, config: RunInfo['config'], batch: number | null): TrainHyperparameters {
-  const d = defaultHyperparameters(config);
-  const h = (runConfig?.hyperparameters ?? {}) as Record<string, unknown>;
-  const n = (k: string, fallback: number) => (typeof h[k] === 'number' ? (h[k] as number) : fallback);
-  return {
-    learningRate: n('learning_rate', d.learningRate),
-    batchSize: n('per_device_train_batch_size', batch ?? d.batchSize),
-    gradAccumSteps: n('gradient_accumulation_steps', 1),
-    warmupRatio: n('warmup_ratio', d.warmupRatio),
-    weightDecay: n('weight_decay', d.weightDecay),
-    maxGradNorm: n('max_grad_norm', d.maxGradNorm),
-    epochs: n('num_train_epochs', d.epochs),
-    maxSteps: n('max_steps', 0),
-    seed: n('seed', d.seed),
-    beta1: n('adam_beta1', d.beta1),
-    beta2: n('adam_beta2', d.beta2),
-    eps: n('adam_epsilon', d.eps),
-    gradientCheckpointing: h.gradient_checkpointing === true,
-  };
-}
-
 /** The task config.json's architectures name; a folder without one loads as question answering. */
 function folderTask(map: ModelFiles): TaskName | null {
   const bytes = map.get('config.json');
@@ -151,61 +128,21 @@ export const exportHandlers: Handlers<ExportApi> = {
     const name = label.trim() || 'Trainer run';
     const model = await saveFolder(map, `${name} (Trainer, step ${log.globalStep})`, { kind: 'run', runId, step: log.globalStep });
     ctx.progress(1, 2, 'Storing the curves');
-    const series = new MetricSeries(log.steps.length + 16);
-    const perStep = log.samplesPerSecond ?? 0;
-    for (const s of log.steps) {
-      series.push({ ...s, grad_norm: Number.isFinite(s.grad_norm) ? s.grad_norm : 0, samples_per_s: perStep, step_ms: 0, skipped: !Number.isFinite(s.loss), mem_bytes: 0, mem_tensors: 0, time: 0 });
-    }
-    const evals: EvalPoint[] = log.evals.map((e) => ({ step: e.step, epoch: e.epoch, exact_match: e.exact_match, f1: e.f1, eval_loss: e.eval_loss }));
-    const f1s = evals.map((e) => e.f1).filter((v): v is number => v !== null);
-    const data = (runConfig?.data ?? {}) as Record<string, any>;
-    const hyperparameters = hyperparametersOf(runConfig, model.config, log.trainBatchSize);
-    const setup: RunSetup = {
-      trainDatasetId: '',
-      evalDatasetId: null,
-      modelId: model.id,
-      hyperparameters,
-      maxLength: typeof data.tokenization?.max_length === 'number' ? data.tokenization.max_length : model.config.max_position_embeddings,
-      stride: typeof data.tokenization?.stride === 'number' ? data.tokenization.stride : 0,
-      evalEvery: typeof runConfig?.hyperparameters?.eval_steps === 'number' ? runConfig.hyperparameters.eval_steps : 0,
-      checkpointEvery: 0,
-      backend: 'cpu',
-    };
-    const now = Date.now();
-    const last = log.steps[log.steps.length - 1];
-    const info: RunInfo = {
-      kind: 'run',
-      id: runId,
-      label: name,
-      setup,
-      modelLabel: typeof runConfig?.model?.source === 'string' ? runConfig.model.source : model.label,
-      trainDatasetName: typeof data.train?.source === 'string' ? data.train.source : 'data of the Trainer run',
-      evalDatasetName: typeof data.eval?.source === 'string' ? data.eval.source : null,
-      config: model.config,
-      status: 'completed',
-      reason: `Trained with Hugging Face Trainer${log.runtimeSeconds !== null ? ` in ${log.runtimeSeconds.toFixed(0)} s` : ''}; imported as the model “${model.label}”.`,
-      step: log.globalStep,
-      totalSteps: Math.max(log.maxSteps, log.globalStep),
-      epoch: last.epoch,
-      featureCount: typeof data.train?.rows === 'number' ? data.train.rows : 0,
-      checkpointStep: null,
-      checkpointBytes: 0,
-      finalModelId: model.id,
-      bestF1: f1s.length ? Math.max(...f1s) : null,
-      lastEval: evals[evals.length - 1] ?? null,
-      backend: 'cpu',
-      importedFrom: 'Hugging Face Trainer',
-      createdAt: now,
-      updatedAt: now,
-    };
-    const s = await store();
-    for (let c = 0; c * METRIC_CHUNK < series.count; c++) {
-      const from = c * METRIC_CHUNK;
-      const to = Math.min(series.count, from + METRIC_CHUNK);
-      await s.putRecord({ kind: 'run-metrics', id: chunkId(runId, c), count: to - from, columns: series.slice(from, to) } as unknown as KeyedRecord);
-    }
-    await s.putRecord({ kind: 'run-extras', id: runId, vocab: model.vocab ?? '', lowercase: model.lowercase, evals } as unknown as KeyedRecord);
-    await s.putRecord(info as unknown as KeyedRecord);
+    const info = await storeTrainerRun(
+      {
+        runId,
+        task: 'qa',
+        label: name,
+        modelId: model.id,
+        modelLabel: typeof runConfig?.model?.source === 'string' ? runConfig.model.source : model.label,
+        config: model.config,
+        vocab: model.vocab ?? '',
+        lowercase: model.lowercase,
+        reason: `Trained with Hugging Face Trainer${log.runtimeSeconds !== null ? ` in ${log.runtimeSeconds.toFixed(0)} s` : ''}; imported as the model “${model.label}”.`,
+      },
+      log,
+      runConfig,
+    );
     ctx.progress(2, 2, 'Done');
     return { task: 'qa', model, run: info };
   },

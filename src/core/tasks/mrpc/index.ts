@@ -1,4 +1,5 @@
 import { classificationConfigJson, classificationHeadParamSpecs } from '../../model/index.js';
+import { TASK_METRICS } from '../views.js';
 import type { TaskPipeline } from '../types.js';
 import { DEFAULT_PAIR_MAX_LENGTH, type PairFeatures, featurizePairs } from './featurize.js';
 import { type PairScores, scorePairs } from './metric.js';
@@ -29,7 +30,7 @@ export const mrpcTask: TaskPipeline<PairExample[], PairParseReport, PairFeatures
   headSpecs: (config, labels = MRPC_LABELS) => classificationHeadParamSpecs(config, labels.length),
   configJson: (labels = MRPC_LABELS) => classificationConfigJson(labels),
   defaults: { maxLength: DEFAULT_PAIR_MAX_LENGTH, batchSize: 8 },
-  metric: { name: 'glue/mrpc', keys: ['accuracy', 'f1'], scale: 'fraction' },
+  metric: TASK_METRICS.mrpc,
   dataFormats: ['GLUE MRPC tsv (train/dev/test)', 'msr_paraphrase_*.txt', 'CSV/JSONL with sentence1, sentence2, label'],
   parse: parsePairs,
   featurize: (tokenizer, examples, settings) => featurizePairs(tokenizer, examples, settings.maxLength),

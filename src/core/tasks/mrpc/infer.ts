@@ -53,3 +53,20 @@ export function predictedLabels(l: PairLogits): Int32Array {
   }
   return out;
 }
+
+/** Mean cross-entropy of the labelled rows (label >= 0) from their logits; null when none is labelled. */
+export function meanCrossEntropy(l: PairLogits, labels: ArrayLike<number>): number | null {
+  const C = l.numLabels;
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < l.count; i++) {
+    if (labels[i] < 0) continue;
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) max = Math.max(max, l.logits[i * C + c]);
+    let z = 0;
+    for (let c = 0; c < C; c++) z += Math.exp(l.logits[i * C + c] - max);
+    sum += max + Math.log(z) - l.logits[i * C + labels[i]];
+    n++;
+  }
+  return n ? sum / n : null;
+}

@@ -3,6 +3,7 @@ import { qaHeadParamSpecs } from '../../model/index.js';
 import { type EvaluationResult, evaluate } from '../../squad/metric.js';
 import { parseSquad } from '../../squad/parse.js';
 import type { SquadFile, ValidationReport } from '../../squad/types.js';
+import { TASK_METRICS } from '../views.js';
 import type { TaskPipeline } from '../types.js';
 
 /** Extractive question answering on SQuAD: the task the studio started with, behind the task interface. */
@@ -15,7 +16,7 @@ export const qaTask: TaskPipeline<SquadFile | undefined, ValidationReport, Featu
   headSpecs: (config) => qaHeadParamSpecs(config),
   configJson: () => ({ architectures: ['BertForQuestionAnswering'] }),
   defaults: { maxLength: 384, stride: 128, batchSize: 12 },
-  metric: { name: 'squad', keys: ['exact_match', 'f1'], scale: 'percent' },
+  metric: TASK_METRICS.qa,
   dataFormats: ['SQuAD JSON (v1.1, v2.0)'],
   parse: (text) => {
     const { data, report } = parseSquad(text);
