@@ -16,8 +16,8 @@ import { Trainer } from '../../src/core/train/index.js';
 import { SEQ_LENGTH, parseConfigs, positiveInt, randomFeatures, type TrainConfig } from './measure.js';
 import { torchUnavailable } from './pytorch.js';
 
-/** Kernels whose time is matrix products (the fused dense layer is its matmuls plus a bias add). */
-const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul', 'BertLinear', 'BertLinearGrad']);
+/** Kernels whose time is matrix products (the fused dense layer: its matmuls plus a bias add and, in its gradient, a transpose and a row sum). */
+const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul', 'BertLinear', 'BertLinearGrad', 'StudioSlicedMatMul']);
 
 interface KernelRow {
   name: string;

@@ -45,10 +45,16 @@ const LINEAR_GRAD = defineComposedKernel('BertLinearGrad', ['dy', 'x', 'weight']
   const xs = rows(k, x, attrs, inDim);
   const dxRows = k.matMul(dyRows, k.view(weight, [1, out, inDim]));
   const dx = attrs.headsIn ? k.transpose(k.view(dxRows, [B, L, A, inDim / A]), HEADS_PERM) : k.view(dxRows, x.shape);
+  // XNNPACK repacks the right operand [N, width] on every call: with a wide input (the feed-forward
+  // output layer) dW^T = x^T dy, transposed back, packs dy instead and runs ~1.5x faster.
+  const plain = (left: tf.TensorInfo, width: number, right: tf.TensorInfo) =>
+    k.matMul(k.view(k.transpose(k.view(left, [N, width]), [1, 0]), [1, width, N]), right);
   const dw =
     k.name === 'webgpu'
       ? k.matMul(dyRows, xs, true, false)
-      : k.matMul(k.view(k.transpose(k.view(dyRows, [N, out]), [1, 0]), [1, out, N]), xs);
+      : inDim > out
+        ? k.transpose(k.view(plain(xs, inDim, dyRows), [inDim, out]), [1, 0])
+        : plain(dyRows, out, xs);
   const grads = [dx, k.view(dw, [out, inDim])];
   return attrs.hasBias ? [...grads, k.sum(k.view(dyRows, [N, out]), [0])] : grads;
 });
