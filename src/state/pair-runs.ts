@@ -1,12 +1,13 @@
 // Sentence-pair (MRPC) classifiers as the page sees them: those kept by the model worker (finished runs,
-// imported Trainer folders), the last evaluation and the Playground's answer. Training is a run (state/train.ts).
+// imported Trainer folders) and the last evaluation. Training is a run (state/train.ts); the Playground
+// asks through state/pair-playground.ts.
 import { create } from 'zustand';
 import type { Progress } from '../workers/protocol.js';
 import { WorkerError } from '../workers/protocol.js';
 import { modelWorker } from '../workers/clients.js';
-import type { PairAnswer, PairEvaluation, PairRun } from '../workers/pair-api.js';
+import type { PairEvaluation, PairRun } from '../workers/pair-api.js';
 
-export type PairJob = { kind: 'evaluate' | 'answer'; progress: Progress | null; controller: AbortController };
+export type PairJob = { kind: 'evaluate' | 'delete'; progress: Progress | null; controller: AbortController };
 
 interface PairRunState {
   runs: PairRun[];
@@ -14,11 +15,9 @@ interface PairRunState {
   job: PairJob | null;
   error: string | null;
   evaluation: PairEvaluation | null;
-  answer: PairAnswer | null;
   refresh(): Promise<void>;
   select(id: string): void;
   evaluate(pairsId: string): Promise<void>;
-  ask(sentence1: string, sentence2: string): Promise<void>;
   remove(id: string): Promise<void>;
   cancel(): void;
 }
@@ -49,7 +48,6 @@ export const usePairRuns = create<PairRunState>((set, get) => {
     job: null,
     error: null,
     evaluation: null,
-    answer: null,
 
     async refresh() {
       const runs = await modelWorker().call('pair-runs', null);
@@ -58,7 +56,7 @@ export const usePairRuns = create<PairRunState>((set, get) => {
     },
 
     select(id) {
-      set({ selectedRunId: id, evaluation: null, answer: null });
+      set({ selectedRunId: id, evaluation: null });
     },
 
     async evaluate(pairsId) {
@@ -68,16 +66,9 @@ export const usePairRuns = create<PairRunState>((set, get) => {
       if (evaluation) set({ evaluation });
     },
 
-    async ask(sentence1, sentence2) {
-      const runId = get().selectedRunId;
-      if (!runId) return;
-      const answer = await job('answer', (signal) => modelWorker().call('pair-answer', { runId, sentence1, sentence2 }, { signal }));
-      if (answer) set({ answer });
-    },
-
     async remove(id) {
-      await job('answer', () => modelWorker().call('pair-delete', { runId: id }));
-      if (get().selectedRunId === id) set({ selectedRunId: null, evaluation: null, answer: null });
+      await job('delete', () => modelWorker().call('pair-delete', { runId: id }));
+      if (get().selectedRunId === id) set({ selectedRunId: null, evaluation: null });
       await get().refresh();
     },
 

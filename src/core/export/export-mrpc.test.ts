@@ -88,7 +88,7 @@ describe('export-trainer --task mrpc project', () => {
     expect(cfg.model).toMatchObject({ path: 'model', auto_class: 'AutoModelForSequenceClassification' });
     expect(cfg.hyperparameters).toMatchObject({
       learning_rate: 5e-4, warmup_ratio: 0.1, weight_decay: 0.01, per_device_train_batch_size: 4, gradient_accumulation_steps: 2,
-      num_train_epochs: 2, max_steps: 0, seed: 9, dropout: false, shuffle: false, group_by_length: false, eval_strategy: 'end',
+      num_train_epochs: 2, max_steps: 0, seed: 9, dropout: false, shuffle: false, group_by_length: false, eval_strategy: 'epoch',
     });
     expect(cfg.studio.total_steps).toBe(totalTrainingSteps(trainFeatures.count, options));
     expect(cfg.studio.metrics).toEqual(['accuracy', 'f1']);

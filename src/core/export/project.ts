@@ -12,9 +12,8 @@ export const EXPORT_FORMAT = 'bert-studio-trainer-export/1';
 export interface TrainerExportSpec {
   task: TrainerExportTask;
   options: Omit<TrainOptions, 'nonFinitePatience'> & { nonFinitePatience?: number };
-  /** Evaluate every N optimizer steps; when 0, at each epoch's end ('epoch', as the browser does) or only at the end ('end', as the CLI does). */
+  /** Evaluate every N optimizer steps, or at each epoch's end when 0 (the run loop's cadence). */
   evalEvery: number;
-  evalWhenZero?: 'epoch' | 'end';
   config: BertConfig;
   /**
    * Starting weights: the model folder's files (config.json, model.safetensors, tokenizer files) copied
@@ -74,7 +73,7 @@ export function trainerHyperparameters(spec: TrainerExportSpec): Record<string, 
     dropout: o.dropout,
     shuffle: o.shuffle,
     group_by_length: !!o.groupByLength,
-    eval_strategy: spec.evalEvery > 0 ? 'steps' : (spec.evalWhenZero ?? 'end'),
+    eval_strategy: spec.evalEvery > 0 ? 'steps' : 'epoch',
     eval_steps: spec.evalEvery,
   };
 }
@@ -150,7 +149,7 @@ Training data: ${rows(task.train)}.${task.eval ? ` Evaluation data: ${rows(task.
 | dropout | ${o.dropout ? "on (the model config's rates)" : 'off'} |
 | data order | ${o.shuffle ? `shuffled every epoch exactly as the studio shuffled (seed ${o.seed}; \`data/train_order.safetensors\`)` : 'dataset order (sequential sampler)'}${o.groupByLength && task.trainLengths ? `, grouped by length as Trainer's \`group_by_length\` (the studio's grouping is in \`data/train_order.safetensors\`)` : ''} |
 | seed | ${o.seed} |
-| evaluation | ${task.eval ? (spec.evalEvery > 0 ? `every ${spec.evalEvery} steps and at the end` : spec.evalWhenZero === 'epoch' ? 'at the end of every epoch and at the end' : 'at the end') : 'none'} |
+| evaluation | ${task.eval ? (spec.evalEvery > 0 ? `every ${spec.evalEvery} steps and at the end` : 'at the end of every epoch') : 'none'} |
 | logging | every step (\`logging_steps=1\`) |
 
 ## Run it

@@ -8,6 +8,7 @@ import { evaluate } from '../squad/metric.js';
 import type { SquadFile } from '../squad/types.js';
 import { tokenizerFromVocab } from '../tokenizer/index.js';
 import { Trainer, type TrainOptions, evaluateLoss } from './trainer.js';
+import { runTrainer } from './run-loop.js';
 
 export interface QualityOptions {
   sharedDir: string;
@@ -114,14 +115,15 @@ export async function trainQuality(o: QualityOptions): Promise<QualityResult> {
   const t0 = performance.now();
   const losses: number[] = [];
   const every = Math.max(1, Math.round(o.steps / 10));
-  while (!trainer.done) {
-    const m = await trainer.step();
-    losses.push(m.loss);
-    if (m.step % every === 0) {
-      const recent = losses.slice(-every);
-      o.onProgress?.(`step ${m.step}: loss ${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(3)} lr ${m.lr.toExponential(2)} ${m.samples_per_s.toFixed(0)} samples/s`);
-    }
-  }
+  await runTrainer(trainer, {
+    onStep: (m) => {
+      losses.push(m.loss);
+      if (m.step % every === 0) {
+        const recent = losses.slice(-every);
+        o.onProgress?.(`step ${m.step}: loss ${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(3)} lr ${m.lr.toExponential(2)} ${m.samples_per_s.toFixed(0)} samples/s`);
+      }
+    },
+  });
   const seconds = (performance.now() - t0) / 1000;
   const evalLoss = await evaluateLoss(model, evalB, evalBatch);
   const trained = score(evalSquad, evalB, await modelLogits(model, evalB, evalBatch));

@@ -64,7 +64,7 @@ describe('runTrainer', () => {
     const checkpoints: number[] = [];
     const ends: string[] = [];
     const summary = await runTrainer(trainer, {
-      evalEvery: 'epoch',
+      evalEvery: 0,
       evaluate: async () => ({ marker: 1 }),
       onEval: (step) => void evals.push(step),
       checkpoint: async (state) => void checkpoints.push(state.step),

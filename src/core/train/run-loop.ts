@@ -4,10 +4,11 @@ export type RunEnd = 'done' | 'non-finite' | 'stopped';
 
 export interface RunLoopHooks {
   /**
-   * Evaluate every N optimizer steps (N > 0), or each time an epoch ends ('epoch'), and always once the
-   * run is done; 0: only at the end.
+   * Evaluate every N optimizer steps (N > 0), or each time an epoch ends (0), and always once the run is
+   * done. The CLI's --eval-every, the studio's "Eval every" and an exported Trainer's eval_strategy all
+   * mean this.
    */
-  evalEvery?: number | 'epoch';
+  evalEvery?: number;
   /** Checkpoint every N optimizer steps (N > 0), and always once the run ends or stops; 0: only then. */
   checkpointEvery?: number;
   /** Scores the model (eval loss, metrics); absent: no evaluation. */
@@ -61,7 +62,7 @@ async function nextStep(trainer: Trainer, interrupted: Promise<never> | undefine
 export async function runTrainer(trainer: Trainer, hooks: RunLoopHooks = {}): Promise<RunSummary> {
   const evalEvery = hooks.evalEvery ?? 0;
   const checkpointEvery = hooks.checkpointEvery ?? 0;
-  if (evalEvery !== 'epoch') checkCadence('evalEvery', evalEvery);
+  checkCadence('evalEvery', evalEvery);
   checkCadence('checkpointEvery', checkpointEvery);
   let last: StepMetrics | null = null;
   let lossSum = 0;
@@ -94,7 +95,7 @@ export async function runTrainer(trainer: Trainer, hooks: RunLoopHooks = {}): Pr
     }
     if (trainer.done) break;
     const epoch = Math.floor(trainer.epoch);
-    const evalDue = evalEvery === 'epoch' ? epoch > lastEpoch : evalEvery > 0 && m.step % evalEvery === 0;
+    const evalDue = evalEvery === 0 ? epoch > lastEpoch : m.step % evalEvery === 0;
     lastEpoch = epoch;
     if (evalDue) await evaluate();
     const checkpointDue = (checkpointEvery > 0 && m.step % checkpointEvery === 0) || !!hooks.checkpointNow?.();

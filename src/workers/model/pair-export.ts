@@ -48,7 +48,6 @@ export const pairExportHandlers: Handlers<Pick<PairApi, 'pair-export'>> = {
         task,
         options,
         evalEvery: setup.evalEvery,
-        evalWhenZero: 'epoch',
         config: modelInfo.config,
         modelFiles: hfFolderFiles(modelInfo.config, params, { vocab: modelInfo.vocab, doLowerCase: modelInfo.lowercase }, mrpcTask.configJson()),
         hubId: setup.init === 'weights' && modelInfo.source.kind === 'hub' ? modelInfo.source.repo : null,

@@ -21,11 +21,14 @@ import { StudioError } from '../protocol.js';
 import type { PairApi, PairEvaluation, PairRun } from '../pair-api.js';
 import { modelJob } from './jobs.js';
 import { store } from './registry.js';
+import { backendInfo } from './backend.js';
 
 interface Resident {
   run: PairRun;
   model: BertForSequenceClassification;
   tokenizer: BertTokenizer;
+  /** The backend its tensors live on: a switch since then means reading it again. */
+  backend: string;
 }
 
 /** Classifiers on the device; the others are loaded from IndexedDB when asked for. */
@@ -47,8 +50,11 @@ export async function saveRun(r: Resident, vocab: string, lowercase: boolean): P
 }
 
 async function loadRun(id: string): Promise<Resident> {
+  // Waits for the worker's backend choice, so a request that arrives first (a page opened from a link)
+  // does not build tensors on a backend still starting.
+  const backend = (await backendInfo()).current;
   const held = runs.get(id);
-  if (held) return held;
+  if (held && held.backend === backend) return held;
   const s = await store();
   const rec = await s.getRecord<KeyedRecord & PairRun & { vocab: string; lowercase: boolean }>(RUN_KIND, id);
   if (!rec) throw new StudioError('not-found', 'That sentence-pair run is gone (deleted in another tab?): train it again.');
@@ -63,7 +69,7 @@ async function loadRun(id: string): Promise<Resident> {
     runs.delete(k);
   }
   const model = new BertForSequenceClassification(rec.config, host, MRPC_LABELS);
-  const r: Resident = { run, model, tokenizer: tokenizerFromVocab(vocab, { lowercase }) };
+  const r: Resident = { run, model, tokenizer: tokenizerFromVocab(vocab, { lowercase }), backend };
   runs.set(id, r);
   return r;
 }

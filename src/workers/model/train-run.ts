@@ -204,7 +204,7 @@ async function loop(run: ActiveRun): Promise<void> {
   lost?.catch(() => undefined);
   try {
     const summary = await runTrainer(trainer, {
-      evalEvery: info.setup.evalEvery > 0 ? info.setup.evalEvery : 'epoch',
+      evalEvery: info.setup.evalEvery,
       checkpointEvery: info.setup.checkpointEvery,
       evaluate: run.prepared.evaluate ? () => evaluateRun(run) : undefined,
       onStep: (m) => recordStep(run, m),

@@ -73,7 +73,6 @@ export const exportHandlers: Handlers<ExportApi> = {
       task: qaExportTask({ features: trainFeatures, source: `the studio dataset “${train.name}”` }, evalSplit),
       options,
       evalEvery: setup.evalEvery,
-      evalWhenZero: 'epoch',
       config: modelInfo.config,
       modelFiles: hfFolderFiles(modelInfo.config, params, { vocab: modelInfo.vocab, doLowerCase: modelInfo.lowercase }),
       hubId: modelInfo.source.kind === 'hub' ? modelInfo.source.repo : null,
