@@ -1,39 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { DEV_FILE, SHARED_DATA, overflow, screenshot, tempFile } from './helpers.js';
+import { expect, test } from '@playwright/test';
+import { chooseFiles, DEV_FILE, fitsBothSizes, screenshot, SHARED_DATA, tempFile } from './helpers.js';
 
 // A name with no spaces is the worst case for the table's width.
 const LONG = 'microsoft-research-paraphrase-corpus-dev-split-reviewed-by-the-annotation-team-2026-11-30-final';
 
-async function choose(page: Page, file: string | string[]) {
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose file…' }).click();
-  await (await chooser).setFiles(file);
-}
 
-async function fits(page: Page, name: string) {
-  for (const size of [
-    { width: 1280, height: 800 },
-    { width: 1440, height: 900 },
-  ]) {
-    await page.setViewportSize(size);
-    const o = await overflow(page);
-    expect(o.scrollWidth, `${name} at ${size.width}: page wider than the window`).toBeLessThanOrEqual(o.innerWidth);
-    expect(o.cut, `${name} at ${size.width}`).toEqual([]);
-    await screenshot(page, `data-kinds-${name}-${size.width}`);
-  }
-}
 
 test('one dropzone takes SQuAD and MRPC files by their content, and one table lists, renames, splits and browses both', async ({ page }, testInfo) => {
   await page.goto('/#/data');
   await expect(page.locator('[data-testid="dataset-row"][data-task="qa"]').filter({ hasText: 'BERT Studio demo' })).toBeVisible();
 
-  await choose(page, DEV_FILE);
+  await chooseFiles(page, DEV_FILE);
   await expect(page.getByTestId('import-done')).toContainText('10,570 questions', { timeout: 120_000 });
   await expect(page.getByTestId('import-done')).toContainText('Question answering (SQuAD)');
   // Three files chosen together are imported one after another; the last one's result is shown.
-  await choose(page, ['dev.tsv', 'train.tsv', 'test.tsv'].map((f) => path.join(SHARED_DATA, 'mrpc', f)));
+  await chooseFiles(page, ['dev.tsv', 'train.tsv', 'test.tsv'].map((f) => path.join(SHARED_DATA, 'mrpc', f)));
   await expect(page.getByTestId('import-done')).toContainText('Imported “test”');
   // One banner at a time: the SQuAD result stepped aside for the newer pair imports.
   await expect(page.getByTestId('import-done')).toHaveCount(1);
@@ -103,13 +86,13 @@ test('one dropzone takes SQuAD and MRPC files by their content, and one table li
   await page.getByTestId('pair-list').locator('.vrow').nth(2).click();
   await expect(page.getByTestId('pair-detail')).toContainText('Sentence 2');
   await page.evaluate(() => window.scrollTo(0, 0));
-  await fits(page, 'pairs');
+  await fitsBothSizes(page, 'data-kinds-pairs');
 
   // Back to SQuAD: its statistics and question browser replace the pair views.
   await page.locator('[data-testid="dataset-row"][data-task="qa"]').filter({ hasText: 'dev-v1.1' }).click();
   await expect(page.getByTestId('context-histogram')).toBeVisible();
   await expect(page.getByTestId('pair-list')).toHaveCount(0);
-  await fits(page, 'squad');
+  await fitsBothSizes(page, 'data-kinds-squad');
 
   // Survives a reload: both kinds are listed again, pairs renamed.
   await page.reload();

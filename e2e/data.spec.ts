@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { DEV_FILE, screenshot, tempFile } from './helpers.js';
+import { chooseFiles, DEV_FILE, screenshot, tempFile } from './helpers.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -21,9 +21,7 @@ test('imports SQuAD dev through the file chooser, keeps it across reloads, and r
   await expect(page.getByTestId('dataset-row').first()).toBeVisible();
   await expect(page.getByTestId('local-assets')).toContainText('squad/dev-v1.1.json');
 
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose file…' }).click();
-  await (await chooser).setFiles(DEV_FILE);
+  await chooseFiles(page, DEV_FILE);
   await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 120_000 });
   const dev = page.getByTestId('dataset-row').filter({ hasText: 'dev-v1.1' });
   await expect(dev.getByTestId('col-articles')).toHaveText('48');

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { DEV_FILE, SHARED_DATA, screenshot, tempFile } from './helpers.js';
+import { chooseFiles, DEV_FILE, screenshot, SHARED_DATA, tempFile } from './helpers.js';
 
 const VOCAB = path.join(SHARED_DATA, 'vocab', 'bert-base-uncased-vocab.txt');
 
@@ -94,9 +94,7 @@ test('the same file imported twice under two names shares one stored feature set
   await page.goto('/');
   await expect(page.getByTestId('dataset-row').first()).toBeVisible();
   for (const name of ['two-articles', 'two-articles-copy']) {
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Choose file…' }).click();
-    await (await chooser).setFiles(tempFile(testInfo.outputPath(), `${name}.json`, text));
+    await chooseFiles(page, tempFile(testInfo.outputPath(), `${name}.json`, text));
     await expect(page.getByTestId('dataset-row').filter({ hasText: name })).toBeVisible({ timeout: 60_000 });
   }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 export const SHARED_DATA = path.resolve(process.cwd(), '..', 'shared', 'data');
 export const DEV_FILE = path.join(SHARED_DATA, 'squad', 'dev-v1.1.json');
@@ -42,4 +42,41 @@ export async function overflow(page: Page) {
     }
     return { scrollWidth: document.documentElement.scrollWidth, innerWidth, cut };
   });
+}
+
+/**
+ * Checks a view at both laptop sizes: no sideways page scroll, no button or field cut off, and a
+ * screenshot of each. Charts take a new width on their next resize callback, hence the wait.
+ */
+export async function fitsBothSizes(page: Page, shot: string): Promise<void> {
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 1440, height: 900 },
+  ]) {
+    await page.setViewportSize(size);
+    await expect.poll(async () => (await overflow(page)).scrollWidth, { timeout: 5000 }).toBeLessThanOrEqual(size.width);
+    const o = await overflow(page);
+    expect(o.scrollWidth, `${shot} at ${size.width}: page wider than the window`).toBeLessThanOrEqual(o.innerWidth);
+    expect(o.cut, `${shot} at ${size.width}`).toEqual([]);
+    await screenshot(page, `${shot}-${size.width}`);
+  }
+}
+
+/** Gives files to the Data panel's one dropzone through its file chooser. */
+export async function chooseFiles(page: Page, files: string | string[]): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose file…' }).click();
+  await (await chooser).setFiles(files);
+}
+
+/** Imports a sentence-pair file and makes a tiny model on the bert-base-uncased vocabulary (a local asset). */
+export async function pairsAndTinyModel(page: Page, file: string): Promise<void> {
+  await page.goto('/#/data');
+  await chooseFiles(page, file);
+  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Model', exact: true }).click();
+  await page.getByLabel('Config preset').selectOption('tiny');
+  await page.getByLabel('Vocabulary for the new model').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
+  await page.getByRole('button', { name: 'Initialise' }).click();
+  await expect(page.getByTestId('model-notice')).toContainText('Added');
 }

@@ -3,20 +3,10 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import { readSafetensors } from '../src/core/model/index.js';
-import { SHARED_DATA, screenshot } from './helpers.js';
+import { pairsAndTinyModel, screenshot, SHARED_DATA } from './helpers.js';
 
 test('MRPC: Export for Trainer (zip) holds the pairs, the run settings and the starting classifier', async ({ page }) => {
-  await page.goto('/#/data');
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose file…' }).click();
-  await (await chooser).setFiles(path.join(SHARED_DATA, 'mrpc', 'dev.tsv'));
-  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toBeVisible();
-
-  await page.getByRole('button', { name: 'Model', exact: true }).click();
-  await page.getByLabel('Config preset').selectOption('tiny');
-  await page.getByLabel('Vocabulary for the new model').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
-  await page.getByRole('button', { name: 'Initialise' }).click();
-  await expect(page.getByTestId('model-notice')).toContainText('Added');
+  await pairsAndTinyModel(page, path.join(SHARED_DATA, 'mrpc', 'dev.tsv'));
 
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByLabel('MRPC pairs to fit').selectOption({ label: 'dev (408 pairs)' });

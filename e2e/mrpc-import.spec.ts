@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { SHARED_DATA, overflow, screenshot } from './helpers.js';
+import { chooseFiles, overflow, screenshot, SHARED_DATA } from './helpers.js';
 
 // A real output folder of the exported MRPC project's train.py (transformers Trainer on CPU).
 const FOLDER = path.resolve(process.cwd(), 'src', 'core', 'export', 'fixtures', 'trainer-output-mrpc');
@@ -13,9 +13,7 @@ test('imports an MRPC Trainer output folder: a pair run with its curve, scored o
   const losses = state.log_history.filter((e) => 'loss' in e).length;
 
   await page.goto('/#/data');
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose file…' }).click();
-  await (await chooser).setFiles(MRPC_DEV);
+  await chooseFiles(page, MRPC_DEV);
   await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toContainText('408 pairs');
 
   await page.getByRole('button', { name: 'Model', exact: true }).click();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { epochOrder, rowPlacement } from '../src/core/features/batcher.js';
 import { SeededRng } from '../src/core/train/rng.js';
-import { SHARED_DATA, overflow, screenshot } from './helpers.js';
+import { chooseFiles, fitsBothSizes, SHARED_DATA } from './helpers.js';
 
 const MRPC_DEV = path.join(SHARED_DATA, 'mrpc', 'dev.tsv');
 const VOCAB = path.join(SHARED_DATA, 'vocab', 'bert-base-uncased-vocab.txt');
@@ -34,18 +34,6 @@ function sentenceIds(r: FeatureRow): [number[], number[]] {
   return [r.input_ids.slice(1, firstB - 1), r.input_ids.slice(firstB, -1)];
 }
 
-async function fits(page: Page, name: string) {
-  for (const size of [
-    { width: 1280, height: 800 },
-    { width: 1440, height: 900 },
-  ]) {
-    await page.setViewportSize(size);
-    const o = await overflow(page);
-    expect(o.scrollWidth, `${name} at ${size.width}: page wider than the window`).toBeLessThanOrEqual(o.innerWidth);
-    expect(o.cut, `${name} at ${size.width}`).toEqual([]);
-    await screenshot(page, `mrpc-${name}-${size.width}`);
-  }
-}
 
 const ids = async (page: Page, selector: string) => (await page.locator(selector).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id')))));
 
@@ -76,9 +64,7 @@ test('MRPC pair inspector: truncation and batch padding as the CLI and Trainer c
   const rowId = cut[row].id;
 
   await page.goto('/#/data');
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose file…' }).click();
-  await (await chooser).setFiles(MRPC_DEV);
+  await chooseFiles(page, MRPC_DEV);
   await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toContainText('408 pairs');
 
   await page.getByRole('button', { name: 'Feature Inspector' }).click();
@@ -136,7 +122,7 @@ test('MRPC pair inspector: truncation and batch padding as the CLI and Trainer c
   await page.getByLabel('Pair max_length').fill('40');
   await expect(inspector.getByTestId('row-length')).toContainText('40');
   await expect(inspector.getByTestId('pair-batch-title')).toContainText('Epoch 1');
-  await fits(page, 'inspector');
+  await fitsBothSizes(page, 'mrpc-inspector');
 
   // Two runs of a tiny model, then Evaluate's pair links to its tokenization here, under the run's settings.
   await page.getByRole('button', { name: 'Model', exact: true }).click();
@@ -185,7 +171,7 @@ test('MRPC pair inspector: truncation and batch padding as the CLI and Trainer c
   const p1 = await columns.nth(1).locator('.pair-prob > span:last-child').allTextContents();
   expect(p0).not.toEqual(p1);
   await columns.first().scrollIntoViewIfNeeded();
-  await fits(page, 'playground-compare');
+  await fitsBothSizes(page, 'mrpc-playground-compare');
 
   // The link restores the pair, the sentences and both runs in a new tab, and answers again.
   const link = await page.evaluate(() => location.href);

@@ -1,30 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { SHARED_DATA, overflow, screenshot, tempFile } from './helpers.js';
+import { expect, test } from '@playwright/test';
+import { chooseFiles, fitsBothSizes, pairsAndTinyModel, SHARED_DATA, tempFile } from './helpers.js';
 
 const MRPC_DEV = path.join(SHARED_DATA, 'mrpc', 'dev.tsv');
 
-async function fits(page: Page, name: string) {
-  for (const size of [
-    { width: 1280, height: 800 },
-    { width: 1440, height: 900 },
-  ]) {
-    await page.setViewportSize(size);
-    // Charts take the new width on their next resize callback.
-    await expect.poll(async () => (await overflow(page)).scrollWidth, { timeout: 5000 }).toBeLessThanOrEqual(size.width);
-    const o = await overflow(page);
-    expect(o.scrollWidth, `${name} at ${size.width}: page wider than the window`).toBeLessThanOrEqual(o.innerWidth);
-    expect(o.cut, `${name} at ${size.width}`).toEqual([]);
-    await screenshot(page, `mrpc-${name}-${size.width}`);
-  }
-}
 
 test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', async ({ page }, testInfo) => {
   await page.goto('/#/data');
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose file…' }).click();
-  await (await chooser).setFiles(MRPC_DEV);
+  await chooseFiles(page, MRPC_DEV);
   await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toContainText('408 pairs (279 equivalent, 129 not)');
   const row = page.locator('[data-testid="dataset-row"][data-task="mrpc"]').filter({ hasText: 'dev' });
   await expect(row.getByTestId('col-pairs')).toHaveText('408');
@@ -34,7 +18,7 @@ test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', asyn
   await expect(page.getByTestId('pair-count')).toHaveText('129');
   await page.getByTestId('pair-list').locator('.vrow').first().click();
   await expect(page.getByTestId('pair-detail')).toContainText('not equivalent');
-  await fits(page, 'data');
+  await fitsBothSizes(page, 'mrpc-data');
 
   // A label that is not 0/1: the review names the line and column; importing the rest keeps 1 pair.
   const bad = tempFile(testInfo.outputPath(), 'bad.csv', 'sentence1,sentence2,label\nA cat sat.,A cat was sitting.,1\nOne.,Two.,7\n');
@@ -60,17 +44,7 @@ test('MRPC: import dev.tsv, browse pairs, reject a bad file with its line', asyn
 });
 
 test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in the Playground', async ({ page }) => {
-  await page.goto('/#/data');
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose file…' }).click();
-  await (await chooser).setFiles(MRPC_DEV);
-  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toBeVisible();
-
-  await page.getByRole('button', { name: 'Model', exact: true }).click();
-  await page.getByLabel('Config preset').selectOption('tiny');
-  await page.getByLabel('Vocabulary for the new model').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
-  await page.getByRole('button', { name: 'Initialise' }).click();
-  await expect(page.getByTestId('model-notice')).toContainText('Added');
+  await pairsAndTinyModel(page, MRPC_DEV);
 
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByLabel('MRPC pairs to fit').selectOption({ label: 'dev (408 pairs)' });
@@ -95,7 +69,7 @@ test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in
   await expect(page.getByTestId('chart-eval').locator('.u-legend')).toContainText('accuracy');
   await expect(page.getByTestId('run-card')).toContainText('accuracy / F1');
   await page.getByTestId('pair-run').scrollIntoViewIfNeeded();
-  await fits(page, 'train');
+  await fitsBothSizes(page, 'mrpc-train');
 
   await page.getByRole('button', { name: 'Evaluate', exact: true }).click();
   await page.getByRole('button', { name: 'Score pairs' }).click();
@@ -112,7 +86,7 @@ test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in
   await expect(page.getByTestId('pair-inspect').getByTestId('pair-saliency').locator('.tok').first()).toHaveText('[CLS]');
   await expect(page.getByTestId('pair-inspect')).toContainText('tokens kept');
   await page.getByTestId('pair-inspect').scrollIntoViewIfNeeded();
-  await fits(page, 'evaluate');
+  await fitsBothSizes(page, 'mrpc-evaluate');
 
   // The run's parameters are stored: after a reload the Playground loads them from IndexedDB.
   await page.reload();
@@ -126,21 +100,12 @@ test('MRPC: train a tiny classifier on wasm, evaluate it, and classify a pair in
   expect(probs.map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
   await expect(page.getByTestId('pair-saliency').locator('.tok').first()).toHaveText('[CLS]');
   await answer.scrollIntoViewIfNeeded();
-  await fits(page, 'playground');
+  await fitsBothSizes(page, 'mrpc-playground');
 });
 
 test('MRPC: a pair run pauses, survives a reload, resumes from its checkpoint and stops with its classifier kept', async ({ page }) => {
   const stepOf = async () => Number(((await page.getByTestId('run-step').textContent()) ?? '').split('/')[0].replace(/[^\d]/g, ''));
-  await page.goto('/#/data');
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose file…' }).click();
-  await (await chooser).setFiles(MRPC_DEV);
-  await expect(page.locator('[data-testid="import-done"][data-task="mrpc"]')).toBeVisible();
-  await page.getByRole('button', { name: 'Model', exact: true }).click();
-  await page.getByLabel('Config preset').selectOption('tiny');
-  await page.getByLabel('Vocabulary for the new model').selectOption({ label: 'bert-base-uncased-vocab.txt · local asset' });
-  await page.getByRole('button', { name: 'Initialise' }).click();
-  await expect(page.getByTestId('model-notice')).toContainText('Added');
+  await pairsAndTinyModel(page, MRPC_DEV);
 
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByLabel('MRPC pairs to fit').selectOption({ label: 'dev (408 pairs)' });
@@ -183,5 +148,5 @@ test('MRPC: a pair run pauses, survives a reload, resumes from its checkpoint an
   await expect(page.getByTestId('pair-run-status')).toContainText('stopped');
   await expect(page.getByLabel('Pair run', { exact: true })).toContainText('stopped');
   await page.getByTestId('pair-run').scrollIntoViewIfNeeded();
-  await fits(page, 'train-resumed');
+  await fitsBothSizes(page, 'mrpc-train-resumed');
 });

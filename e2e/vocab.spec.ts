@@ -3,7 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { DEMO_DATASET } from '../src/core/squad/demo.js';
 import { squadTexts } from '../src/core/squad/texts.js';
 import { trainWordPiece } from '../src/core/tokenizer/train.js';
-import { screenshot } from './helpers.js';
+import { chooseFiles, screenshot } from './helpers.js';
 
 test('trains a vocabulary on the demo set in a worker, stores it, measures coverage and tokenizes with it', async ({ page }) => {
   await page.goto('/#/features');
@@ -53,9 +53,7 @@ test('trains a vocabulary on the demo set in a worker, stores it, measures cover
 });
 
 async function importFile(page: Page, file: string) {
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose file…' }).click();
-  await (await chooser).setFiles(file);
+  await chooseFiles(page, file);
 }
 
 test('imports UTF-16 files by their byte-order mark and offers Windows-1252 for a file that is not UTF-8', async ({ page }, testInfo) => {
