@@ -146,7 +146,7 @@ export function ImportCard() {
         }}
       >
         <div className="grow">
-          <div className="big">{busy || pairBusy ? 'Importing… drop more files when this is done' : queued.length ? 'Answer the review below to go on' : 'Drop dataset files here'}</div>
+          <div className="big">{busy || pairBusy ? 'Importing… files added now wait their turn' : queued.length ? 'Answer the review below to go on' : 'Drop dataset files here'}</div>
           {queued.length ? (
             <div className="small" data-testid="import-queue">
               Waiting: {queued.join(', ')}
@@ -172,7 +172,7 @@ export function ImportCard() {
             e.target.value = '';
           }}
         />
-        <button className="btn primary" disabled={busy || pairBusy || queued.length > 0 || !!asking} onClick={() => fileInput.current?.click()}>
+        <button className="btn primary" disabled={!!asking} onClick={() => fileInput.current?.click()}>
           Choose file…
         </button>
       </div>
