@@ -18,11 +18,12 @@ const asRecord = <T extends object>(r: T) => r as unknown as KeyedRecord;
 
 /** The Trainer over prepared data, after a probe step on the backend; a refusal (failed probe, cancel) disposes all. */
 async function trainerFor(prepared: PreparedRun, setup: RunSetup, state: TrainerState | null, ctx: HandlerContext): Promise<Trainer | StartResult> {
-  let trainer: Trainer;
+  let trainer: Trainer | null = null;
   try {
     trainer = new Trainer(prepared.model, prepared.data, state ? state.options : { ...setup.hyperparameters, ...prepared.trainOptions });
     if (state) trainer.restore(state);
   } catch (err) {
+    trainer?.dispose();
     prepared.model.dispose();
     throw new StudioError('invalid-input', state ? `The checkpoint does not fit the data any more: ${message(err)}` : message(err));
   }
