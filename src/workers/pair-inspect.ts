@@ -5,7 +5,7 @@ import type { InspectedPair, PairInspectJob, PairMatch } from './features-api.js
 import type { BertTokenizer } from '../core/tokenizer/index.js';
 import type { VocabSource } from './features-api.js';
 import { featurizePairs } from '../core/tasks/mrpc/featurize.js';
-import { pairMatches, pairTokens } from '../core/tasks/mrpc/inspect.js';
+import { missingRowMessage, pairMatches, pairTokens } from '../core/tasks/mrpc/inspect.js';
 import type { PairExample } from '../core/tasks/mrpc/types.js';
 import { epochOrder, rowPlacement } from '../core/features/batcher.js';
 import { SeededRng } from '../core/train/rng.js';
@@ -45,9 +45,9 @@ export function pairInspectHandlers(store: () => Promise<IdbDatasetStore>, loadT
   async function inspect(job: PairInspectJob, rowId: string | undefined, position: number | undefined): Promise<InspectedPair> {
     checkJob(job);
     const { name, examples, contentHash } = await pairs(job.pairsId);
-    if (examples.length === 0) throw new StudioError('invalid-input', `${name} holds no pairs.`);
+    if (examples.length === 0) throw new StudioError('invalid-input', `“${name}” holds no pairs.`);
     const row = rowId !== undefined ? examples.findIndex((e) => e.id === rowId) : Math.max(0, Math.min(examples.length - 1, position ?? 0));
-    if (row < 0) throw new StudioError('not-found', `No row “${rowId}” in ${name} (rows 0 to ${examples.length - 1}).`);
+    if (row < 0) throw new StudioError('not-found', missingRowMessage(rowId!, name, examples));
     const tokenizer = await loadTokenizer(job.vocab, job.lowercase);
     const key = featureSetKey(contentHash, tokenizer, { task: 'mrpc', maxLength: job.maxLength });
     let lengths = lengthsByKey.get(key);
