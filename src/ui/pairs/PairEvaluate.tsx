@@ -37,7 +37,7 @@ export function PairEvaluate() {
         <span className="muted small">accuracy and F1 of the “equivalent” class, as fractions, as evaluate's glue/mrpc reports them</span>
       </div>
       {runs.length === 0 ? (
-        <div className="empty">No sentence-pair run in this session yet: train one in the Train panel.</div>
+        <div className="empty">No sentence-pair classifier yet: a pair run in the Train panel keeps one when it ends (or import a Trainer folder in the Model panel).</div>
       ) : (
         <div className="row" style={{ flexWrap: 'wrap', gap: 12, alignItems: 'end' }}>
           <label className="field">
