@@ -250,7 +250,7 @@ export function startLoop(run: ActiveRun): void {
 
 export function refuseWhileRunning(): void {
   if (active && (active.loop || active.info.status === 'preparing')) {
-    throw new StudioError('invalid-input', `“${active.info.label}” is training: pause or stop it first (one run uses the GPU at a time).`);
+    throw new StudioError('busy', `“${active.info.label}” is training: pause or stop it first (one run uses the GPU at a time).`);
   }
 }
 
