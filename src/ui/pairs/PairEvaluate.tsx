@@ -22,8 +22,6 @@ export function PairEvaluate() {
   const evaluation = usePairRuns((s) => s.evaluation);
   const pairSets = usePairs((s) => s.pairDatasets);
   const [pairsId, setPairsId] = useState<string | null>(null);
-  // The pairs the shown scores are of, for opening one in the Feature Inspector.
-  const [scoredId, setScoredId] = useState<string | null>(null);
   useEffect(() => {
     void usePairs.getState().refresh();
     void usePairRuns.getState().refresh();
@@ -60,11 +58,7 @@ export function PairEvaluate() {
               ))}
             </select>
           </label>
-          <button className="btn primary" disabled={!chosen || !!job} onClick={() => {
-              if (!chosen) return;
-              setScoredId(chosen);
-              void usePairRuns.getState().evaluate(chosen);
-            }}>
+          <button className="btn primary" disabled={!chosen || !!job} onClick={() => chosen && void usePairRuns.getState().evaluate(chosen)}>
             Score pairs
           </button>
         </div>
@@ -77,7 +71,7 @@ export function PairEvaluate() {
           {error}
         </div>
       ) : null}
-      {evaluation ? <PairEvalResult evaluation={evaluation} pairsId={scoredId ?? [...pairSets].reverse().find((d) => d.name === evaluation.datasetName)?.id ?? null} /> : null}
+      {evaluation ? <PairEvalResult evaluation={evaluation} pairsId={pairSets.some((d) => d.id === evaluation.pairsId) ? evaluation.pairsId : null} /> : null}
     </section>
   );
 }

@@ -95,6 +95,7 @@ async function evaluate(runId: string, pairsId: string, ctx: HandlerContext): Pr
   const C = logits.numLabels;
   return {
     runId,
+    pairsId,
     datasetName: info.name,
     labels: [...MRPC_LABELS],
     accuracy: scores.accuracy,
