@@ -174,7 +174,7 @@ export async function stopStored(runId: string): Promise<RunInfo> {
   const state = await loadCheckpoint(s, runId);
   const extras = await s.getRecord<RunExtras>('run-extras', runId);
   if (state && extras && info.status !== 'completed') {
-    const saved = await runTask(info.setup).saveTrained(info, extras, state.step, state.params, false);
+    const saved = await runTask(info.setup).saveTrained(info, extras, state.step, state.params, false, extras.evals);
     info.finalModelId = saved.id;
     info.reason = `Stopped at the checkpoint of step ${state.step}; saved as the model “${saved.label}”.`;
     await deleteCheckpoint(s, runId);
