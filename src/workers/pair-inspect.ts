@@ -16,20 +16,25 @@ import type { IdbDatasetStore, KeyedRecord } from '../core/storage/idb.js';
 type LoadTokenizer = (v: VocabSource, lowercase: boolean) => Promise<BertTokenizer>;
 
 export function pairInspectHandlers(store: () => Promise<IdbDatasetStore>, loadTokenizer: LoadTokenizer) {
-  // Pair datasets are immutable once stored, so their rows and row lengths can be kept while the worker lives.
-  const rowsById = new Map<string, { name: string; examples: PairExample[]; contentHash: string }>();
+  // A pair dataset's rows never change once stored, so they and the row lengths are kept while the worker
+  // lives; its record is read each time, so a rename shows and a deleted set is no longer served.
+  const rowsById = new Map<string, { examples: PairExample[]; contentHash: string }>();
   const lengthsByKey = new Map<string, { lengths: Int32Array; truncated: number }>();
 
   async function pairs(id: string) {
-    const held = rowsById.get(id);
-    if (held) return held;
     const s = await store();
     const info = await s.getRecord<PairDatasetInfo & KeyedRecord>(PAIR_DATASET_KIND, id);
-    if (!info) throw new StudioError('not-found', `No sentence-pair dataset with id ${id}: it may have been deleted.`);
-    const examples = await readPairs(s, info);
-    const entry = { name: info.name, examples, contentHash: info.contentHash ?? pairsContentHash(examples) };
-    rowsById.set(id, entry);
-    return entry;
+    if (!info) {
+      rowsById.delete(id);
+      throw new StudioError('not-found', `No sentence-pair dataset with id ${id}: it may have been deleted.`);
+    }
+    let held = rowsById.get(id);
+    if (!held) {
+      const examples = await readPairs(s, info);
+      held = { examples, contentHash: info.contentHash ?? pairsContentHash(examples) };
+      rowsById.set(id, held);
+    }
+    return { name: info.name, ...held };
   }
 
   function checkJob(job: PairInspectJob): void {
