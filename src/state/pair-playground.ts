@@ -6,6 +6,7 @@ import { WorkerError } from '../workers/protocol.js';
 import { dataWorker, modelWorker } from '../workers/clients.js';
 import { useModels } from './models.js';
 import { type ColumnState, askColumns, emptyColumn, missingNote, packTexts, playgroundQuery, resolveLinked, unpackTexts } from './compare.js';
+import { missingRowMessage } from '../core/tasks/mrpc/inspect.js';
 
 export type RunAnswer = PairAnswer & { millis: number };
 export type PairColumn = ColumnState<RunAnswer, { sentence1: string; sentence2: string }>;
@@ -83,7 +84,7 @@ export const usePairPlayground = create<PairPlaygroundState>((set, get) => ({
     try {
       const rows = await dataWorker().call('pairs-rows', { id: pairsId });
       const row = rows.find((r) => r.id === rowId.trim());
-      if (!row) return set({ linkNote: `No row “${rowId}” in ${datasetName} (rows 0 to ${rows.length - 1}).` });
+      if (!row) return set({ linkNote: missingRowMessage(rowId, datasetName, rows) });
       set({ sentence1: row.sentence1, sentence2: row.sentence2, source: { datasetName, rowId: row.id, label: row.label }, linkNote: null });
     } catch (err) {
       set({ linkNote: message(err) });

@@ -70,7 +70,7 @@ export const usePairs = create<PairState>((set, get) => ({
     let file: File;
     try {
       const res = await fetch(url, { signal: controller.signal });
-      if (!res.ok) throw new Error(`${label}: the server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+      if (!res.ok) throw new Error(`the server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
       const name = decodeURIComponent(new URL(res.url || url, location.href).pathname.split('/').pop() || 'pairs');
       file = new File([await res.blob()], name);
     } catch (err) {

@@ -107,6 +107,8 @@ export interface PairPrediction {
 
 export interface PairEvaluation {
   runId: string;
+  /** The pair dataset scored, so a row of it can be opened elsewhere (the Feature Inspector). */
+  pairsId: string;
   datasetName: string;
   labels: string[];
   accuracy: number;

@@ -75,7 +75,7 @@ export function pairHandlers(store: () => Promise<IdbDatasetStore>, newId: () =>
     async 'pairs-commit'({ stagingId, name }: { stagingId: string; name: string }, ctx: HandlerContext): Promise<PairDatasetInfo> {
       const staged = staging.get(stagingId);
       if (!staged) throw new StudioError('not-found', 'This import is no longer pending; import the file again.');
-      if (staged.examples.length === 0) throw new StudioError('invalid-input', `${staged.fileName} has no valid pairs: nothing to store.`);
+      if (staged.examples.length === 0) throw new StudioError('invalid-input', `“${staged.fileName}” has no valid pairs: nothing to store.`);
       const { info, shards } = buildPairDataset(staged.examples, {
         id: newId(),
         name: name.trim() || pairFileStem(staged.fileName),

@@ -5,7 +5,7 @@ import type { InspectedPair, PairInspectJob, PairMatch } from './features-api.js
 import type { BertTokenizer } from '../core/tokenizer/index.js';
 import type { VocabSource } from './features-api.js';
 import { featurizePairs } from '../core/tasks/mrpc/featurize.js';
-import { pairMatches, pairTokens } from '../core/tasks/mrpc/inspect.js';
+import { missingRowMessage, pairMatches, pairTokens } from '../core/tasks/mrpc/inspect.js';
 import type { PairExample } from '../core/tasks/mrpc/types.js';
 import { epochOrder, rowPlacement } from '../core/features/batcher.js';
 import { SeededRng } from '../core/train/rng.js';
@@ -16,20 +16,25 @@ import type { IdbDatasetStore, KeyedRecord } from '../core/storage/idb.js';
 type LoadTokenizer = (v: VocabSource, lowercase: boolean) => Promise<BertTokenizer>;
 
 export function pairInspectHandlers(store: () => Promise<IdbDatasetStore>, loadTokenizer: LoadTokenizer) {
-  // Pair datasets are immutable once stored, so their rows and row lengths can be kept while the worker lives.
-  const rowsById = new Map<string, { name: string; examples: PairExample[]; contentHash: string }>();
+  // A pair dataset's rows never change once stored, so they and the row lengths are kept while the worker
+  // lives; its record is read each time, so a rename shows and a deleted set is no longer served.
+  const rowsById = new Map<string, { examples: PairExample[]; contentHash: string }>();
   const lengthsByKey = new Map<string, { lengths: Int32Array; truncated: number }>();
 
   async function pairs(id: string) {
-    const held = rowsById.get(id);
-    if (held) return held;
     const s = await store();
     const info = await s.getRecord<PairDatasetInfo & KeyedRecord>(PAIR_DATASET_KIND, id);
-    if (!info) throw new StudioError('not-found', `No sentence-pair dataset with id ${id}: it may have been deleted.`);
-    const examples = await readPairs(s, info);
-    const entry = { name: info.name, examples, contentHash: info.contentHash ?? pairsContentHash(examples) };
-    rowsById.set(id, entry);
-    return entry;
+    if (!info) {
+      rowsById.delete(id);
+      throw new StudioError('not-found', `No sentence-pair dataset with id ${id}: it may have been deleted.`);
+    }
+    let held = rowsById.get(id);
+    if (!held) {
+      const examples = await readPairs(s, info);
+      held = { examples, contentHash: info.contentHash ?? pairsContentHash(examples) };
+      rowsById.set(id, held);
+    }
+    return { name: info.name, ...held };
   }
 
   function checkJob(job: PairInspectJob): void {
@@ -45,9 +50,9 @@ export function pairInspectHandlers(store: () => Promise<IdbDatasetStore>, loadT
   async function inspect(job: PairInspectJob, rowId: string | undefined, position: number | undefined): Promise<InspectedPair> {
     checkJob(job);
     const { name, examples, contentHash } = await pairs(job.pairsId);
-    if (examples.length === 0) throw new StudioError('invalid-input', `${name} holds no pairs.`);
+    if (examples.length === 0) throw new StudioError('invalid-input', `“${name}” holds no pairs.`);
     const row = rowId !== undefined ? examples.findIndex((e) => e.id === rowId) : Math.max(0, Math.min(examples.length - 1, position ?? 0));
-    if (row < 0) throw new StudioError('not-found', `No row “${rowId}” in ${name} (rows 0 to ${examples.length - 1}).`);
+    if (row < 0) throw new StudioError('not-found', missingRowMessage(rowId!, name, examples));
     const tokenizer = await loadTokenizer(job.vocab, job.lowercase);
     const key = featureSetKey(contentHash, tokenizer, { task: 'mrpc', maxLength: job.maxLength });
     let lengths = lengthsByKey.get(key);

@@ -10,11 +10,12 @@ export interface RunSetup {
   task?: TaskName;
   /** A SQuAD dataset for QA, a sentence-pair dataset for MRPC. */
   trainDatasetId: string;
-  /** Scored with EM/F1 (and its loss) every evalEvery steps, or at each epoch when evalEvery is 0. */
+  /** Scored with the task's metrics (QA EM/F1, MRPC accuracy/F1) and eval loss every evalEvery steps, or at each epoch's end when 0, and at the end. */
   evalDatasetId: string | null;
   modelId: string;
   hyperparameters: TrainHyperparameters;
   maxLength: number;
+  /** QA windows' overlap; 0 for sentence pairs, which are not windowed. */
   stride: number;
   /** 0: at the end of each epoch. */
   evalEvery: number;

@@ -3,8 +3,6 @@
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
-export const TEXT_ENCODINGS: readonly TextEncodingName[] = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'];
-
 /** Bytes that cannot be read in the encoding; `offset` counts bytes from the start of the file. */
 export class TextDecodeError extends Error {
   constructor(

@@ -187,7 +187,7 @@ function QaImportJob() {
           { n: r.paragraphs, label: plural(r.paragraphs, 'paragraph') },
           { n: r.questions, label: plural(r.questions, 'question') },
           { n: r.answers, label: plural(r.answers, 'answer') },
-          { n: r.valid.questions, label: 'valid questions' },
+          { n: r.valid.questions, label: plural(r.valid.questions, 'valid question') },
         ],
         issueCounts: Object.entries(r.issueCounts).map(([k, n]) => ({ label: SQUAD_ISSUE[k as IssueKind] ?? k, n: n ?? 0 })),
         issues: r.issues.map((i) => ({ kind: SQUAD_ISSUE[i.kind] ?? i.kind, where: i.path, message: i.message })),
@@ -232,7 +232,7 @@ function PairImportJob() {
         format: FORMAT_LABEL[r.format],
         counts: [
           { n: r.rows, label: plural(r.rows, 'row') },
-          { n: r.valid, label: 'valid pairs' },
+          { n: r.valid, label: plural(r.valid, 'valid pair') },
           { n: r.positives, label: 'equivalent' },
           { n: r.negatives, label: 'not equivalent' },
         ],

@@ -16,7 +16,13 @@ export function VocabPicker() {
             </option>
           ))}
         </select>
-        <input ref={fileInput} type="file" hidden accept=".txt,.json" onChange={(e) => e.target.files?.[0] && st.addVocabFile(e.target.files[0])} />
+        <input ref={fileInput} type="file" hidden accept=".txt,.json" onChange={(e) => {
+            const file = e.target.files?.[0];
+            // Cleared so that choosing the same file again (after editing it) fires a change.
+            e.target.value = '';
+            if (file) st.addVocabFile(file);
+          }}
+        />
         <button className="btn small" onClick={() => fileInput.current?.click()} title="vocab.txt or tokenizer.json">
           File…
         </button>

@@ -22,8 +22,6 @@ export function PairEvaluate() {
   const evaluation = usePairRuns((s) => s.evaluation);
   const pairSets = usePairs((s) => s.pairDatasets);
   const [pairsId, setPairsId] = useState<string | null>(null);
-  // The pairs the shown scores are of, for opening one in the Feature Inspector.
-  const [scoredId, setScoredId] = useState<string | null>(null);
   useEffect(() => {
     void usePairs.getState().refresh();
     void usePairRuns.getState().refresh();
@@ -37,7 +35,7 @@ export function PairEvaluate() {
         <span className="muted small">accuracy and F1 of the “equivalent” class, as fractions, as evaluate's glue/mrpc reports them</span>
       </div>
       {runs.length === 0 ? (
-        <div className="empty">No sentence-pair run in this session yet: train one in the Train panel.</div>
+        <div className="empty">No sentence-pair classifier yet: a pair run in the Train panel keeps one when it ends (or import a Trainer folder in the Model panel).</div>
       ) : (
         <div className="row" style={{ flexWrap: 'wrap', gap: 12, alignItems: 'end' }}>
           <label className="field">
@@ -60,11 +58,7 @@ export function PairEvaluate() {
               ))}
             </select>
           </label>
-          <button className="btn primary" disabled={!chosen || !!job} onClick={() => {
-              if (!chosen) return;
-              setScoredId(chosen);
-              void usePairRuns.getState().evaluate(chosen);
-            }}>
+          <button className="btn primary" disabled={!chosen || !!job} onClick={() => chosen && void usePairRuns.getState().evaluate(chosen)}>
             Score pairs
           </button>
         </div>
@@ -77,7 +71,7 @@ export function PairEvaluate() {
           {error}
         </div>
       ) : null}
-      {evaluation ? <PairEvalResult evaluation={evaluation} pairsId={scoredId ?? [...pairSets].reverse().find((d) => d.name === evaluation.datasetName)?.id ?? null} /> : null}
+      {evaluation ? <PairEvalResult evaluation={evaluation} pairsId={pairSets.some((d) => d.id === evaluation.pairsId) ? evaluation.pairsId : null} /> : null}
     </section>
   );
 }

@@ -39,7 +39,7 @@ export function PairPlayground() {
         <span className="muted small">is sentence 2 a paraphrase of sentence 1? token colours: gradient x input for the predicted label</span>
       </div>
       {runs.length === 0 ? (
-        <div className="empty">No sentence-pair run in this session yet: train one in the Train panel.</div>
+        <div className="empty">No sentence-pair classifier yet: a pair run in the Train panel keeps one when it ends (or import a Trainer folder in the Model panel).</div>
       ) : (
         <>
           <PairPicker />

@@ -11,10 +11,10 @@ import { formatCount } from '../format.js';
 import { PairExportButton } from './PairExportButton.js';
 import './pairs-ui.css';
 
-function NumberField({ label, value, onChange, step }: { label: string; value: number; onChange(v: number): void; step?: number }) {
+function NumberField({ label, value, onChange, step, title }: { label: string; value: number; onChange(v: number): void; step?: number; title?: string }) {
   // Named "Pair …" for assistive technology: the QA form above has fields of the same names.
   return (
-    <label className="field">
+    <label className="field" title={title}>
       {label}
       <input className="input" type="number" aria-label={`Pair ${label.toLowerCase()}`} step={step ?? 'any'} value={Number.isNaN(value) ? '' : value} onChange={(e) => onChange(e.target.value.trim() === '' ? Number.NaN : Number(e.target.value))} />
     </label>
@@ -153,8 +153,8 @@ export function PairTrain() {
         <NumberField label="Batch size" value={form.batchSize} onChange={(v) => set({ batchSize: v })} step={1} />
         <NumberField label="Epochs" value={form.epochs} onChange={(v) => set({ epochs: v })} step={1} />
         <NumberField label="Max steps" value={form.maxSteps} onChange={(v) => set({ maxSteps: v })} step={1} />
-        <NumberField label="Eval every" value={form.evalEvery} onChange={(v) => set({ evalEvery: v })} step={1} />
-        <NumberField label="Checkpoint every" value={form.checkpointEvery ?? 0} onChange={(v) => set({ checkpointEvery: v })} step={1} />
+        <NumberField label="Eval every" value={form.evalEvery} onChange={(v) => set({ evalEvery: v })} step={1} title="optimizer steps between evaluations; 0: at the end of each epoch" />
+        <NumberField label="Checkpoint every" value={form.checkpointEvery ?? 0} onChange={(v) => set({ checkpointEvery: v })} step={1} title="optimizer steps between checkpoints; 0: only on pause, stop and when the page is hidden" />
         <NumberField label="Seed" value={form.seed} onChange={(v) => set({ seed: v })} step={1} />
         <label className="field pair-check">
           <input type="checkbox" aria-label="group_by_length" checked={form.groupByLength} onChange={(e) => set({ groupByLength: e.target.checked })} />

@@ -45,10 +45,6 @@ export async function savePairModel(run: PairRun, params: HostParams, vocab: str
   runs.delete(run.id);
 }
 
-export async function saveRun(r: Resident, vocab: string, lowercase: boolean): Promise<void> {
-  await savePairModel(r.run, await r.model.toHostParams(), vocab, lowercase);
-}
-
 async function loadRun(id: string): Promise<Resident> {
   // Waits for the worker's backend choice, so a request that arrives first (a page opened from a link)
   // does not build tensors on a backend still starting.
@@ -63,7 +59,7 @@ async function loadRun(id: string): Promise<Resident> {
   const run: PairRun = { ...(rec as PairRun) };
   delete (run as Partial<typeof rec>).vocab;
   delete (run as Partial<typeof rec>).lowercase;
-  // Keep memory bounded: one resident pair model at a time besides the one asked for.
+  // Keep memory bounded: only the classifier asked for stays resident.
   for (const [k, r] of runs) {
     r.model.dispose();
     runs.delete(k);
@@ -99,6 +95,7 @@ async function evaluate(runId: string, pairsId: string, ctx: HandlerContext): Pr
   const C = logits.numLabels;
   return {
     runId,
+    pairsId,
     datasetName: info.name,
     labels: [...MRPC_LABELS],
     accuracy: scores.accuracy,

@@ -7,10 +7,9 @@ import { pairSetupOfRun, type PairRun } from '../pair-api.js';
 import { StudioError } from '../protocol.js';
 import type { RunSetup } from '../train-api.js';
 import { pairDataset, savePairModel } from './pair.js';
-import { readParams, store } from './registry.js';
+import { readParams } from './registry.js';
 import { message } from './train-backend.js';
 import type { PreparedRun, RunTask } from './train-task.js';
-import type { RunExtras } from './train-metrics-store.js';
 
 function checkSetup(s: RunSetup, maxPositions: number): void {
   const problems: string[] = [];
@@ -70,8 +69,7 @@ export const mrpcRunTask: RunTask = {
     };
   },
 
-  async saveTrained(info, tok, step, params) {
-    const extras = await (await store()).getRecord<RunExtras>('run-extras', info.id);
+  async saveTrained(info, tok, step, params, _finished, evals) {
     const run: PairRun = {
       id: info.id,
       label: info.label,
@@ -87,7 +85,7 @@ export const mrpcRunTask: RunTask = {
       pairs: info.featureCount,
       truncated: info.pair?.truncated ?? 0,
       padding: info.pair?.padding ?? { realTokens: 0, fixed: 0, dynamic: 0, grouped: 0 },
-      evals: (extras?.evals ?? []).filter((e) => e.accuracy != null && e.f1 !== null).map((e) => ({ step: e.step, accuracy: e.accuracy!, f1: e.f1! })),
+      evals: evals.filter((e) => e.accuracy != null && e.f1 !== null).map((e) => ({ step: e.step, accuracy: e.accuracy!, f1: e.f1! })),
       backend: info.backend,
       createdAt: info.createdAt,
     };

@@ -13,7 +13,7 @@ import { notice } from './train-events.js';
 import type { PreparedRun, RunTask, RunTokenizer } from './train-task.js';
 import { getModelInfo, readParams, saveModel, store } from './registry.js';
 
-/** How the stored windows name the tokenizer to people: the key above is for lookups only. */
+/** How the stored windows name the tokenizer to people (their content-hash key is for lookups only). */
 function vocabLabel(vocab: string): string {
   const tokens = vocab.split('\n').filter((line) => line.trim() !== '').length;
   return `the model's vocabulary (${tokens.toLocaleString('en-US')} tokens)`;

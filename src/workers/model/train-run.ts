@@ -165,7 +165,7 @@ async function beginFinish(run: ActiveRun, status: 'completed' | 'stopped'): Pro
 
 async function saveFinal(run: ActiveRun, status: 'completed' | 'stopped'): Promise<void> {
   const { trainer, info } = run;
-  const saved = await runTask(info.setup).saveTrained(info, run.extras, trainer.stepsTaken, await run.prepared.model.toHostParams(), true);
+  const saved = await runTask(info.setup).saveTrained(info, run.extras, trainer.stepsTaken, await run.prepared.model.toHostParams(), true, run.evals);
   info.finalModelId = saved.id;
   info.status = status;
   info.reason = status === 'stopped' ? `Stopped at step ${trainer.stepsTaken}; the model so far is saved as “${saved.label}”.` : `Saved as the model “${saved.label}”.`;
@@ -250,7 +250,7 @@ export function startLoop(run: ActiveRun): void {
 
 export function refuseWhileRunning(): void {
   if (active && (active.loop || active.info.status === 'preparing')) {
-    throw new StudioError('invalid-input', `“${active.info.label}” is training: pause or stop it first (one run uses the GPU at a time).`);
+    throw new StudioError('busy', `“${active.info.label}” is training: pause or stop it first (one run uses the GPU at a time).`);
   }
 }
 

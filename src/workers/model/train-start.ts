@@ -18,11 +18,12 @@ const asRecord = <T extends object>(r: T) => r as unknown as KeyedRecord;
 
 /** The Trainer over prepared data, after a probe step on the backend; a refusal (failed probe, cancel) disposes all. */
 async function trainerFor(prepared: PreparedRun, setup: RunSetup, state: TrainerState | null, ctx: HandlerContext): Promise<Trainer | StartResult> {
-  let trainer: Trainer;
+  let trainer: Trainer | null = null;
   try {
     trainer = new Trainer(prepared.model, prepared.data, state ? state.options : { ...setup.hyperparameters, ...prepared.trainOptions });
     if (state) trainer.restore(state);
   } catch (err) {
+    trainer?.dispose();
     prepared.model.dispose();
     throw new StudioError('invalid-input', state ? `The checkpoint does not fit the data any more: ${message(err)}` : message(err));
   }
@@ -173,7 +174,7 @@ export async function stopStored(runId: string): Promise<RunInfo> {
   const state = await loadCheckpoint(s, runId);
   const extras = await s.getRecord<RunExtras>('run-extras', runId);
   if (state && extras && info.status !== 'completed') {
-    const saved = await runTask(info.setup).saveTrained(info, extras, state.step, state.params, false);
+    const saved = await runTask(info.setup).saveTrained(info, extras, state.step, state.params, false, extras.evals);
     info.finalModelId = saved.id;
     info.reason = `Stopped at the checkpoint of step ${state.step}; saved as the model “${saved.label}”.`;
     await deleteCheckpoint(s, runId);

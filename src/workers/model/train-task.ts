@@ -29,7 +29,8 @@ export interface RunTask {
   prepare(runId: string, setup: RunSetup, tok: RunTokenizer, config: BertConfig, params: HostParams | null, ctx: HandlerContext): Promise<PreparedRun>;
   /**
    * Stores trained parameters where the task's Evaluate and Playground find them; answers the name they
-   * go by. `finished`: the run ended here (not a stop from a stored checkpoint).
+   * go by. `finished`: the run ended here (not a stop from a stored checkpoint). `evals`: every
+   * evaluation so far, the last one included (it may not be stored yet).
    */
-  saveTrained(info: RunInfo, tok: RunTokenizer, step: number, params: HostParams, finished: boolean): Promise<{ id: string; label: string }>;
+  saveTrained(info: RunInfo, tok: RunTokenizer, step: number, params: HostParams, finished: boolean, evals: readonly EvalPoint[]): Promise<{ id: string; label: string }>;
 }

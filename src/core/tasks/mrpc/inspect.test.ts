@@ -12,7 +12,7 @@ import { SeededRng } from '../../train/rng.js';
 import { Trainer } from '../../train/index.js';
 import type { TrainData } from '../../train/task-data.js';
 import { featurizePairs } from './featurize.js';
-import { pairMatches, pairTokens } from './inspect.js';
+import { missingRowMessage, pairMatches, pairTokens } from './inspect.js';
 import { parsePairs } from './parse.js';
 import { pairTrainData } from './train-data.js';
 import { MRPC_LABELS } from './types.js';
@@ -63,6 +63,12 @@ describe('pairTokens: what truncation keeps and drops', () => {
     const words = dev[5].sentence2.split(' ').slice(1, 3).join(' ');
     expect(dev.filter((p) => pairMatches(p, words.toUpperCase())).map((p) => p.id)).toContain('5');
     expect(dev.filter((p) => pairMatches(p, dev[9].pairId!)).map((p) => p.id)).toEqual(['9']);
+  });
+
+  it('names a missing row by the ids the rows keep, not by positions', () => {
+    const split = dev.filter((p) => Number(p.id) % 2 === 1);
+    expect(missingRowMessage('4', 'dev (eval)', split)).toBe(`No row with id “4” in “dev (eval)” (${split.length} rows, ids 1 … ${split[split.length - 1].id}).`);
+    expect(missingRowMessage('0', 'empty', [])).toBe('No row with id “0” in “empty” (it has no rows).');
   });
 });
 

@@ -35,3 +35,9 @@ export function pairMatches(p: PairExample, query: string): boolean {
   if (!q) return true;
   return p.id === q || p.pairId === q || p.sentence1.toLowerCase().includes(q) || p.sentence2.toLowerCase().includes(q);
 }
+
+/** Why a row id was not found: rows keep their file ids (a split set's are not 0..n-1), so the range is named by id. */
+export function missingRowMessage(rowId: string, datasetName: string, rows: readonly { id: string }[]): string {
+  const ids = rows.length ? ` (${rows.length} rows, ids ${rows[0].id} … ${rows[rows.length - 1].id})` : ' (it has no rows)';
+  return `No row with id “${rowId}” in “${datasetName}”${ids}.`;
+}

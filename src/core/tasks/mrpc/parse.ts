@@ -338,7 +338,3 @@ export function parsePairs(text: string): PairParseResult {
   if (rows.length === 0) report.fatal = { message: 'the file has a header but no data rows' };
   return { examples, report };
 }
-
-export function formatPairIssue(issue: PairIssue): string {
-  return issue.message;
-}
