@@ -101,7 +101,7 @@ export const usePairInspector = create<PairInspectorState>((set, get) => ({
     const seq = ++searchSeq;
     try {
       const r = await featuresWorker().call('pair-search', { pairsId, query, limit: 50 });
-      if (seq === searchSeq) set({ matches: { list: r.matches, total: r.total } });
+      if (seq === searchSeq) set({ matches: { list: r.matches, total: r.total }, error: null });
     } catch (err) {
       if (seq === searchSeq) set({ error: message(err) });
     }

@@ -3,6 +3,7 @@ import type { BertTokenizer } from '../core/tokenizer/index.js';
 import type { DatasetInfo, FeatureSetInfo, IdbDatasetStore, ParagraphRecord } from '../core/storage/index.js';
 import { indexMap } from '../core/util/codepoints.js';
 import { StudioError, type HandlerContext } from './protocol.js';
+import { withOriginLock } from './origin-lock.js';
 
 /** A stored paragraph as featurizer input: answer_start (code points) becomes a UTF-16 index; the first answer labels. */
 export function paragraphInput(p: ParagraphRecord, onlyId?: string): ParagraphInput {
@@ -41,6 +42,20 @@ export async function ensureFeatureSet(
 ): Promise<{ info: FeatureSetInfo; reused: boolean }> {
   const dataHash = await store.datasetContentHash(dataset);
   const key = featureSetKey(dataHash, tokenizer, { task: 'qa', maxLength: req.maxLength, stride: req.stride });
+  // The features worker and a run starting in the model worker may ask for the same set at once: the
+  // second waits and then finds it made, instead of deleting the first one's shards.
+  return withOriginLock(`feature-set:${key}`, () => makeFeatureSet(store, dataset, tokenizer, req, ctx, dataHash, key));
+}
+
+async function makeFeatureSet(
+  store: IdbDatasetStore,
+  dataset: DatasetInfo,
+  tokenizer: BertTokenizer,
+  req: FeatureSetRequest,
+  ctx: HandlerContext | null,
+  dataHash: string,
+  key: string,
+): Promise<{ info: FeatureSetInfo; reused: boolean }> {
   const existing = await store.getFeatureSet(key);
   if (existing) return { info: existing, reused: true };
   const t0 = performance.now();

@@ -96,6 +96,7 @@ export function ImportCard() {
   const assets = useLocalAssets();
 
   const pending = useRef<File[]>([]);
+  const [readError, setReadError] = useState<string | null>(null);
 
   const importFiles = async (files: File[]) => {
     // Files given while others import (or while the first open stores the demo) join the line rather
@@ -106,6 +107,7 @@ export function ImportCard() {
       return;
     }
     running.current = true;
+    setReadError(null);
     try {
       while (pending.current.length) {
         // A file waits its turn while an import runs or waits for its review.
@@ -113,7 +115,14 @@ export function ImportCard() {
         await importsSettled();
         const file = pending.current.shift()!;
         setQueued(pending.current.map((f) => f.name));
-        const head = new Uint8Array(await file.slice(0, DETECT_HEAD_BYTES).arrayBuffer());
+        let head: Uint8Array;
+        try {
+          head = new Uint8Array(await file.slice(0, DETECT_HEAD_BYTES).arrayBuffer());
+        } catch (err) {
+          // A file moved or made unreadable since it was chosen: say so and go on with the rest.
+          setReadError(`Cannot read “${file.name}”: ${err instanceof Error ? err.message : String(err)}`);
+          continue;
+        }
         const guess = detectDataTaskFromBytes(file.name, head);
         const kind = guess.task ?? (await new Promise<DataKind | null>((answer) => setAsking({ file, why: guess.why, answer })));
         setAsking(null);
@@ -175,6 +184,11 @@ export function ImportCard() {
         <button className="btn primary" disabled={!!asking} onClick={() => fileInput.current?.click()}>
           Choose file…
         </button>
+        {readError ? (
+          <div className="error-text small" role="alert">
+            {readError}
+          </div>
+        ) : null}
       </div>
       {asking ? (
         <div className="job warn import-ask" data-testid="import-ask" role="group" aria-label="Which task is this file for?">

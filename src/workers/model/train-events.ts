@@ -18,7 +18,7 @@ export function notice(runId: string, level: 'info' | 'warn' | 'error', message:
 }
 
 function waitForEvents(after: number, waitMs: number, signal: AbortSignal): Promise<void> {
-  if (lastSeq > after) return Promise.resolve();
+  if (lastSeq > after || signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
