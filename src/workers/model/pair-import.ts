@@ -5,7 +5,7 @@ import { loadModelFiles, type ModelFiles } from '../../core/model/index.js';
 import { MRPC_LABELS, mrpcTask } from '../../core/tasks/mrpc/index.js';
 import { StudioError } from '../protocol.js';
 import type { PairRun } from '../pair-api.js';
-import { savePairModel } from './pair.js';
+import { deletePairModel, savePairModel } from './pair.js';
 import { newModelId } from './registry.js';
 import { storeTrainerRun } from './train-import.js';
 
@@ -75,6 +75,12 @@ export async function importPairRun(files: ModelFiles, log: TrainerLog, runConfi
     createdAt: Date.now(),
   };
   await savePairModel(run, loaded.params, vocab, lowercase);
-  await storeTrainerRun({ runId: run.id, task: 'mrpc', label: run.label, modelId: run.id, modelLabel: run.modelLabel, config: loaded.config, vocab, lowercase, reason: run.reason! }, log, runConfig);
+  try {
+    await storeTrainerRun({ runId: run.id, task: 'mrpc', label: run.label, modelId: run.id, modelLabel: run.modelLabel, config: loaded.config, vocab, lowercase, reason: run.reason! }, log, runConfig);
+  } catch (err) {
+    // Nothing half-written: a classifier whose run could not be stored is removed again.
+    await deletePairModel(run.id).catch(() => undefined);
+    throw err;
+  }
   return run;
 }

@@ -45,6 +45,13 @@ export async function savePairModel(run: PairRun, params: HostParams, vocab: str
   runs.delete(run.id);
 }
 
+/** Removes a classifier's record and parameters (one transaction) and frees it if resident. */
+export async function deletePairModel(id: string): Promise<void> {
+  runs.get(id)?.model.dispose();
+  runs.delete(id);
+  await (await store()).deleteRecord(RUN_KIND, id, owner(id));
+}
+
 async function loadRun(id: string): Promise<Resident> {
   // Waits for the worker's backend choice, so a request that arrives first (a page opened from a link)
   // does not build tensors on a backend still starting.
@@ -116,9 +123,7 @@ export const pairHandlers: Handlers<Omit<PairApi, 'pair-export'>> = {
   },
   'pair-delete': ({ runId }, ctx) =>
     modelJob('deleting a sentence-pair run', ctx, async () => {
-      runs.get(runId)?.model.dispose();
-      runs.delete(runId);
-      await (await store()).deleteRecord(RUN_KIND, runId, owner(runId));
+      await deletePairModel(runId);
       return null;
     }),
   'pair-evaluate': ({ runId, pairsId }, ctx) => modelJob('a sentence-pair evaluation', ctx, () => evaluate(runId, pairsId, ctx)),
