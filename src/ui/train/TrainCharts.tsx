@@ -94,8 +94,10 @@ export function chartSpecs(runs: ChartRun[], smoothing: number): Record<string, 
       x: evalSteps,
       leftLabel: metricOf(primary).title,
       right: { scale: 'loss', label: 'eval loss' },
+      // Scores share the axis only within one task (EM/F1 in percent, accuracy/F1 as fractions): an
+      // overlaid run of the other task shows its eval loss alone.
       series: runs.flatMap((r) => [
-        ...metricOf(r).keys.map((key) => ({
+        ...(metricOf(r) === metricOf(primary) ? metricOf(r).keys : []).map((key) => ({
           label: label(r, runs, SCORE_NAMES[key]),
           stroke: r.color,
           width: key === 'f1' ? 2 : 1.5,
