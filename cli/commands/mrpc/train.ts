@@ -8,8 +8,8 @@ import { readCheckpoint, writeCheckpoint } from '../../checkpoint-dir.js';
 import { writeModelDir } from '../../model-io.js';
 import { lengthGroupedOrder, paddingCost } from '../../../src/core/features/batcher.js';
 import { hfFolderFiles } from '../../../src/core/model/index.js';
-import { goldLabels, mrpcTask, pairLogits, pairTrainData, predictedLabels, scorePairs } from '../../../src/core/tasks/mrpc/index.js';
-import { SeededRng, Trainer, evaluateDataLoss, runTrainer } from '../../../src/core/train/index.js';
+import { mrpcTask, pairTrainData, scorePairModel } from '../../../src/core/tasks/mrpc/index.js';
+import { SeededRng, Trainer, runTrainer } from '../../../src/core/train/index.js';
 import { classifierOf } from './common.js';
 import { MRPC_TRAIN_FLAGS, prepareMrpcTraining } from './setup.js';
 
@@ -58,10 +58,8 @@ export async function run(argv: string[]): Promise<number> {
   const every = Math.max(1, Math.round(trainer.totalSteps / 20));
   const evaluate = evalFeatures
     ? async () => {
-        const evalLoss = await evaluateDataLoss(model, pairTrainData(evalFeatures, padId), o.batchSize);
-        const labels = predictedLabels(await pairLogits(model, evalFeatures, padId, 32));
-        const s = scorePairs(goldLabels(evalExamples!), new Map(evalFeatures.ids.map((id, r) => [id, labels[r]])));
-        return { eval_loss: evalLoss, eval_accuracy: s.accuracy, eval_f1: s.f1 };
+        const s = await scorePairModel(model, evalExamples!, evalFeatures, padId);
+        return { eval_loss: s.eval_loss ?? Number.NaN, eval_accuracy: s.accuracy, eval_f1: s.f1 };
       }
     : undefined;
   const summary = await runTrainer(trainer, {

@@ -1,7 +1,7 @@
 // Sentence-pair (GLUE MRPC) runs: pairs tokenized with dynamic padding, accuracy/F1 and eval loss, the
 // trained classifier stored where the pair Evaluate and Playground find it.
 import { BertForSequenceClassification, type HostParams } from '../../core/model/index.js';
-import { MRPC_LABELS, featurizePairs, goldLabels, meanCrossEntropy, pairLogits, pairTrainData, paddingReport, predictedLabels, scorePairs } from '../../core/tasks/mrpc/index.js';
+import { MRPC_LABELS, featurizePairs, pairTrainData, paddingReport, scorePairModel } from '../../core/tasks/mrpc/index.js';
 import { tokenizerFromVocab } from '../../core/tokenizer/index.js';
 import { pairSetupOfRun, type PairRun } from '../pair-api.js';
 import { StudioError } from '../protocol.js';
@@ -47,21 +47,13 @@ export const mrpcRunTask: RunTask = {
     }
     const h = setup.hyperparameters;
     const model = new BertForSequenceClassification(config, params ?? (await pairStartParams(setup.modelId, setup.pair?.init ?? 'random', h.seed, config)), MRPC_LABELS);
-    const gold = evalSet ? goldLabels(evalSet.examples) : null;
     return {
       model,
       data,
       trainOptions: { groupByLength: setup.pair?.groupByLength ?? false },
       evaluate:
-        evalSet && evalFeatures && gold
-          ? async () => {
-              const logits = await pairLogits(model, evalFeatures, tokenizer.padId, 32);
-              const labels = predictedLabels(logits);
-              const predictions = new Map<string, number>();
-              evalFeatures.ids.forEach((id, i) => predictions.set(id, labels[i]));
-              const scores = scorePairs(gold, predictions);
-              return { exact_match: null, accuracy: scores.accuracy, f1: scores.f1, eval_loss: meanCrossEntropy(logits, evalFeatures.labels) };
-            }
+        evalSet && evalFeatures
+          ? async () => ({ exact_match: null, ...(await scorePairModel(model, evalSet.examples, evalFeatures, tokenizer.padId)) })
           : null,
       trainDatasetName: trainSet.info.name,
       evalDatasetName: evalSet?.info.name ?? null,

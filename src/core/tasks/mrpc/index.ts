@@ -1,7 +1,8 @@
-import { classificationConfigJson, classificationHeadParamSpecs } from '../../model/index.js';
+import { type BertForSequenceClassification, classificationConfigJson, classificationHeadParamSpecs } from '../../model/index.js';
 import { TASK_METRICS } from '../views.js';
 import type { TaskPipeline } from '../types.js';
 import { DEFAULT_PAIR_MAX_LENGTH, type PairFeatures, featurizePairs } from './featurize.js';
+import { meanCrossEntropy, pairLogits, predictedLabels } from './infer.js';
 import { type PairScores, scorePairs } from './metric.js';
 import { parsePairs } from './parse.js';
 import { MRPC_LABELS, type PairExample, type PairParseReport } from './types.js';
@@ -38,3 +39,19 @@ export const mrpcTask: TaskPipeline<PairExample[], PairParseReport, PairFeatures
 };
 export * from './saliency.js';
 export * from './padding.js';
+
+/**
+ * A classifier's scores on labelled pairs, as a run's evaluation reports them (studio and CLI alike):
+ * one pass for the logits, from which come the predicted labels (accuracy, F1) and the eval loss.
+ */
+export async function scorePairModel(
+  model: Pick<BertForSequenceClassification, 'forward' | 'numLabels'>,
+  examples: readonly PairExample[],
+  features: PairFeatures,
+  padId: number,
+): Promise<{ eval_loss: number | null; accuracy: number; f1: number }> {
+  const logits = await pairLogits(model, features, padId, 32);
+  const labels = predictedLabels(logits);
+  const s = scorePairs(goldLabels(examples), new Map(features.ids.map((id, r) => [id, labels[r]])));
+  return { eval_loss: meanCrossEntropy(logits, features.labels), accuracy: s.accuracy, f1: s.f1 };
+}
