@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { chooseFiles, overflow, screenshot, SHARED_DATA } from './helpers.js';
+import { chooseFiles, fitsBothSizes, screenshot, SHARED_DATA } from './helpers.js';
 
 // A real output folder of the exported MRPC project's train.py (transformers Trainer on CPU).
 const FOLDER = path.resolve(process.cwd(), 'src', 'core', 'export', 'fixtures', 'trainer-output-mrpc');
@@ -39,13 +39,7 @@ test('imports an MRPC Trainer output folder: a pair run with its curve, scored o
   await expect(run).toContainText(finalEval.eval_f1.toFixed(3));
   await expect(page.getByTestId('pair-padding')).toContainText('max length 64');
   await run.scrollIntoViewIfNeeded();
-  for (const size of [{ width: 1280, height: 800 }, { width: 1440, height: 900 }]) {
-    await page.setViewportSize(size);
-    const o = await overflow(page);
-    expect(o.scrollWidth).toBeLessThanOrEqual(o.innerWidth);
-    expect(o.cut).toEqual([]);
-    await screenshot(page, `mrpc-import-run-${size.width}`);
-  }
+  await fitsBothSizes(page, 'mrpc-import-run');
   expect(losses).toBe(state.global_step);
 
   // Evaluate on dev.tsv in the browser: the confusion matrix gives exactly the accuracy and F1 Python logged.
