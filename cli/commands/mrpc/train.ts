@@ -6,10 +6,9 @@ import { intOption, parseArgs, required } from '../../args.js';
 import { parseThreads, startBackend } from '../../backend.js';
 import { readCheckpoint, writeCheckpoint } from '../../checkpoint-dir.js';
 import { writeModelDir } from '../../model-io.js';
-import { lengthGroupedOrder, paddingCost } from '../../../src/core/features/batcher.js';
 import { hfFolderFiles } from '../../../src/core/model/index.js';
-import { mrpcTask, pairTrainData, scorePairModel } from '../../../src/core/tasks/mrpc/index.js';
-import { SeededRng, Trainer, runTrainer } from '../../../src/core/train/index.js';
+import { mrpcTask, paddingReport, pairTrainData, scorePairModel } from '../../../src/core/tasks/mrpc/index.js';
+import { Trainer, runTrainer } from '../../../src/core/train/index.js';
 import { classifierOf } from './common.js';
 import { MRPC_TRAIN_FLAGS, prepareMrpcTraining } from './setup.js';
 
@@ -38,9 +37,7 @@ export async function run(argv: string[]): Promise<number> {
   if (resumed) trainer.restore(resumed.state);
   const o = trainer.options;
   // What one epoch pads, in the order the run draws (a seeded shuffle, or the file's order) and grouped by length.
-  const order = o.shuffle ? new SeededRng(o.seed).permutation(trainFeatures.count) : Int32Array.from({ length: trainFeatures.count }, (_, i) => i);
-  const plain = paddingCost(order, trainFeatures.lengths, o.batchSize);
-  const grouped = paddingCost(lengthGroupedOrder(order, trainFeatures.lengths, o.batchSize), trainFeatures.lengths, o.batchSize);
+  const padding = paddingReport(trainFeatures.lengths, maxLength, o.batchSize, o.seed, o.shuffle);
   console.log(`tokenizer: ${tok.source}`);
   console.log(
     `${trainFeatures.count} pairs (max_length ${maxLength}, ${trainFeatures.truncated} truncated); ${trainer.totalSteps} steps of ${o.batchSize} x ${o.gradAccumSteps}, ` +
@@ -48,8 +45,8 @@ export async function run(argv: string[]): Promise<number> {
       `${o.groupByLength ? ', grouped by length' : ''}${resumed ? `; resumed at step ${trainer.stepsTaken}` : ''}`,
   );
   console.log(
-    `dynamic padding: ${plain.padding} padding tokens per epoch for ${plain.tokens} real ones; grouped by length ${grouped.padding}` +
-      ` (${o.groupByLength ? 'on' : 'off'}: ${plain.padding - grouped.padding} fewer)`,
+    `dynamic padding: ${padding.dynamic} padding tokens per epoch for ${padding.realTokens} real ones; grouped by length ${padding.grouped}` +
+      ` (${o.groupByLength ? 'on' : 'off'}: ${padding.dynamic - padding.grouped} fewer)`,
   );
 
   const log = createWriteStream(logPath, { flags: resumed ? 'a' : 'w' });
@@ -97,8 +94,8 @@ export async function run(argv: string[]): Promise<number> {
       ended_by: summary.endedBy,
       resumed_from: resumed ? resumed.state.step : null,
       train_pairs: trainFeatures.count,
-      padding_tokens_per_epoch: o.groupByLength ? grouped.padding : plain.padding,
-      padding_saved_by_grouping: plain.padding - grouped.padding,
+      padding_tokens_per_epoch: o.groupByLength ? padding.grouped : padding.dynamic,
+      padding_saved_by_grouping: padding.dynamic - padding.grouped,
       final_loss: summary.last?.loss ?? null,
       mean_loss: summary.meanLoss,
       skipped_steps: summary.skipped,
