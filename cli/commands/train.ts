@@ -2,14 +2,14 @@
 // SQuAD file with the core Trainer and run loop, one JSON line per optimizer step, checkpoints in
 // DIR/checkpoint (`train --resume DIR` continues from there), and writes the result as a Hugging Face
 // folder (config, safetensors, tokenizer files).
-import { createWriteStream } from 'node:fs';
 import { intOption, parseArgs, required } from '../args.js';
 import { parseThreads, startBackend } from '../backend.js';
-import { readCheckpoint, writeCheckpoint } from '../checkpoint-dir.js';
+import { readCheckpoint } from '../checkpoint-dir.js';
+import { runLogged } from '../train-log.js';
 import { writeModelDir } from '../model-io.js';
 import { featurizeSquad } from '../../src/core/features/index.js';
 import { BertForQuestionAnswering, hfFolderFiles } from '../../src/core/model/index.js';
-import { Trainer, evaluateLoss, runTrainer } from '../../src/core/train/index.js';
+import { Trainer, evaluateLoss } from '../../src/core/train/index.js';
 import { TRAIN_FLAGS, prepareTraining } from './train-setup.js';
 
 export async function run(argv: string[]): Promise<number> {
@@ -40,30 +40,21 @@ export async function run(argv: string[]): Promise<number> {
       `weight decay ${o.weightDecay}, seed ${o.seed}, backend ${backend}${resumed ? `; resumed at step ${trainer.stepsTaken}` : ''}`,
   );
 
-  const log = createWriteStream(logPath, { flags: resumed ? 'a' : 'w' });
-  const writeLine = (obj: object) => log.write(`${JSON.stringify(obj)}\n`);
   const t0 = performance.now();
   const initialEval = evalFeatures && !resumed ? await evaluateLoss(model, evalFeatures, o.batchSize) : null;
-  const every = Math.max(1, Math.round(trainer.totalSteps / 20));
-  const summary = await runTrainer(trainer, {
+  const summary = await runLogged(trainer, {
+    logPath,
+    outDir,
+    runArgs: args,
+    resumed: !!resumed,
     evalEvery,
     checkpointEvery,
+    stopAt,
     evaluate: evalFeatures ? async () => ({ eval_loss: await evaluateLoss(model, evalFeatures, o.batchSize) }) : undefined,
-    onStep: (m) => {
-      writeLine(m);
-      if (m.pause_advised) console.error(`step ${m.step}: ${m.advice}`);
-      if (m.step % every === 0 || m.step === trainer.totalSteps) {
-        console.log(`step ${m.step}/${trainer.totalSteps} epoch ${m.epoch.toFixed(2)} loss ${m.loss.toFixed(4)} lr ${m.lr.toExponential(2)} grad_norm ${m.grad_norm.toFixed(3)} ${m.samples_per_s.toFixed(1)} samples/s`);
-      }
-    },
-    onEval: (step, epoch, scores) => {
-      writeLine({ step, epoch, eval_loss: scores.eval_loss });
-      console.log(`step ${step}: eval loss ${scores.eval_loss.toFixed(4)}`);
-    },
-    checkpoint: (state) => writeCheckpoint(outDir, state, args),
-    shouldStop: () => stopAt > 0 && trainer.stepsTaken >= stopAt,
+    stepLine: (m, total) =>
+      `step ${m.step}/${total} epoch ${m.epoch.toFixed(2)} loss ${m.loss.toFixed(4)} lr ${m.lr.toExponential(2)} grad_norm ${m.grad_norm.toFixed(3)} ${m.samples_per_s.toFixed(1)} samples/s`,
+    evalLine: (step, scores) => `step ${step}: eval loss ${scores.eval_loss.toFixed(4)}`,
   });
-  await new Promise<void>((resolve, reject) => log.end((err?: Error | null) => (err ? reject(err) : resolve())));
 
   const params = await model.toHostParams();
   trainer.dispose();

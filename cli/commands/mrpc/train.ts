@@ -1,14 +1,14 @@
 // `train --task mrpc --model DIR --train FILE ... --log LOG.jsonl --out DIR`, and `train --task mrpc
 // --resume DIR`: fine-tunes BertForSequenceClassification with the core Trainer and run loop, dynamic
 // padding (optionally --group-by-length), checkpoints in DIR/checkpoint, a Hugging Face folder in DIR.
-import { createWriteStream } from 'node:fs';
 import { intOption, parseArgs, required } from '../../args.js';
 import { parseThreads, startBackend } from '../../backend.js';
-import { readCheckpoint, writeCheckpoint } from '../../checkpoint-dir.js';
+import { readCheckpoint } from '../../checkpoint-dir.js';
+import { runLogged } from '../../train-log.js';
 import { writeModelDir } from '../../model-io.js';
 import { hfFolderFiles } from '../../../src/core/model/index.js';
 import { mrpcTask, paddingReport, pairTrainData, scorePairModel } from '../../../src/core/tasks/mrpc/index.js';
-import { Trainer, runTrainer } from '../../../src/core/train/index.js';
+import { Trainer } from '../../../src/core/train/index.js';
 import { classifierOf } from './common.js';
 import { MRPC_TRAIN_FLAGS, prepareMrpcTraining } from './setup.js';
 
@@ -49,35 +49,25 @@ export async function run(argv: string[]): Promise<number> {
       ` (${o.groupByLength ? 'on' : 'off'}: ${padding.dynamic - padding.grouped} fewer)`,
   );
 
-  const log = createWriteStream(logPath, { flags: resumed ? 'a' : 'w' });
-  const writeLine = (obj: object) => log.write(`${JSON.stringify(obj)}\n`);
   const t0 = performance.now();
-  const every = Math.max(1, Math.round(trainer.totalSteps / 20));
   const evaluate = evalFeatures
     ? async () => {
         const s = await scorePairModel(model, evalExamples!, evalFeatures, padId);
         return { eval_loss: s.eval_loss ?? Number.NaN, eval_accuracy: s.accuracy, eval_f1: s.f1 };
       }
     : undefined;
-  const summary = await runTrainer(trainer, {
+  const summary = await runLogged(trainer, {
+    logPath,
+    outDir,
+    runArgs: args,
+    resumed: !!resumed,
     evalEvery,
     checkpointEvery,
+    stopAt,
     evaluate,
-    onStep: (m) => {
-      writeLine(m);
-      if (m.step % every === 0 || m.step === trainer.totalSteps) {
-        console.log(`step ${m.step}/${trainer.totalSteps} epoch ${m.epoch.toFixed(2)} loss ${m.loss.toFixed(4)} lr ${m.lr.toExponential(2)} grad_norm ${m.grad_norm.toFixed(3)}`);
-      }
-      if (m.pause_advised) console.error(`step ${m.step}: ${m.advice}`);
-    },
-    onEval: (step, epoch, scores) => {
-      writeLine({ step, epoch, ...scores });
-      console.log(`step ${step}: ${Object.entries(scores).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
-    },
-    checkpoint: (state) => writeCheckpoint(outDir, state, args),
-    shouldStop: () => stopAt > 0 && trainer.stepsTaken >= stopAt,
+    stepLine: (m, total) => `step ${m.step}/${total} epoch ${m.epoch.toFixed(2)} loss ${m.loss.toFixed(4)} lr ${m.lr.toExponential(2)} grad_norm ${m.grad_norm.toFixed(3)}`,
+    evalLine: (step, scores) => `step ${step}: ${Object.entries(scores).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`,
   });
-  await new Promise<void>((resolve, reject) => log.end((err?: Error | null) => (err ? reject(err) : resolve())));
 
   const params = await model.toHostParams();
   trainer.dispose();
