@@ -19,6 +19,32 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
+/**
+ * Fills a write transaction and waits for it: all of it is stored, or (on an error or when `signal`
+ * aborts) none of it.
+ */
+async function writeAll(tx: IDBTransaction, fill: () => void, signal?: AbortSignal): Promise<void> {
+  const finished = done(tx);
+  const abort = () => {
+    try {
+      tx.abort();
+    } catch {
+      // already finished
+    }
+  };
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    fill();
+    await finished;
+  } catch (err) {
+    abort();
+    await finished.catch(() => undefined);
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
+}
+
 export function openStudioDb(factory: IDBFactory = indexedDB, name = DB_NAME): Promise<IDBDatabase> {
   const req = factory.open(name, DB_VERSION);
   req.onupgradeneeded = () => {
@@ -73,28 +99,16 @@ export class IdbDatasetStore implements DatasetStore {
 
   async putDatasets(items: { info: DatasetInfo; shards: Shard[] }[], signal?: AbortSignal): Promise<void> {
     const tx = this.db.transaction(['datasets', 'shards'], 'readwrite');
-    const finished = done(tx);
-    const abort = () => {
-      try {
-        tx.abort();
-      } catch {
-        // already finished
-      }
-    };
-    signal?.addEventListener('abort', abort, { once: true });
-    try {
-      const shardStore = tx.objectStore('shards');
-      for (const { shards } of items) for (const s of shards) shardStore.put(s);
-      // Dataset records go last: a reader never sees a dataset whose shards are missing.
-      for (const { info } of items) tx.objectStore('datasets').put(info);
-      await finished;
-    } catch (err) {
-      abort();
-      await finished.catch(() => undefined);
-      throw err;
-    } finally {
-      signal?.removeEventListener('abort', abort);
-    }
+    await writeAll(
+      tx,
+      () => {
+        const shardStore = tx.objectStore('shards');
+        for (const { shards } of items) for (const s of shards) shardStore.put(s);
+        // Dataset records go last: a reader never sees a dataset whose shards are missing.
+        for (const { info } of items) tx.objectStore('datasets').put(info);
+      },
+      signal,
+    );
   }
 
   async renameDataset(id: string, name: string): Promise<DatasetInfo> {
@@ -240,24 +254,18 @@ export class IdbDatasetStore implements DatasetStore {
   /** Writes several records in one transaction: all of them are stored, or none. */
   async putRecords(records: KeyedRecord[], signal?: AbortSignal): Promise<void> {
     const tx = this.db.transaction('records', 'readwrite');
-    const finished = done(tx);
-    const abort = () => {
-      try {
-        tx.abort();
-      } catch {
-        // already finished
-      }
-    };
-    signal?.addEventListener('abort', abort, { once: true });
     try {
-      const store = tx.objectStore('records');
-      for (const r of records) store.put(r);
-      await finished;
+      await writeAll(
+        tx,
+        () => {
+          const store = tx.objectStore('records');
+          for (const r of records) store.put(r);
+        },
+        signal,
+      );
     } catch (err) {
       if (signal?.aborted) throw new DOMException('The write was cancelled; nothing was stored.', 'AbortError');
       throw err ?? new Error('the records could not be written');
-    } finally {
-      signal?.removeEventListener('abort', abort);
     }
   }
 
