@@ -12,6 +12,7 @@ import {
   buildDataset,
   locateParagraph,
   splitByArticle,
+  splitHalfLabel,
   type DatasetInfo,
   type DatasetSource,
   type QuestionRow,
@@ -231,8 +232,7 @@ serve<DataApi>(self, {
     const built = (['train', 'eval'] as const).map((suffix) =>
       buildDataset(parts[suffix], {
         id: newId(),
-        name: `${info.name} · ${suffix} (seed ${seed})`,
-        source: { kind: 'split', detail: `${info.name}, ${Math.round(evalFraction * 100)}% eval, seed ${seed}` },
+        ...splitHalfLabel(info.name, suffix, evalFraction, seed),
         version: info.version,
         isDemo: info.isDemo,
       }),

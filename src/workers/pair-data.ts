@@ -7,7 +7,7 @@ import { parsePairs } from '../core/tasks/mrpc/parse.js';
 import type { PairExample, PairParseReport } from '../core/tasks/mrpc/types.js';
 import { buildPairDataset, deletePairDataset, listPairDatasets, putPairDataset, readPairs, PAIR_DATASET_KIND, type PairDatasetInfo } from '../core/storage/pairs.js';
 import { splitPairs } from '../core/storage/pair-split.js';
-import type { DatasetSource } from '../core/storage/types.js';
+import { splitHalfLabel, type DatasetSource } from '../core/storage/types.js';
 import type { IdbDatasetStore, KeyedRecord } from '../core/storage/idb.js';
 
 interface StagedPairs {
@@ -122,8 +122,7 @@ export function pairHandlers(store: () => Promise<IdbDatasetStore>, newId: () =>
       const built = (['train', 'eval'] as const).map((suffix) =>
         buildPairDataset(parts[suffix], {
           id: newId(),
-          name: `${info.name} · ${suffix} (seed ${seed})`,
-          source: { kind: 'split', detail: `${info.name}, ${Math.round(evalFraction * 100)}% eval, seed ${seed}` },
+          ...splitHalfLabel(info.name, suffix, evalFraction, seed),
           format: info.format,
           rows: parts[suffix].length,
         }),

@@ -9,6 +9,14 @@ export interface DatasetSource {
   detail: string;
 }
 
+/** The name and source of one half of a seeded split, the same for every kind of dataset. */
+export function splitHalfLabel(parent: string, half: 'train' | 'eval', evalFraction: number, seed: number): { name: string; source: DatasetSource } {
+  return {
+    name: `${parent} · ${half} (seed ${seed})`,
+    source: { kind: 'split', detail: `${parent}, ${Math.round(evalFraction * 100)}% eval, seed ${seed}` },
+  };
+}
+
 export interface Histogram {
   /** Lower edge of each bin; the last bin is open-ended. */
   edges: number[];
