@@ -9,6 +9,7 @@ import { LabelPill } from '../data/LabelPill.js';
 import { formatCount, plural } from '../format.js';
 import { VocabPicker } from './VocabPicker.js';
 import './pair-inspector.css';
+import { PairSetOptions } from '../data/PairSetOptions.js';
 
 /** A sentence token under the pointer: sentence 0/1 and its index in that sentence's full tokenization. */
 type Hover = { s: 0 | 1; i: number } | null;
@@ -55,11 +56,7 @@ export function PairInspector() {
             <label className="field">
               Pair dataset
               <select className="input" aria-label="Pair dataset" value={pairsId ?? ''} onChange={(e) => st.setPairs(e.target.value)}>
-                {pairSets.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {d.name} ({formatCount(d.pairs)} pairs)
-                  </option>
-                ))}
+                <PairSetOptions sets={pairSets} />
               </select>
             </label>
             <div className="pi-vocab">

@@ -12,6 +12,7 @@ import { formatCount } from '../format.js';
 import { LabelPill } from '../data/LabelPill.js';
 import { CONFIDENT, pairFilter, type PairFilter as Filter } from './filter.js';
 import './pairs-ui.css';
+import { PairSetOptions } from '../data/PairSetOptions.js';
 
 /** glue/mrpc scores of a sentence-pair run on a labelled pair dataset, with its confusion matrix and pairs. */
 export function PairEvaluate() {
@@ -51,11 +52,7 @@ export function PairEvaluate() {
           <label className="field">
             Pairs to score
             <select className="input" aria-label="Pairs to score" value={chosen ?? ''} onChange={(e) => setPairsId(e.target.value || null)}>
-              {labelled.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name} ({formatCount(d.pairs)} pairs)
-                </option>
-              ))}
+              <PairSetOptions sets={labelled} />
             </select>
           </label>
           <button className="btn primary" disabled={!chosen || !!job} onClick={() => chosen && void usePairRuns.getState().evaluate(chosen)}>

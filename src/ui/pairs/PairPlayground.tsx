@@ -5,9 +5,9 @@ import { usePairPlayground, type PairColumn } from '../../state/pair-playground.
 import type { PairAnswer, PairRun } from '../../workers/pair-api.js';
 import { CopyLink } from '../common/CopyLink.js';
 import { LabelPill } from '../data/LabelPill.js';
-import { formatCount } from '../format.js';
 import '../playground/playground.css';
 import './pairs-ui.css';
+import { PairSetOptions } from '../data/PairSetOptions.js';
 
 /** Two sentences → label probabilities, with gradient x input saliency of the predicted label over the tokens; one run or two side by side. */
 export function PairPlayground() {
@@ -124,11 +124,7 @@ function PairPicker() {
         <>
           <span className="small muted">A stored pair:</span>
           <select className="input" aria-label="Playground pair dataset" value={chosen.id} onChange={(e) => setPairsId(e.target.value)}>
-            {sets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name} ({formatCount(d.pairs)} pairs)
-              </option>
-            ))}
+            <PairSetOptions sets={sets} />
           </select>
           <input className="input pi-row" style={{ width: 90 }} aria-label="Playground row id" placeholder="row id" value={row} onChange={(e) => setRow(e.target.value)} />
           <button className="btn">Take pair</button>

@@ -10,6 +10,7 @@ import { Count } from '../common/Count.js';
 import { formatCount } from '../format.js';
 import { PairExportButton } from './PairExportButton.js';
 import './pairs-ui.css';
+import { PairSetOptions } from '../data/PairSetOptions.js';
 
 function NumberField({ label, value, onChange, step, title }: { label: string; value: number; onChange(v: number): void; step?: number; title?: string }) {
   // Named "Pair …" for assistive technology: the QA form above has fields of the same names.
@@ -103,22 +104,14 @@ export function PairTrain() {
           Pair train dataset
           <select className="input" aria-label="MRPC pairs to fit" value={trainPairsId ?? ''} onChange={(e) => set({ trainPairsId: e.target.value || null })}>
             {pairSets.length === 0 ? <option value="">none: import an MRPC file in the Data panel</option> : null}
-            {pairSets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name} ({formatCount(d.pairs)} pairs)
-              </option>
-            ))}
+            <PairSetOptions sets={pairSets} />
           </select>
         </label>
         <label className="field wide">
           Pair eval dataset
           <select className="input" aria-label="MRPC pairs to check during the run" value={form.evalPairsId ?? ''} onChange={(e) => set({ evalPairsId: e.target.value || null })}>
             <option value="">none (no accuracy/F1 during the run)</option>
-            {pairSets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name} ({formatCount(d.pairs)} pairs)
-              </option>
-            ))}
+            <PairSetOptions sets={pairSets} />
           </select>
         </label>
         <label className="field wide">
