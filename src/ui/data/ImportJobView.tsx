@@ -48,6 +48,18 @@ type BannerJob =
   | { phase: 'done'; label: string; summary: ReactNode }
   | { phase: 'review'; label: string; review: Review };
 
+/** The banner of an import that is reading, writing or has failed, which both kinds show alike. */
+function jobInFlight(
+  job:
+    | { phase: 'reading'; label: string; progress: Progress | null }
+    | { phase: 'writing'; label: string }
+    | { phase: 'failed'; label: string; message: string; retry?: { encoding: TextEncodingName } },
+): BannerJob {
+  if (job.phase === 'reading') return { phase: 'reading', label: job.label, progress: job.progress };
+  if (job.phase === 'writing') return { phase: 'writing', label: job.label, progress: null };
+  return { phase: 'failed', label: job.label, message: job.message, retryEncoding: job.retry?.encoding };
+}
+
 interface BannerActions {
   cancel(): void;
   dismiss(): void;
@@ -165,17 +177,14 @@ function QaImportJob() {
     discard: () => void st.discardImport(),
   };
   let view: BannerJob;
-  if (job.phase === 'reading') view = { phase: 'reading', label: job.label, progress: job.progress };
-  else if (job.phase === 'writing') view = { phase: 'writing', label: job.label, progress: null };
-  else if (job.phase === 'failed') view = { phase: 'failed', label: job.label, message: job.message, retryEncoding: job.retry?.encoding };
-  else if (job.phase === 'done') {
+  if (job.phase === 'done') {
     const d = job.dataset;
     view = {
       phase: 'done',
       label: job.label,
       summary: `Imported “${d.name}”: ${countOf(d.questions, 'question')} in ${countOf(d.paragraphs, 'paragraph')}${job.skipped > 0 ? `, ${countOf(job.skipped, 'invalid question')} skipped` : ''}.`,
     };
-  } else {
+  } else if (job.phase === 'review') {
     const r = job.staged.report;
     view = {
       phase: 'review',
@@ -197,7 +206,7 @@ function QaImportJob() {
         suggestedName: job.staged.suggestedName,
       },
     };
-  }
+  } else view = jobInFlight(job);
   return <ImportBanner key={job.label} kind="qa" job={view} actions={actions} writing="writing shards to IndexedDB…" />;
 }
 
@@ -213,17 +222,14 @@ function PairImportJob() {
     discard: () => void st.discard(),
   };
   let view: BannerJob;
-  if (job.phase === 'reading') view = { phase: 'reading', label: job.label, progress: job.progress };
-  else if (job.phase === 'writing') view = { phase: 'writing', label: job.label, progress: null };
-  else if (job.phase === 'failed') view = { phase: 'failed', label: job.label, message: job.message, retryEncoding: job.retry?.encoding };
-  else if (job.phase === 'done') {
+  if (job.phase === 'done') {
     const d = job.dataset;
     view = {
       phase: 'done',
       label: job.label,
       summary: `Imported “${d.name}”: ${countOf(d.pairs, 'pair')}${d.unlabelled ? ' (unlabelled)' : ` (${formatCount(d.positives)} equivalent, ${formatCount(d.negatives)} not)`}${job.skipped > 0 ? `, ${countOf(job.skipped, 'invalid row')} skipped` : ''}.`,
     };
-  } else {
+  } else if (job.phase === 'review') {
     const r = job.staged.report;
     view = {
       phase: 'review',
@@ -244,7 +250,7 @@ function PairImportJob() {
         suggestedName: job.staged.suggestedName,
       },
     };
-  }
+  } else view = jobInFlight(job);
   return <ImportBanner key={job.label} kind="mrpc" job={view} actions={actions} writing="writing pairs to IndexedDB…" />;
 }
 
