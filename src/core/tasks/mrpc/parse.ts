@@ -17,6 +17,18 @@ interface RawRow {
   missing?: string[];
 }
 
+/** A delimited line's fields by column name, noting extra fields and missing columns for the validator. */
+function rawRow(header: readonly string[], fields: readonly string[], line: number): RawRow {
+  const cells = new Map<string, unknown>();
+  header.forEach((h, i) => {
+    if (i < fields.length) cells.set(h, fields[i]);
+  });
+  const row: RawRow = { line, cells };
+  if (fields.length > header.length) row.extra = fields.length;
+  if (fields.length < header.length) row.missing = header.slice(fields.length);
+  return row;
+}
+
 interface Layout {
   format: PairFormat;
   s1: string;
@@ -55,15 +67,7 @@ function tsvRows(body: { text: string; line: number }[], header: string[]): RawR
   const rows: RawRow[] = [];
   for (const { text, line } of body) {
     if (text.trim() === '') continue;
-    const fields = text.split('\t');
-    const cells = new Map<string, unknown>();
-    header.forEach((h, i) => {
-      if (i < fields.length) cells.set(h, fields[i]);
-    });
-    const row: RawRow = { line, cells };
-    if (fields.length > header.length) row.extra = fields.length;
-    if (fields.length < header.length) row.missing = header.slice(fields.length);
-    rows.push(row);
+    rows.push(rawRow(header, text.split('\t'), line));
   }
   return rows;
 }
@@ -173,16 +177,7 @@ function readRows(text: string): { layout: Layout; rows: RawRow[] } {
   const records = csvRecords(text);
   const header = records[0].fields;
   const layout = delimitedLayout('csv', header);
-  const rows = records.slice(1).map(({ fields, line }): RawRow => {
-    const cells = new Map<string, unknown>();
-    header.forEach((h, i) => {
-      if (i < fields.length) cells.set(h, fields[i]);
-    });
-    const row: RawRow = { line, cells };
-    if (fields.length > header.length) row.extra = fields.length;
-    if (fields.length < header.length) row.missing = header.slice(fields.length);
-    return row;
-  });
+  const rows = records.slice(1).map(({ fields, line }) => rawRow(header, fields, line));
   return { layout, rows };
 }
 
