@@ -11,15 +11,11 @@ import { formatCount } from '../format.js';
 import { PairExportButton } from './PairExportButton.js';
 import './pairs-ui.css';
 import { PairSetOptions } from '../data/PairSetOptions.js';
+import { NumberField as CommonNumberField } from '../common/NumberField.js';
 
-function NumberField({ label, value, onChange, step, title }: { label: string; value: number; onChange(v: number): void; step?: number; title?: string }) {
-  // Named "Pair …" for assistive technology: the QA form above has fields of the same names.
-  return (
-    <label className="field" title={title}>
-      {label}
-      <input className="input" type="number" aria-label={`Pair ${label.toLowerCase()}`} step={step ?? 'any'} value={Number.isNaN(value) ? '' : value} onChange={(e) => onChange(e.target.value.trim() === '' ? Number.NaN : Number(e.target.value))} />
-    </label>
-  );
+/** The pair form's fields are named "Pair …" for assistive technology: the QA form above has fields of the same names. */
+function NumberField(props: { label: string; value: number; onChange(v: number): void; step?: number; title?: string }) {
+  return <CommonNumberField {...props} ariaLabel={`Pair ${props.label.toLowerCase()}`} />;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { TrainHyperparameters } from '../../core/train/pure.js';
 import { TASK_METRICS, TASK_ROW_NAMES } from '../../core/tasks/views.js';
 import { checkBatchAgainstAdapter, taskOfSetup, type RunInfo } from '../../workers/train-api.js';
 import { BackendPicker } from '../common/BackendPicker.js';
+import { NumberField } from '../common/NumberField.js';
 import { JobBanner } from '../common/JobBanner.js';
 import { ProgressBar } from '../common/Progress.js';
 import { useElapsed } from '../common/useElapsed.js';
@@ -75,34 +76,6 @@ export function TrainPanel() {
       <RunsTable />
       <PairTrain />
     </>
-  );
-}
-
-function NumberField({ label, value, onChange, step, min, title, testId }: { label: string; value: number; onChange: (v: number) => void; step?: number | 'any'; min?: number; title?: string; testId?: string }) {
-  // Local text so a half-typed number ("0.", "3e-") is not clobbered on every keystroke.
-  const [text, setText] = useState(String(value));
-  useEffect(() => {
-    setText((t) => (Number.isNaN(value) || (Number(t) === value && t.trim() !== '') ? t : String(value)));
-  }, [value]);
-  return (
-    <label className="field" title={title}>
-      {label}
-      <input
-        className="input"
-        type="number"
-        step={step ?? 'any'}
-        min={min}
-        aria-label={label}
-        data-testid={testId}
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          // An emptied or unreadable field is NaN in the form, so the setup check names it and Start stays disabled.
-          const v = e.target.value.trim() === '' ? Number.NaN : Number(e.target.value);
-          onChange(Number.isFinite(v) ? v : Number.NaN);
-        }}
-      />
-    </label>
   );
 }
 
