@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GpuBackend } from './webgpu.js';
 import { type SimdKernels, heapOffset, simdKernels } from './wasm-simd.js';
+import { transposesAreFree } from './wasm-shared.js';
 
 /** A tensor's values as the host kernels read them: the cpu backend's array or a view of the wasm heap. */
 export interface HostInput {
@@ -148,8 +149,11 @@ export function useFused(def: FusedKernelDef): boolean {
 export class BackendKernels {
   readonly name: string;
   private readonly temps: tf.TensorInfo[] = [];
+  /** Products with transpose flags run at full speed here (see transposesAreFree). */
+  readonly transposesAreFree: boolean;
   constructor(readonly backend: unknown) {
     this.name = tf.getBackend();
+    this.transposesAreFree = transposesAreFree(this.name, backend);
   }
 
   private call(kernel: string, inputs: tf.NamedTensorInfoMap, attrs: Record<string, unknown>): tf.TensorInfo {

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { type BackendKernels, defineComposedKernel, fusedOp, runFused, useFused } from './kernel.js';
-import { batchedMatMul, swapLastAxes } from './sliced-matmul.js';
+import { transposesAreFree } from './wasm-shared.js';
 
 /**
  * A dense layer y = x W^T + b with a Hugging Face weight [out, in], optionally reading its input in
  * attention-head layout [B, A, L, D] and/or writing its output in it, forward and backward as one
- * kernel each. Inside, the backend's own matmul/transpose/sum kernels do the work: on wasm and cpu
- * every product is plain (a transpose flag there runs 10-30x slower), on webgpu the flags are free.
+ * kernel each. Inside, the backend's own matmul/transpose/sum kernels do the work: on webgpu and on
+ * wasm's SIMD product the transpose flags are free; on cpu every product is plain (a transpose flag
+ * there runs 10-30x slower).
  */
 export interface HeadLayout {
   /** Input is [B, A, L, D] (the attention context), merged to [B*L, A*D] inside. */
@@ -30,9 +31,9 @@ const LINEAR = defineComposedKernel('BertLinear', ['x', 'weight', 'bias?'], (k, 
   const [out, inDim] = weight.shape;
   const { B, L, A } = attrs;
   const xs = rows(k, x, attrs, inDim);
-  const gpu = k.name === 'webgpu';
-  const w = gpu ? k.view(weight, [1, out, inDim]) : k.view(k.transpose(weight, [1, 0]), [1, inDim, out]);
-  const y = bias ? k.matMulBias(xs, w, bias, gpu) : k.matMul(xs, w, false, gpu);
+  const flags = k.transposesAreFree;
+  const w = flags ? k.view(weight, [1, out, inDim]) : k.view(k.transpose(weight, [1, 0]), [1, inDim, out]);
+  const y = bias ? k.matMulBias(xs, w, bias, flags) : k.matMul(xs, w, false, flags);
   if (!attrs.headsOut) return [k.view(y, [B * L, out])];
   return [k.transpose(k.view(y, [B, L, A, out / A]), HEADS_PERM)];
 });
@@ -45,12 +46,11 @@ const LINEAR_GRAD = defineComposedKernel('BertLinearGrad', ['dy', 'x', 'weight']
   const xs = rows(k, x, attrs, inDim);
   const dxRows = k.matMul(dyRows, k.view(weight, [1, out, inDim]));
   const dx = attrs.headsIn ? k.transpose(k.view(dxRows, [B, L, A, inDim / A]), HEADS_PERM) : k.view(dxRows, x.shape);
-  // XNNPACK repacks the right operand [N, width] on every call: with a wide input (the feed-forward
-  // output layer) dW^T = x^T dy, transposed back, packs dy instead and runs ~1.5x faster.
+  // On cpu: with a wide input (the feed-forward output layer) dW^T = x^T dy, transposed back, runs faster.
   const plain = (left: tf.TensorInfo, width: number, right: tf.TensorInfo) =>
     k.matMul(k.view(k.transpose(k.view(left, [N, width]), [1, 0]), [1, width, N]), right);
   const dw =
-    k.name === 'webgpu'
+    k.transposesAreFree
       ? k.matMul(dyRows, xs, true, false)
       : inDim > out
         ? k.transpose(k.view(plain(xs, inDim, dyRows), [inDim, out]), [1, 0])
@@ -59,30 +59,30 @@ const LINEAR_GRAD = defineComposedKernel('BertLinearGrad', ['dy', 'x', 'weight']
   return attrs.hasBias ? [...grads, k.sum(k.view(dyRows, [N, out]), [0])] : grads;
 });
 
-/** A plain product: 2-D through tf.matMul, batched through one XNNPACK product per slice on wasm. */
-function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  return a.rank === 2 ? tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D) : batchedMatMul(a, b);
+/** x with its last two axes swapped. */
+function swapLast<T extends tf.Tensor>(x: T): T {
+  const perm = x.shape.map((_, i) => i);
+  [perm[x.rank - 2], perm[x.rank - 1]] = [perm[x.rank - 1], perm[x.rank - 2]];
+  return tf.transpose(x, perm) as T;
 }
 
-const swapLast = swapLastAxes;
-
 /**
- * a @ b with optional transposes of either operand, forward and backward. On wasm (and cpu) a
- * BatchMatMul with a transpose flag runs 10-30x slower than a plain one, and tfjs's own matMul
- * gradient uses those flags; here every product is plain and the transposes are explicit copies,
- * which cost a fraction of the product. WebGPU's kernels take the flags at full speed.
+ * a @ b with optional transposes of either operand, forward and backward. On webgpu and on wasm's
+ * SIMD product the flags run at full speed, and tfjs's own gradient is used. On cpu a BatchMatMul
+ * with a transpose flag runs 10-30x slower than a plain one, and tfjs's gradient uses those flags;
+ * there every product is plain and the transposes are explicit copies, which cost a fraction of it.
  */
 export function matMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
-  if (tf.getBackend() === 'webgpu') return tf.matMul(a as tf.Tensor, b as tf.Tensor, transposeA, transposeB) as T;
+  if (transposesAreFree()) return tf.matMul(a as tf.Tensor, b as tf.Tensor, transposeA, transposeB) as T;
   // Keeps the operands as given and builds each gradient from them with at most activation-sized
   // transposes, each product in its own tidy: no weight-sized copy outlives the op that made it.
   return fusedOp(
     [a, b],
-    ([x, y]) => ({ value: tf.tidy(() => product(transposeA ? swapLast(x) : x, transposeB ? swapLast(y) : y)), keep: [x, y] }),
+    ([x, y]) => ({ value: tf.tidy(() => tf.matMul(transposeA ? swapLast(x) : x, transposeB ? swapLast(y) : y)), keep: [x, y] }),
     (dy, [x0, y0]) => {
       // d(left) = dy @ right^T and d(right) = left^T @ dy, with right^T = y0 when transposeB, left^T = x0 when transposeA.
-      const dx = tf.tidy(() => (transposeA ? product(transposeB ? swapLast(y0) : y0, swapLast(dy)) : product(dy, transposeB ? y0 : swapLast(y0))));
-      const dyArg = tf.tidy(() => (transposeB ? product(swapLast(dy), transposeA ? swapLast(x0) : x0) : product(transposeA ? x0 : swapLast(x0), dy)));
+      const dx = tf.tidy(() => (transposeA ? tf.matMul(transposeB ? swapLast(y0) : y0, swapLast(dy)) : tf.matMul(dy, transposeB ? y0 : swapLast(y0))));
+      const dyArg = tf.tidy(() => (transposeB ? tf.matMul(swapLast(dy), transposeA ? swapLast(x0) : x0) : tf.matMul(transposeA ? x0 : swapLast(x0), dy)));
       return [dx, dyArg];
     },
   ) as T;

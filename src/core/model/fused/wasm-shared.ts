@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { gemmBatchMatMul, gemmFusedMatMul } from './wasm-gemm.js';
+import { simdKernels } from './wasm-simd.js';
 
 /**
  * tfjs-wasm's Identity and same-dtype Cast copy the whole buffer. Identity is what the engine runs to
@@ -25,10 +27,43 @@ function override(name: string, wrap: (original: Kernel) => Kernel): void {
   tf.registerKernel({ ...current, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
 }
 
-/** Installs the sharing Identity and Cast on wasm (idempotent; a no-op until tfjs-backend-wasm is loaded). */
-export function shareWasmCopies(): void {
-  override('Identity', (original) => (args) => (args.inputs.x.dtype === 'string' ? original(args) : share(args.inputs.x, args.backend)));
-  override('Cast', (original) => (args) => (args.inputs.x.dtype === args.attrs?.dtype ? share(args.inputs.x, args.backend) : original(args)));
+/** Whether the wasm kernel `name` is this module's replacement. */
+export function replacedOnWasm(name: string): boolean {
+  const current = tf.getKernel(name, 'wasm');
+  return current != null && ours.has(current.kernelFunc);
 }
 
-shareWasmCopies();
+/**
+ * Installs the sharing Identity and Cast, and the matrix products of wasm-gemm.ts, on wasm
+ * (idempotent; a no-op until tfjs-backend-wasm is loaded).
+ */
+export function installWasmKernels(): void {
+  override('Identity', (original) => (args) => (args.inputs.x.dtype === 'string' ? original(args) : share(args.inputs.x, args.backend)));
+  override('Cast', (original) => (args) => (args.inputs.x.dtype === args.attrs?.dtype ? share(args.inputs.x, args.backend) : original(args)));
+  override('BatchMatMul', gemmBatchMatMul);
+  override('_FusedMatMul', gemmFusedMatMul);
+}
+
+installWasmKernels();
+
+const INSTALL = 'StudioWasmKernels';
+if (!tf.getKernel(INSTALL, 'wasm')) {
+  tf.registerKernel({
+    kernelName: INSTALL,
+    backendName: 'wasm',
+    kernelFunc: () => {
+      throw new Error(`${INSTALL} only installs kernels`);
+    },
+    // Runs when the wasm backend starts, after tfjs-backend-wasm has registered its own kernels
+    // (whichever module loaded first): the moment to replace them.
+    setupFunc: () => installWasmKernels(),
+  });
+}
+
+/**
+ * Whether a product with transpose flags runs as fast as a plain one on the active backend:
+ * webgpu, and wasm with the SIMD product; not cpu.
+ */
+export function transposesAreFree(backendName = tf.getBackend(), backend: unknown = tf.backend()): boolean {
+  return backendName === 'webgpu' || (backendName === 'wasm' && simdKernels(backend) !== null);
+}

@@ -1,7 +1,7 @@
-import { PLAIN_MEMORY_WASM, SHARED_MEMORY_WASM } from './wasm-simd.generated.js';
+import { PLAIN_MEMORY_RELAXED_WASM, PLAIN_MEMORY_WASM, SHARED_MEMORY_RELAXED_WASM, SHARED_MEMORY_WASM } from './wasm-simd.generated.js';
 
 /**
- * The fused kernels of assembly/kernels.ts (128-bit SIMD), instantiated on tfjs-wasm's own memory:
+ * The kernels of assembly/ (128-bit SIMD), instantiated on tfjs-wasm's own memory:
  * arguments are byte offsets of tensors in that heap, so the kernels read and write them in place.
  * Every function returns nothing and writes every element of its outputs.
  */
@@ -20,6 +20,10 @@ export interface SimdKernels {
   transpose2d(src: number, dst: number, R: number, C: number): void;
   sumRows(x: number, out: number, N: number, C: number): void;
   aleaUniform(out: number, n: number, s0: number, s1: number, s2: number, c: number): void;
+  /** See assembly/gemm.ts: strides in elements, pointers in bytes. */
+  gemm(a: number, rsa: number, csa: number, sa: number, b: number, rsb: number, csb: number, sb: number,
+    c: number, ldc: number, sc: number, bias: number, M: number, K: number, s0: number, s1: number, j0: number, j1: number, scratch: number): void;
+  gemmScratchBytes(): number;
 }
 
 /** The parts of tfjs-wasm's Emscripten module that hold its memory (threaded and plain builds). */
@@ -34,6 +38,17 @@ function decode(base64: string): Uint8Array {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
 
+let relaxed: boolean | undefined;
+
+/**
+ * Whether this engine takes relaxed SIMD (Chrome 114+, Node 22+; Node 20 behind a V8 flag, which
+ * the CLI sets): the modules built with it run the matrix product on fused multiply-adds.
+ */
+export function relaxedSimd(): boolean {
+  relaxed ??= WebAssembly.validate(decode(PLAIN_MEMORY_RELAXED_WASM) as BufferSource);
+  return relaxed;
+}
+
 /** The kernels on this wasm backend's memory, or null where they cannot run (no SIMD, no memory found). */
 export function simdKernels(backend: unknown): SimdKernels | null {
   const module = (backend as { wasm?: EmscriptenModule }).wasm;
@@ -43,9 +58,10 @@ export function simdKernels(backend: unknown): SimdKernels | null {
   let kernels: SimdKernels | null = null;
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    // Synchronous: kernels run synchronously. The module is ~10 KB, and runs in workers and Node,
+    // Synchronous: kernels run synchronously. The module is ~13 KB, and runs in workers and Node,
     // where synchronous compilation has no size limit.
-    const compiled = new WebAssembly.Module(decode(shared ? SHARED_MEMORY_WASM : PLAIN_MEMORY_WASM) as BufferSource);
+    const bytes = relaxedSimd() ? (shared ? SHARED_MEMORY_RELAXED_WASM : PLAIN_MEMORY_RELAXED_WASM) : shared ? SHARED_MEMORY_WASM : PLAIN_MEMORY_WASM;
+    const compiled = new WebAssembly.Module(decode(bytes) as BufferSource);
     kernels = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
   } catch {
     kernels = null;
