@@ -2,8 +2,11 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import v8 from 'node:v8';
+import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { startWasmProductThreads } from '../src/core/model/fused/wasm-gemm.js';
+import { stopProductThreads } from '../src/core/model/fused/wasm-threads.js';
 import { candidateBackends, softwareAdapterReason, wasmThreadPlan, BACKEND_NAMES, type AdapterFacts, type BackendName } from '../src/core/backend/index.js';
 
 export { BACKEND_NAMES, type BackendName };
@@ -142,6 +145,7 @@ async function registerWasm(threads: number): Promise<void> {
   }
   const plan = wasmThreadPlan(threads);
   wasm.setThreadsCount(plan.threads);
+  stopProductThreads();
   tf.removeBackend('wasm');
   tf.registerBackend(
     'wasm',
@@ -215,4 +219,12 @@ export async function setupBackend(name: BackendName, options: { threads?: numbe
   }
   if (!ok) throw new BackendUnavailableError(name, 'tf.setBackend returned false (see the warning above)');
   await tf.ready();
+  if (name === 'wasm' && threads > 1) await startWasmProductThreads(tf.backend(), threads - 1, spawnHelper);
+}
+
+/** A worker_threads helper for the wasm product that does not keep the process alive. */
+function spawnHelper(source: string): Worker {
+  const worker = new Worker(source, { eval: true });
+  worker.unref();
+  return worker;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { heapOffset, simdKernels, type SimdKernels } from './wasm-simd.js';
+import { heapOffset, simdInstance, simdKernels, type SimdKernels, wasmMemory } from './wasm-simd.js';
+import { type SpawnHelper, productThreads, runProduct, startProductThreads } from './wasm-threads.js';
 
 /**
  * tfjs-wasm's BatchMatMul and _FusedMatMul run on the SIMD module's blocked product
@@ -55,13 +56,27 @@ export function gemmOnWasm(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo,
   const out = be.makeOutput([...batchDims, M, N], 'float32');
   const slices = Math.max(na, nb);
   if (out.shape.some((d) => d === 0)) return out;
-  k.gemm(
+  runProduct(k, wasmMemory(backend)!, [
     heapOffset(backend, a.dataId), transposeA ? 1 : K, transposeA ? M : 1, na === 1 ? 0 : M * K,
     heapOffset(backend, b.dataId), transposeB ? 1 : N, transposeB ? K : 1, nb === 1 ? 0 : K * N,
     heapOffset(backend, out.dataId), N, M * N, bias ? heapOffset(backend, bias.dataId) : 0,
     M, K, 0, slices, 0, N, scratch(k, be),
-  );
+  ]);
   return out;
+}
+
+/**
+ * Starts `count` helper threads for the product on the active threaded wasm backend (see
+ * wasm-threads.ts); a no-op without the SIMD module or a shared memory.
+ */
+export async function startWasmProductThreads(backend: unknown, count: number, spawn: SpawnHelper): Promise<number> {
+  const simd = simdInstance(backend);
+  const memory = wasmMemory(backend);
+  if (!simd || !memory || !(memory.buffer instanceof SharedArrayBuffer) || count < 1) return 0;
+  if (productThreads(memory) === count) return count;
+  const heap = (backend as WasmBackendLike).wasm;
+  await startProductThreads(memory, simd.module, simd.kernels.gemmScratchBytes(), (bytes) => heap._malloc(bytes), count, spawn);
+  return count;
 }
 
 type Kernel = (args: KernelArgs) => tf.TensorInfo;

@@ -32,7 +32,7 @@ interface EmscriptenModule {
   asm?: { memory?: WebAssembly.Memory };
 }
 
-const byMemory = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+const byMemory = new WeakMap<WebAssembly.Memory, { kernels: SimdKernels; module: WebAssembly.Module } | null>();
 
 function decode(base64: string): Uint8Array {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -49,25 +49,36 @@ export function relaxedSimd(): boolean {
   return relaxed;
 }
 
-/** The kernels on this wasm backend's memory, or null where they cannot run (no SIMD, no memory found). */
-export function simdKernels(backend: unknown): SimdKernels | null {
+/** The memory of a wasm backend's Emscripten module, or null when it cannot be found. */
+export function wasmMemory(backend: unknown): WebAssembly.Memory | null {
   const module = (backend as { wasm?: EmscriptenModule }).wasm;
-  const memory = module?.wasmMemory ?? module?.asm?.memory;
-  if (!memory) return null;
-  if (byMemory.has(memory)) return byMemory.get(memory)!;
-  let kernels: SimdKernels | null = null;
+  return module?.wasmMemory ?? module?.asm?.memory ?? null;
+}
+
+function instantiate(memory: WebAssembly.Memory): { kernels: SimdKernels; module: WebAssembly.Module } | null {
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const bytes = relaxedSimd() ? (shared ? SHARED_MEMORY_RELAXED_WASM : PLAIN_MEMORY_RELAXED_WASM) : shared ? SHARED_MEMORY_WASM : PLAIN_MEMORY_WASM;
     // Synchronous: kernels run synchronously. The module is ~13 KB, and runs in workers and Node,
     // where synchronous compilation has no size limit.
-    const bytes = relaxedSimd() ? (shared ? SHARED_MEMORY_RELAXED_WASM : PLAIN_MEMORY_RELAXED_WASM) : shared ? SHARED_MEMORY_WASM : PLAIN_MEMORY_WASM;
-    const compiled = new WebAssembly.Module(decode(bytes) as BufferSource);
-    kernels = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
+    const module = new WebAssembly.Module(decode(bytes) as BufferSource);
+    return { kernels: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels, module };
   } catch {
-    kernels = null;
+    return null;
   }
-  byMemory.set(memory, kernels);
-  return kernels;
+}
+
+/** The kernels and their compiled module on this wasm backend's memory, or null where they cannot run (no SIMD, no memory found). */
+export function simdInstance(backend: unknown): { kernels: SimdKernels; module: WebAssembly.Module } | null {
+  const memory = wasmMemory(backend);
+  if (!memory) return null;
+  if (!byMemory.has(memory)) byMemory.set(memory, instantiate(memory));
+  return byMemory.get(memory)!;
+}
+
+/** The kernels on this wasm backend's memory, or null where they cannot run (no SIMD, no memory found). */
+export function simdKernels(backend: unknown): SimdKernels | null {
+  return simdInstance(backend)?.kernels ?? null;
 }
 
 /** Byte offset of a tensor in the wasm heap. */
