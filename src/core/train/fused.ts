@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type AdamWStepAttrs, adamwLoop, sumOfSquaresLoop } from './fused-math.js';
 import { adamwWebGPU, sumOfSquaresWebGPU } from './fused-webgpu.js';
 import { heapOffset, simdKernels } from '../model/fused/wasm-simd.js';
+import { ELEMENTS_PER_THREAD, runRows } from '../model/fused/wasm-threads.js';
 
 export type { AdamWStepAttrs } from './fused-math.js';
 
@@ -56,8 +57,9 @@ function adamwWasm({ inputs, backend, attrs }: KernelArgs): Info[] {
     const n = tf.util.sizeFromShape(inputs.p.shape);
     // Number arguments arrive in the module rounded to float32, as adamwLoop's constants are.
     const s = attrs as unknown as AdamWStepAttrs;
-    simd.adamw(...(ins.map(at) as [number, number, number, number]), at(outs[0]), at(outs[1]), at(outs[2]), n,
-      s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.sqrtBc2, s.eps, s.decay, s.stepSize, s.gradScale, s.gradScale !== 1 ? 1 : 0, s.decay !== 1 ? 1 : 0);
+    const pointers = [...ins, ...outs].map(at);
+    runRows(simd, 'adamw', n, ELEMENTS_PER_THREAD, (i0, i1) => [...pointers.map((p) => p + 4 * i0), i1 - i0,
+      s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.sqrtBc2, s.eps, s.decay, s.stepSize, s.gradScale, s.gradScale !== 1 ? 1 : 0, s.decay !== 1 ? 1 : 0]);
     return outs;
   }
   const [p, m, v, g] = ins.map((t) => be.typedArrayFromHeap(t));

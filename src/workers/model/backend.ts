@@ -5,6 +5,7 @@ import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?u
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { defaultBackend, softwareAdapterReason, wasmThreadPlan } from '../../core/backend/index.js';
+import { startWasmProductThreads } from '../../core/model/fused/wasm-gemm.js';
 import type { AdapterInfo, BackendInfo, BackendName } from '../model-api.js';
 import { StudioError } from '../protocol.js';
 
@@ -44,18 +45,31 @@ async function adapterInfo(): Promise<AdapterInfo | null> {
   };
 }
 
+let helperUrl: string | null = null;
+
+/** A web worker running the product helper's script (a blob URL, same origin, so COEP admits it). */
+function spawnHelper(source: string): Worker {
+  helperUrl ??= URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  return new Worker(helperUrl);
+}
+
 /**
  * tfjs-backend-wasm sizes its thread pool from half of navigator.hardwareConcurrency, read once when its
- * module starts; it sees the doubled count for that moment so every core gets a thread.
+ * module starts; it sees the doubled count for that moment so every core gets a thread. The SIMD
+ * product gets helper threads of its own on the threaded build, one fewer than tfjs's pool (this
+ * worker is the first).
  */
 async function initialiseWasm(): Promise<boolean> {
   const nav = self.navigator as Navigator & { hardwareConcurrency: number };
   Object.defineProperty(nav, 'hardwareConcurrency', { value: threadPlan.reportedCores, configurable: true });
+  let ok: boolean;
   try {
-    return await tf.setBackend('wasm');
+    ok = await tf.setBackend('wasm');
   } finally {
     delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
   }
+  if (ok) await startWasmProductThreads(tf.backend(), getThreadsCount() - 1, spawnHelper);
+  return ok;
 }
 
 /** Tries a backend with a tiny computation, so "available" means it really ran here. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DROPOUT_WGSL, dropoutNoise, dropoutParams, keptScale } from './dropout.js';
 import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { float, int, runThreads, threadProgram } from './webgpu.js';
+import { runRows } from './wasm-threads.js';
 
 /**
  * Attention core: probs = dropout(softmax(scores * scale + maskAdd)) over the last axis, with scores
@@ -109,7 +110,11 @@ export const ATTENTION_PROBS = defineFusedKernel({
   host: hostForward,
   simd(k, [scores, mask, noise], [out], [shape], attrs) {
     const { rows, len, perBatch } = rowParams(shape);
-    k.attentionProbs(scores, mask, noise, out, rows, len, perBatch, attrs.scale, attrs.keep, attrs.dropScale);
+    // Split by batch item: each has its own mask row.
+    runRows(k, 'attentionProbs', rows / perBatch, 1, (b0, b1) => {
+      const at = (p: number) => (p ? p + 4 * b0 * perBatch * len : 0);
+      return [at(scores), mask + 4 * b0 * len, at(noise), at(out), (b1 - b0) * perBatch, len, perBatch, attrs.scale, attrs.keep, attrs.dropScale];
+    });
     return true;
   },
   webgpu(backend, inputs, attrs) {
@@ -133,7 +138,10 @@ export const ATTENTION_PROBS_GRAD = defineFusedKernel({
   host: hostBackward,
   simd(k, [dy, scores, mask, noise], [dx], shapes, attrs) {
     const { rows, len, perBatch } = rowParams(shapes[1]);
-    k.attentionProbsGrad(dy, scores, mask, noise, dx, rows, len, perBatch, attrs.scale, attrs.keep, attrs.dropScale);
+    runRows(k, 'attentionProbsGrad', rows / perBatch, 1, (b0, b1) => {
+      const at = (p: number) => (p ? p + 4 * b0 * perBatch * len : 0);
+      return [at(dy), at(scores), mask + 4 * b0 * len, at(noise), at(dx), (b1 - b0) * perBatch, len, perBatch, attrs.scale, attrs.keep, attrs.dropScale];
+    });
     return true;
   },
   webgpu(backend, inputs, attrs) {

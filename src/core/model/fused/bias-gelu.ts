@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { ERF_WGSL, int, runThreads, threadProgram } from './webgpu.js';
+import { runRows } from './wasm-threads.js';
 
 /** gelu(x + bias) for x [N, I], bias [I]: 'gelu' is the erf form, 'gelu_new' the tanh approximation. */
 export type GeluForm = 'gelu' | 'gelu_new';
@@ -86,7 +87,7 @@ export const BIAS_GELU = defineFusedKernel({
   simd(k, [x, bias], [y], shapes, attrs) {
     if (attrs.tanh === 1) return false;
     const I = shapes[1][0];
-    k.biasGelu(x, bias, y, tf.util.sizeFromShape(shapes[0]) / I, I);
+    runRows(k, 'biasGelu', tf.util.sizeFromShape(shapes[0]) / I, 64, (r0, r1) => [x + 4 * r0 * I, bias, y + 4 * r0 * I, r1 - r0, I]);
     return true;
   },
   webgpu(backend, inputs, attrs) {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { float, int, runThreads, threadProgram } from './webgpu.js';
+import { runRows } from './wasm-threads.js';
 
 /**
  * LayerNorm over the last axis of x [N, H]: (x - mean) / sqrt(var + eps) * gamma + beta. Forward is
@@ -87,7 +88,7 @@ export const LAYER_NORM = defineFusedKernel({
   host: hostForward,
   simd(k, [x, gamma, beta], [y], [shape], attrs) {
     const H = shape[shape.length - 1];
-    k.layerNorm(x, gamma, beta, y, tf.util.sizeFromShape(shape) / H, H, attrs.eps);
+    runRows(k, 'layerNorm', tf.util.sizeFromShape(shape) / H, 64, (r0, r1) => [x + 4 * r0 * H, gamma, beta, y + 4 * r0 * H, r1 - r0, H, attrs.eps]);
     return true;
   },
   webgpu(backend, inputs, attrs) {

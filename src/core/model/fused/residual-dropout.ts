@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DROPOUT_WGSL, dropoutNoise, dropoutParams, keptScale } from './dropout.js';
 import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { float, runThreads, threadProgram } from './webgpu.js';
+import { ELEMENTS_PER_THREAD, runRows } from './wasm-threads.js';
 
 /** residual + dropout(x): a sublayer's output, dropped out, added to the stream it branched from. */
 
@@ -30,7 +31,8 @@ export const RESIDUAL_DROPOUT = defineFusedKernel({
   outputShapes: (shapes) => [shapes[0]],
   host: hostForward,
   simd(k, [x, residual, noise], [y], [shape], attrs) {
-    k.residualDropout(x, residual, noise, y, tf.util.sizeFromShape(shape), attrs.keep, attrs.dropScale);
+    runRows(k, 'residualDropout', tf.util.sizeFromShape(shape), ELEMENTS_PER_THREAD, (i0, i1) =>
+      [x + 4 * i0, residual + 4 * i0, noise + 4 * i0, y + 4 * i0, i1 - i0, attrs.keep, attrs.dropScale]);
     return true;
   },
   webgpu(backend, inputs, attrs) {
@@ -48,7 +50,7 @@ export const DROPOUT_GRAD = defineFusedKernel({
   outputShapes: (shapes) => [shapes[0]],
   host: hostBackward,
   simd(k, [dy, noise], [dx], [shape], attrs) {
-    k.dropoutGrad(dy, noise, dx, tf.util.sizeFromShape(shape), attrs.keep, attrs.dropScale);
+    runRows(k, 'dropoutGrad', tf.util.sizeFromShape(shape), ELEMENTS_PER_THREAD, (i0, i1) => [dy + 4 * i0, noise + 4 * i0, dx + 4 * i0, i1 - i0, attrs.keep, attrs.dropScale]);
     return true;
   },
   webgpu(backend, inputs, attrs) {

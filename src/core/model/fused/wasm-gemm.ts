@@ -56,7 +56,7 @@ export function gemmOnWasm(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo,
   const out = be.makeOutput([...batchDims, M, N], 'float32');
   const slices = Math.max(na, nb);
   if (out.shape.some((d) => d === 0)) return out;
-  runProduct(k, wasmMemory(backend)!, [
+  runProduct(k, [
     heapOffset(backend, a.dataId), transposeA ? 1 : K, transposeA ? M : 1, na === 1 ? 0 : M * K,
     heapOffset(backend, b.dataId), transposeB ? 1 : N, transposeB ? K : 1, nb === 1 ? 0 : K * N,
     heapOffset(backend, out.dataId), N, M * N, bias ? heapOffset(backend, bias.dataId) : 0,

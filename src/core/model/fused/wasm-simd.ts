@@ -55,6 +55,13 @@ export function wasmMemory(backend: unknown): WebAssembly.Memory | null {
   return module?.wasmMemory ?? module?.asm?.memory ?? null;
 }
 
+const memories = new WeakMap<SimdKernels, WebAssembly.Memory>();
+
+/** The memory a kernels instance runs on. */
+export function memoryOf(k: SimdKernels): WebAssembly.Memory {
+  return memories.get(k)!;
+}
+
 function instantiate(memory: WebAssembly.Memory): { kernels: SimdKernels; module: WebAssembly.Module } | null {
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
@@ -62,7 +69,9 @@ function instantiate(memory: WebAssembly.Memory): { kernels: SimdKernels; module
     // Synchronous: kernels run synchronously. The module is ~13 KB, and runs in workers and Node,
     // where synchronous compilation has no size limit.
     const module = new WebAssembly.Module(decode(bytes) as BufferSource);
-    return { kernels: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels, module };
+    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+    memories.set(kernels, memory);
+    return { kernels, module };
   } catch {
     return null;
   }

@@ -4,7 +4,7 @@
  * each thread a range of slices or columns, runs its own range, and waits for the others. The
  * caller must be allowed to block (Node, or a worker in the browser; never a page's main thread).
  */
-import type { SimdKernels } from './wasm-simd.js';
+import { memoryOf, type SimdKernels } from './wasm-simd.js';
 
 /** What the embedder's worker constructor returns (Node's worker_threads.Worker or a web Worker). */
 export interface HelperThread {
@@ -15,14 +15,18 @@ export interface HelperThread {
 /** Starts a thread running `source` (classic script; in Node, CommonJS with `require`). */
 export type SpawnHelper = (source: string) => HelperThread;
 
-// Control block, in Int32 slots: generation, pending helpers, ready helpers, stop flag, then the
-// arguments of each helper's share of a product.
+// Control block, in Int32 slots: generation, pending helpers, ready helpers, stop flag. Then, per
+// helper, in Float64 slots: the index of the function to run (-1: none this time) and its arguments.
 const GEN = 0;
 const PENDING = 1;
 const READY = 2;
 const STOP = 3;
-const ARGS = 4;
-const ARG_COUNT = 19;
+const HEADER_BYTES = 16;
+const SLOTS = 24;
+
+/** The SIMD module's functions a helper can run, by index. */
+export const PARALLEL_FUNCTIONS = ['gemm', 'attentionProbs', 'attentionProbsGrad', 'biasGelu', 'layerNorm', 'residualDropout', 'dropoutGrad', 'adamw'] as const;
+export type ParallelFunction = (typeof PARALLEL_FUNCTIONS)[number];
 
 /** The helper's whole program: wait for a generation, run its share, count down, repeat. */
 const HELPER_SOURCE = `
@@ -31,9 +35,10 @@ const receive = (handler) => {
   else self.onmessage = (e) => handler(e.data);
 };
 receive(({ module, memory, control, index }) => {
-  const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const fns = ${JSON.stringify(PARALLEL_FUNCTIONS)}.map((name) => exports[name]);
   const ctl = new Int32Array(control);
-  const args = new Uint32Array(control, ${4 * ARGS} + index * ${4 * ARG_COUNT}, ${ARG_COUNT});
+  const slots = new Float64Array(control, ${HEADER_BYTES} + index * ${8 * SLOTS}, ${SLOTS});
   Atomics.add(ctl, ${READY}, 1);
   Atomics.notify(ctl, ${READY});
   let seen = 0;
@@ -41,7 +46,8 @@ receive(({ module, memory, control, index }) => {
     Atomics.wait(ctl, ${GEN}, seen);
     if (Atomics.load(ctl, ${STOP})) return;
     seen = Atomics.load(ctl, ${GEN});
-    gemm(...args);
+    const fn = slots[0];
+    if (fn >= 0) fns[fn](...slots.subarray(1, 1 + fns[fn].length));
     if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING});
   }
 });
@@ -50,14 +56,17 @@ receive(({ module, memory, control, index }) => {
 interface Pool {
   helpers: HelperThread[];
   control: Int32Array;
-  args: Uint32Array[];
+  slots: Float64Array[];
   /** Scratch of each helper in the wasm heap. */
   scratch: number[];
 }
 
 const pools = new Map<WebAssembly.Memory, Pool>();
 
-/** Below this many multiply-adds a product runs on one thread (waking helpers costs ~20-50 us). */
+/** Elementwise jobs give each thread at least this many elements (waking helpers costs ~20-50 us). */
+export const ELEMENTS_PER_THREAD = 1 << 16;
+
+/** Below this many multiply-adds a product runs on one thread. */
 const MIN_PARALLEL_MACS = 1 << 19;
 
 /**
@@ -75,7 +84,7 @@ export async function startProductThreads(
   stopProductThreads();
   if (count < 1) return;
   if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('product threads need the threaded (shared-memory) wasm build');
-  const shared = new SharedArrayBuffer(4 * (ARGS + count * ARG_COUNT));
+  const shared = new SharedArrayBuffer(HEADER_BYTES + count * 8 * SLOTS);
   const control = new Int32Array(shared);
   const helpers: HelperThread[] = [];
   try {
@@ -95,8 +104,8 @@ export async function startProductThreads(
   }
   const scratch = helpers.map(() => malloc(scratchBytes));
   if (scratch.some((at) => !at)) throw new Error('product threads: no memory left for their scratch');
-  const args = helpers.map((_, i) => new Uint32Array(shared, 4 * (ARGS + i * ARG_COUNT), ARG_COUNT));
-  pools.set(memory, { helpers, control, args, scratch });
+  const slots = helpers.map((_, i) => new Float64Array(shared, HEADER_BYTES + i * 8 * SLOTS, SLOTS));
+  pools.set(memory, { helpers, control, slots, scratch });
 }
 
 /** Stops every helper thread (the wasm backend is being replaced). */
@@ -115,6 +124,49 @@ export function productThreads(memory: WebAssembly.Memory): number {
   return pools.get(memory)?.helpers.length ?? 0;
 }
 
+/** Threads a job on these kernels' memory can use: the caller and its helpers. */
+export function threadsFor(k: SimdKernels): number {
+  return (pools.get(memoryOf(k))?.helpers.length ?? 0) + 1;
+}
+
+/**
+ * Runs `fn` once per argument list, the first on this thread and the rest on helpers, and returns
+ * when all are done. At most threadsFor(k) lists.
+ */
+export function runParallel(k: SimdKernels, fn: ParallelFunction, parts: number[][]): void {
+  const pool = pools.get(memoryOf(k));
+  const run = (args: number[]) => (k[fn] as (...a: number[]) => void)(...args);
+  if (!pool || parts.length < 2) return parts.forEach(run);
+  if (parts.length > pool.helpers.length + 1) throw new Error(`runParallel: ${parts.length} parts for ${pool.helpers.length + 1} threads`);
+  const index = PARALLEL_FUNCTIONS.indexOf(fn);
+  pool.slots.forEach((slot, h) => {
+    const args = parts[h + 1];
+    slot[0] = args ? index : -1;
+    if (args) slot.set(args, 1);
+  });
+  Atomics.store(pool.control, PENDING, pool.helpers.length);
+  Atomics.add(pool.control, GEN, 1);
+  Atomics.notify(pool.control, GEN);
+  run(parts[0]);
+  for (let left = Atomics.load(pool.control, PENDING); left !== 0; left = Atomics.load(pool.control, PENDING)) {
+    Atomics.wait(pool.control, PENDING, left);
+  }
+}
+
+/** [start, end) of part p when `units` are split into `parts` nearly equal runs. */
+export function share(units: number, parts: number, p: number): [number, number] {
+  return [Math.floor((units * p) / parts), Math.floor((units * (p + 1)) / parts)];
+}
+
+/**
+ * A row-wise job split by rows among the threads of k's memory: `args(r0, r1)` gives the arguments
+ * for rows [r0, r1). Each thread gets at least `minRows` rows.
+ */
+export function runRows(k: SimdKernels, fn: ParallelFunction, rows: number, minRows: number, args: (r0: number, r1: number) => number[]): void {
+  const parts = Math.max(1, Math.min(threadsFor(k), Math.floor(rows / minRows)));
+  runParallel(k, fn, Array.from({ length: parts }, (_, p) => args(...share(rows, parts, p))));
+}
+
 /** The arguments of SimdKernels.gemm, in order. */
 export type GemmArgs = Parameters<SimdKernels['gemm']>;
 const S0 = 14;
@@ -125,39 +177,22 @@ const SCRATCH = 18;
 
 /**
  * Runs one product (args as for k.gemm over every slice and column) on this thread and the helpers
- * of `memory`: slices split among them when there are enough, else columns in multiples of 8.
+ * of k's memory: slices split among them when there are enough, else columns in multiples of 8.
  */
-export function runProduct(k: SimdKernels, memory: WebAssembly.Memory, args: GemmArgs): void {
-  const pool = pools.get(memory);
-  const [slices, N] = [args[S1], args[J1]];
-  const M = args[12];
-  const K = args[13];
+export function runProduct(k: SimdKernels, args: GemmArgs): void {
+  const pool = pools.get(memoryOf(k));
+  const [slices, N, M, K] = [args[S1], args[J1], args[12], args[13]];
   if (!pool || slices * M * N * Math.max(K, 1) < MIN_PARALLEL_MACS) return k.gemm(...args);
   const threads = pool.helpers.length + 1;
   const bySlice = slices >= threads;
   const units = bySlice ? slices : Math.ceil(N / 8);
   const parts = Math.min(threads, units);
-  if (parts < 2) return k.gemm(...args);
-  const range = (p: number): [number, number] => [Math.floor((units * p) / parts), Math.floor((units * (p + 1)) / parts)];
-  const share = (p: number): GemmArgs => {
-    const [u0, u1] = range(p);
-    const a = [...args] as GemmArgs;
+  runParallel(k, 'gemm', Array.from({ length: parts }, (_, p) => {
+    const [u0, u1] = share(units, parts, p);
+    const a = [...args];
     if (bySlice) [a[S0], a[S1]] = [u0, u1];
     else [a[J0], a[J1]] = [u0 * 8, Math.min(N, u1 * 8)];
+    if (p > 0) a[SCRATCH] = pool.scratch[p - 1];
     return a;
-  };
-  // Helpers without a part this time get an empty range.
-  pool.args.forEach((slot, h) => {
-    const a = h + 1 < parts ? share(h + 1) : ([...args] as GemmArgs);
-    if (h + 1 >= parts) [a[S0], a[S1]] = [0, 0];
-    a[SCRATCH] = pool.scratch[h];
-    slot.set(a);
-  });
-  Atomics.store(pool.control, PENDING, pool.helpers.length);
-  Atomics.add(pool.control, GEN, 1);
-  Atomics.notify(pool.control, GEN);
-  k.gemm(...share(0));
-  for (let left = Atomics.load(pool.control, PENDING); left !== 0; left = Atomics.load(pool.control, PENDING)) {
-    Atomics.wait(pool.control, PENDING, left);
-  }
+  }));
 }
