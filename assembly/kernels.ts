@@ -471,12 +471,18 @@ export function sumRows(x: usize, out: usize, N: i32, C: i32): void {
  * rounding to float32).
  */
 export function aleaUniform(out: usize, n: i32, s0: f64, s1: f64, s2: f64, c: f64): void {
+  // Alea's state words are multiples of 2^-32 and its carry an integer below 2091639, so its step
+  // t = 2091639 s0 + c 2^-32 is exact in float64 and equals T 2^-32 for the integer
+  // T = 2091639 S0 + C (S = s 2^32): the carry is T >> 32 and the new word T's low 32 bits. Bit for
+  // bit the same numbers, with a 2-cycle dependency chain instead of a float round trip.
+  let a = <u64>(s0 * 4294967296.0), b = <u64>(s1 * 4294967296.0), d = <u64>(s2 * 4294967296.0);
+  let carry = <u64>c;
   for (let i = 0; i < n; i++) {
-    const t = 2091639 * s0 + c * 2.3283064365386963e-10;
-    s0 = s1;
-    s1 = s2;
-    c = <f64><i32>t;
-    s2 = t - c;
-    store<f32>(out + (<usize>i << 2), <f32>s2);
+    const t = 2091639 * a + carry;
+    a = b;
+    b = d;
+    carry = t >> 32;
+    d = t & 0xffffffff;
+    store<f32>(out + (<usize>i << 2), <f32>(<f64>d * 2.3283064365386963e-10));
   }
 }
