@@ -7,7 +7,7 @@ export interface SetupInfo {
   /** The worker's own crossOriginIsolated (SharedArrayBuffer, hence wasm threads, needs it). */
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
-  /** Threads tfjs's wasm backend runs (XNNPACK's pool); 1 on other backends. */
+  /** Threads tfjs's wasm backend runs (its pool, and the SIMD product's helpers plus the worker); 1 on other backends. */
   threads: number;
   /** tfjs's own detection: the threaded SIMD binary is loaded only when both are true. */
   simd: boolean;

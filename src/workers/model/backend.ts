@@ -68,7 +68,8 @@ async function initialiseWasm(): Promise<boolean> {
   } finally {
     delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
   }
-  if (ok) await startWasmProductThreads(tf.backend(), getThreadsCount() - 1, spawnHelper);
+  // Without helpers the product runs on this thread alone: slower, still correct.
+  if (ok) await startWasmProductThreads(tf.backend(), getThreadsCount() - 1, spawnHelper).catch((err) => console.warn('wasm product helper threads did not start:', err));
   return ok;
 }
 

@@ -3,7 +3,8 @@ import { gemmBatchMatMul, gemmFusedMatMul } from './wasm-gemm.js';
 import { simdKernels } from './wasm-simd.js';
 
 /**
- * tfjs-wasm's Identity and same-dtype Cast copy the whole buffer. Identity is what the engine runs to
+ * The studio's replacements for some of tfjs-wasm's own kernels. Matrix products: see wasm-gemm.ts.
+ * Copies: tfjs-wasm's Identity and same-dtype Cast copy the whole buffer. Identity is what the engine runs to
  * save every composite op's inputs for the backward pass, so on wasm a training step copied hundreds
  * of MB it never changed. Tensors are immutable, so here both share the input's buffer (one more
  * reference), as the cpu backend does; a Cast that changes the dtype still converts.
