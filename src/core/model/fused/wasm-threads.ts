@@ -70,7 +70,7 @@ interface Pool {
 
 const pools = new Map<WebAssembly.Memory, Pool>();
 
-/** Elementwise jobs give each thread at least this many elements (waking helpers costs ~20-50 us). */
+/** Elementwise jobs give each thread at least this many elements (handing out a job costs microseconds). */
 export const ELEMENTS_PER_THREAD = 1 << 16;
 
 /** Below this many multiply-adds a product runs on one thread. */
@@ -91,6 +91,8 @@ export async function startProductThreads(
   stopProductThreads();
   if (count < 1) return;
   if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('product threads need the threaded (shared-memory) wasm build');
+  const scratch = Array.from({ length: count }, () => malloc(scratchBytes));
+  if (scratch.some((at) => !at)) throw new Error('product threads: no memory left for their scratch');
   const shared = new SharedArrayBuffer(HEADER_BYTES + count * 8 * SLOTS);
   const control = new Int32Array(shared);
   const helpers: HelperThread[] = [];
@@ -109,8 +111,6 @@ export async function startProductThreads(
     for (const h of helpers) h.terminate();
     throw err;
   }
-  const scratch = helpers.map(() => malloc(scratchBytes));
-  if (scratch.some((at) => !at)) throw new Error('product threads: no memory left for their scratch');
   const slots = helpers.map((_, i) => new Float64Array(shared, HEADER_BYTES + i * 8 * SLOTS, SLOTS));
   pools.set(memory, { helpers, control, slots, scratch });
 }
