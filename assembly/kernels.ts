@@ -361,10 +361,11 @@ export function biasGelu(x: usize, bias: usize, y: usize, N: i32, I: i32): void 
 }
 
 /** dx = dy * gelu'(x + bias); dbias = sum over rows of dx. */
-export function biasGeluGrad(dy: usize, x: usize, bias: usize, dx: usize, dbias: usize, N: i32, I: i32): void {
+/** Columns [0, I) of rows `stride` floats apart (a column range of a wider matrix when I < stride). */
+export function biasGeluGrad(dy: usize, x: usize, bias: usize, dx: usize, dbias: usize, N: i32, I: i32, stride: i32): void {
   const I4 = I & ~3;
-  const rowBytes = <usize>I << 2;
-  memory.fill(dbias, 0, rowBytes);
+  const rowBytes = <usize>stride << 2;
+  memory.fill(dbias, 0, <usize>I << 2);
   const HALF = f32x4.splat(0.5), ONE = f32x4.splat(1), R2 = f32x4.splat(SQRT1_2), C = f32x4.splat(INV_SQRT_2PI), MHALF = f32x4.splat(-0.5);
   for (let n = 0; n < N; n++) {
     const xr = x + <usize>n * rowBytes, dyr = dy + <usize>n * rowBytes, dxr = dx + <usize>n * rowBytes;

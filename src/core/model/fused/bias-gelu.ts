@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { ERF_WGSL, int, runThreads, threadProgram } from './webgpu.js';
-import { runRows } from './wasm-threads.js';
+import { runColumns, runRows } from './wasm-threads.js';
 
 /** gelu(x + bias) for x [N, I], bias [I]: 'gelu' is the erf form, 'gelu_new' the tanh approximation. */
 export type GeluForm = 'gelu' | 'gelu_new';
@@ -107,7 +107,11 @@ export const BIAS_GELU_GRAD = defineFusedKernel({
   simd(k, [dy, x, bias], [dx, dbias], shapes, attrs) {
     if (attrs.tanh === 1) return false;
     const I = shapes[2][0];
-    k.biasGeluGrad(dy, x, bias, dx, dbias, tf.util.sizeFromShape(shapes[1]) / I, I);
+    // Split by columns: each bias gradient sums its column in row order, as on one thread.
+    runColumns(k, 'biasGeluGrad', I, (i0, i1) => {
+      const at = (p: number) => p + 4 * i0;
+      return [at(dy), at(x), at(bias), at(dx), at(dbias), tf.util.sizeFromShape(shapes[1]) / I, i1 - i0, I];
+    });
     return true;
   },
   webgpu(backend, inputs, attrs) {

@@ -27,6 +27,11 @@ const ops: Record<string, () => tf.Tensor[]> = {
     attentionProbs(tf.tensor(values(B * A * L * L, 5), [B, A, L, L]) as tf.Tensor4D, tf.tensor(values(B * L, 6), [B, L]) as tf.Tensor2D, { scale: 0.125, rate: 0.1, seed: 7 }),
   ],
   'bias + gelu': () => [biasGelu(tf.tensor(values(B * L * I, 8), [B * L, I]), tf.tensor1d(values(I, 9)), 'gelu')],
+  'bias + gelu, gradients (by columns)': () => {
+    const [x, bias] = [tf.tensor(values(B * L * I, 20), [B * L, I]) as tf.Tensor2D, tf.tensor1d(values(I, 21))];
+    const w = tf.tensor(values(B * L * I, 22), [B * L, I]);
+    return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(biasGelu(a as tf.Tensor2D, b, 'gelu'), w)))([x, bias]);
+  },
   'layer norm': () => [layerNorm(tf.tensor(values(B * L * H * 4, 10), [B * L * 4, H]), tf.tensor1d(values(H, 11)), tf.tensor1d(values(H, 12)), 1e-12)],
   'residual dropout': () => [residualDropout(tf.tensor(values(1 << 18, 13), [1 << 18]), tf.tensor(values(1 << 18, 14), [1 << 18]), 0.1, 15)],
   AdamW: () => {

@@ -31,7 +31,7 @@ const SLOTS = 24;
 const SPINS = 100_000;
 
 /** The SIMD module's functions a helper can run, by index. */
-export const PARALLEL_FUNCTIONS = ['gemm', 'attentionProbs', 'attentionProbsGrad', 'biasGelu', 'layerNorm', 'residualDropout', 'dropoutGrad', 'adamw'] as const;
+export const PARALLEL_FUNCTIONS = ['gemm', 'attentionProbs', 'attentionProbsGrad', 'biasGelu', 'biasGeluGrad', 'layerNorm', 'residualDropout', 'dropoutGrad', 'adamw'] as const;
 export type ParallelFunction = (typeof PARALLEL_FUNCTIONS)[number];
 
 /** The helper's whole program: wait for a generation, run its share, count down, repeat. */
@@ -173,6 +173,19 @@ export function share(units: number, parts: number, p: number): [number, number]
 export function runRows(k: SimdKernels, fn: ParallelFunction, rows: number, minRows: number, args: (r0: number, r1: number) => number[]): void {
   const parts = Math.max(1, Math.min(threadsFor(k), Math.floor(rows / minRows)));
   runParallel(k, fn, Array.from({ length: parts }, (_, p) => args(...share(rows, parts, p))));
+}
+
+/**
+ * A job split by columns in multiples of 4 (one SIMD vector): `args(c0, c1)` gives the arguments for
+ * columns [c0, c1). For sums down columns, which stay in row order on any thread count.
+ */
+export function runColumns(k: SimdKernels, fn: ParallelFunction, columns: number, args: (c0: number, c1: number) => number[]): void {
+  const vectors = Math.ceil(columns / 4);
+  const parts = Math.max(1, Math.min(threadsFor(k), Math.floor(vectors / 16)));
+  runParallel(k, fn, Array.from({ length: parts }, (_, p) => {
+    const [v0, v1] = share(vectors, parts, p);
+    return args(4 * v0, Math.min(columns, 4 * v1));
+  }));
 }
 
 /** The arguments of SimdKernels.gemm, in order. */
