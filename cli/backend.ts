@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { startWasmProductThreads } from '../src/core/model/fused/wasm-gemm.js';
+import { relaxedSimd, simdKernels } from '../src/core/model/fused/wasm-simd.js';
 import { stopProductThreads } from '../src/core/model/fused/wasm-threads.js';
 import { candidateBackends, softwareAdapterReason, wasmThreadPlan, BACKEND_NAMES, type AdapterFacts, type BackendName } from '../src/core/backend/index.js';
 
@@ -187,7 +188,8 @@ export async function startBackend(flag: string | undefined, threads: number): P
 /** One line for the report: the active backend, its threads, and why it was chosen. */
 export async function backendReport(backend: BackendName, why: string): Promise<string> {
   const threads = await activeWasmThreads();
-  return `backend: ${backend}${threads ? ` (${threads} thread${threads > 1 ? 's' : ''}, SIMD)` : ''}, ${why}`;
+  const simd = threads && simdKernels(tf.backend()) && relaxedSimd() ? 'relaxed SIMD' : 'SIMD';
+  return `backend: ${backend}${threads ? ` (${threads} thread${threads > 1 ? 's' : ''}, ${simd})` : ''}, ${why}`;
 }
 
 /** Threads of the active wasm backend, or null when wasm is not active. */

@@ -12,8 +12,8 @@ export interface SetupInfo {
   /** tfjs's own detection: the threaded SIMD binary is loaded only when both are true. */
   simd: boolean;
   threadsSupported: boolean;
-  /** Whether the studio's own SIMD kernels (assembly/kernels.ts) instantiated on the wasm backend's memory. */
-  studioSimd: boolean;
+  /** The studio's SIMD kernels: build and threads (describeWasmKernels). */
+  studioKernels: string;
   matmulGflops: number;
   adapter?: string;
 }

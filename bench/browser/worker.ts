@@ -1,7 +1,7 @@
 // Runs the training benchmark in a dedicated worker on the studio's own backend setup (the same
 // wasm paths and thread settings as the model worker), so the figures are what the app gets.
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { simdKernels } from '../../src/core/model/fused/wasm-simd.js';
+import { describeWasmKernels } from '../../src/core/model/fused/wasm-gemm.js';
 import { setBackend, tf } from '../../src/workers/model/backend.js';
 import { matmulGflops, measureTraining } from '../train/measure.js';
 import { webgpuAdapterSummary } from '../train/webgpu-info.js';
@@ -17,7 +17,7 @@ async function handle(req: BenchRequest): Promise<SetupInfo | unknown> {
     threads: req.backend === 'wasm' ? getThreadsCount() : 1,
     simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean,
     threadsSupported: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') as boolean,
-    studioSimd: req.backend === 'wasm' && simdKernels(tf.backend()) !== null,
+    studioKernels: req.backend === 'wasm' ? describeWasmKernels(tf.backend()) : 'n/a',
     matmulGflops: await matmulGflops(),
     adapter: req.backend === 'webgpu' ? (await webgpuAdapterSummary()).text : undefined,
   } satisfies SetupInfo;

@@ -58,7 +58,7 @@ export async function run(): Promise<void> {
         const info = await call<SetupInfo>({ kind: 'setup', backend: name });
         const describe =
           `Chromium ${version}, page crossOriginIsolated ${pageIsolated}, worker crossOriginIsolated ${info.crossOriginIsolated}, ` +
-          `hardwareConcurrency ${info.hardwareConcurrency}, wasm SIMD ${info.simd}, wasm threads supported ${info.threadsSupported}, ${info.threads} thread(s), studio SIMD kernels ${info.studioSimd}${info.adapter ? `, ${info.adapter}` : ''}`;
+          `hardwareConcurrency ${info.hardwareConcurrency}, wasm SIMD ${info.simd}, wasm threads supported ${info.threadsSupported}, ${info.threads} thread(s), ${info.studioKernels}${info.adapter ? `, ${info.adapter}` : ''}`;
         return { describe, torchDevice: 'cpu', torchThreads: name === 'wasm' ? info.threads : info.hardwareConcurrency, matmulGflops: info.matmulGflops };
       },
       configs: (): TrainConfig[] => parseConfigs(process.env.BENCH_CONFIGS ?? (name === 'wasm' ? 'tiny:8,mini:8,small:8' : 'tiny:1'), 8, steps, positiveInt(process.env.BENCH_SEQ, SEQ_LENGTH, 'BENCH_SEQ')),

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { simdKernels } from '../../src/core/model/fused/wasm-simd.js';
+import { describeWasmKernels } from '../../src/core/model/fused/wasm-gemm.js';
 import { type BackendName, activeWasmThreads, parseThreads, setupBackend } from '../../cli/backend.js';
 import { runTrainBench, type BackendPlan } from './driver.js';
 import { SEQ_LENGTH, type TrainConfig, parseConfigs, positiveInt } from './measure.js';
@@ -37,7 +37,7 @@ function plan(backend: BackendName): BackendPlan {
       await setupBackend(backend, { threads: parseThreads(process.env.BENCH_THREADS) });
       if (backend === 'wasm') {
         const threads = (await activeWasmThreads()) ?? 1;
-        return { describe: `${threads} thread(s), studio SIMD kernels ${simdKernels(tf.backend()) !== null}`, torchDevice: 'cpu', torchThreads: threads };
+        return { describe: `${threads} thread(s), ${describeWasmKernels(tf.backend())}`, torchDevice: 'cpu', torchThreads: threads };
       }
       if (backend === 'cpu') return { describe: 'plain JavaScript, 1 thread', torchDevice: 'cpu', torchThreads: 1 };
       const adapter = await webgpuAdapterSummary();

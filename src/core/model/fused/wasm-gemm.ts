@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { heapOffset, simdInstance, simdKernels, type SimdKernels, wasmMemory } from './wasm-simd.js';
-import { type SpawnHelper, productThreads, runProduct, startProductThreads } from './wasm-threads.js';
+import { heapOffset, relaxedSimd, simdInstance, simdKernels, type SimdKernels, wasmMemory } from './wasm-simd.js';
+import { type SpawnHelper, productThreads, runProduct, startProductThreads, threadsFor } from './wasm-threads.js';
 
 /**
  * tfjs-wasm's BatchMatMul and _FusedMatMul run on the SIMD module's blocked product
@@ -95,3 +95,10 @@ export const gemmFusedMatMul = (original: Kernel): Kernel => (args) => {
   if (preluActivationWeights || (attrs.activation ?? 'linear') !== 'linear') return original(args);
   return gemmOnWasm(args.backend, a, b, attrs.transposeA, attrs.transposeB, bias) ?? original(args);
 };
+
+/** One line on the studio's wasm kernels for reports: SIMD build, and threads sharing each job. */
+export function describeWasmKernels(backend: unknown): string {
+  const k = simdKernels(backend);
+  if (!k) return 'studio SIMD kernels off (no SIMD or no heap found)';
+  return `studio SIMD kernels (${relaxedSimd() ? 'relaxed SIMD, fused multiply-add' : 'SIMD'}), jobs on ${threadsFor(k)} thread(s)`;
+}
