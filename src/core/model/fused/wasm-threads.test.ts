@@ -8,7 +8,7 @@ import { biasGelu } from './bias-gelu.js';
 import { layerNorm } from './layer-norm.js';
 import { residualDropout } from './residual-dropout.js';
 import { simdKernels } from './wasm-simd.js';
-import { threadsFor } from './wasm-threads.js';
+import { runParallel, threadsFor } from './wasm-threads.js';
 
 /**
  * Splitting a job among threads changes no element's arithmetic: every op below gives the same bits
@@ -65,4 +65,19 @@ describe('wasm jobs split among helper threads', () => {
       expect(one[0].some((x) => x !== 0)).toBe(true);
     });
   }
+
+  it('a share that traps on a helper throws a clear error instead of hanging, and the threads go on working', async () => {
+    await setupBackend('wasm', { threads: 2 });
+    const k = simdKernels(tf.backend())!;
+    const x = tf.tensor(values(256, 30), [4, 64]);
+    const y = tf.zerosLike(x);
+    const offset = (t: tf.Tensor) => (tf.backend() as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } } }).dataIdMap.get(t.dataId).memoryOffset;
+    const [xs, gamma, ys] = [offset(x), offset(x), offset(y)];
+    // The helper's rows start past the end of the heap (4 GiB - 64 KiB): a memory access trap.
+    const outside = 2 ** 32 - 65536;
+    expect(() => runParallel(k, 'layerNorm', [[xs, gamma, gamma, ys, 2, 64, 1e-12], [outside, gamma, gamma, outside, 2, 64, 1e-12]])).toThrow(/helper thread 1 failed on its share/);
+    tf.dispose([x, y]);
+    const again = await bits(ops['layer norm']);
+    expect(again[0].some((v) => v !== 0)).toBe(true);
+  });
 });

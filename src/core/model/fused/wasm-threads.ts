@@ -15,13 +15,15 @@ export interface HelperThread {
 /** Starts a thread running `source` (classic script; in Node, CommonJS with `require`). */
 export type SpawnHelper = (source: string) => HelperThread;
 
-// Control block, in Int32 slots: generation, pending helpers, ready helpers, stop flag. Then, per
-// helper, in Float64 slots: the index of the function to run (-1: none this time) and its arguments.
+// Control block, in Int32 slots: generation, pending helpers, ready helpers, stop flag, failed
+// helpers (a share that threw: 1 + its index). Then, per helper, in Float64 slots: the index of the
+// function to run (-1: none this time) and its arguments.
 const GEN = 0;
 const PENDING = 1;
 const READY = 2;
 const STOP = 3;
-const HEADER_BYTES = 16;
+const FAILED = 4;
+const HEADER_BYTES = 24;
 const SLOTS = 24;
 
 /**
@@ -54,7 +56,13 @@ receive(({ module, memory, control, index }) => {
     if (Atomics.load(ctl, ${STOP})) return;
     seen = Atomics.load(ctl, ${GEN});
     const fn = slots[0];
-    if (fn >= 0) fns[fn](...slots.subarray(1, 1 + fns[fn].length));
+    try {
+      if (fn >= 0) fns[fn](...slots.subarray(1, 1 + fns[fn].length));
+    } catch (err) {
+      // Counted down all the same: the caller must not wait forever; it reads the flag and throws.
+      Atomics.store(ctl, ${FAILED}, 1 + index);
+      console.error(err);
+    }
     if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING});
   }
 });
@@ -154,11 +162,17 @@ export function runParallel(k: SimdKernels, fn: ParallelFunction, parts: number[
   Atomics.store(pool.control, PENDING, pool.helpers.length);
   Atomics.add(pool.control, GEN, 1);
   Atomics.notify(pool.control, GEN);
-  run(parts[0]);
-  for (let i = 0; i < SPINS && Atomics.load(pool.control, PENDING) !== 0; i++);
-  for (let left = Atomics.load(pool.control, PENDING); left !== 0; left = Atomics.load(pool.control, PENDING)) {
-    Atomics.wait(pool.control, PENDING, left);
+  try {
+    run(parts[0]);
+  } finally {
+    // Even when this thread's share threw: the helpers must be done before the memory is reused.
+    for (let i = 0; i < SPINS && Atomics.load(pool.control, PENDING) !== 0; i++);
+    for (let left = Atomics.load(pool.control, PENDING); left !== 0; left = Atomics.load(pool.control, PENDING)) {
+      Atomics.wait(pool.control, PENDING, left);
+    }
   }
+  const failed = Atomics.exchange(pool.control, FAILED, 0);
+  if (failed) throw new Error(`wasm ${fn}: helper thread ${failed} failed on its share (its error is in the console); the result is incomplete`);
 }
 
 /** [start, end) of part p when `units` are split into `parts` nearly equal runs. */
