@@ -28,6 +28,8 @@ export interface BackendInfo {
   softwareAdapter: string | null;
   /** Threads of the wasm backend's pool (1 without cross-origin isolation), or null without wasm. */
   wasmThreads: number | null;
+  /** The wasm matrix product runs on fused multiply-adds (the engine has relaxed SIMD). */
+  wasmRelaxedSimd: boolean;
   crossOriginIsolated: boolean;
 }
 

@@ -9,7 +9,10 @@ const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: '
 /** What a backend is here, in a few words: threads for wasm, "software" for an emulated GPU. */
 export function backendDetail(info: BackendInfo | null, b: BackendName): string {
   if (!info) return '';
-  if (b === 'wasm' && info.wasmThreads) return info.wasmThreads > 1 ? `${info.wasmThreads} threads, SIMD` : '1 thread (the page is not cross-origin isolated)';
+  if (b === 'wasm' && info.wasmThreads) {
+    const simd = info.wasmRelaxedSimd ? 'relaxed SIMD' : 'SIMD';
+    return info.wasmThreads > 1 ? `${info.wasmThreads} threads, ${simd}` : `1 thread, ${simd} (the page is not cross-origin isolated)`;
+  }
   if (b === 'webgpu' && info.softwareAdapter) return 'software GPU, slow';
   if (b === 'webgpu' && info.adapter) return info.adapter.vendor || 'GPU';
   if (b === 'cpu') return 'plain JavaScript, slowest';

@@ -6,6 +6,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { defaultBackend, softwareAdapterReason, wasmThreadPlan } from '../../core/backend/index.js';
 import { startWasmProductThreads } from '../../core/model/fused/wasm-gemm.js';
+import { relaxedSimd } from '../../core/model/fused/wasm-simd.js';
 import type { AdapterInfo, BackendInfo, BackendName } from '../model-api.js';
 import { StudioError } from '../protocol.js';
 
@@ -117,6 +118,7 @@ async function probe(): Promise<BackendInfo> {
     adapter,
     softwareAdapter: softwareAdapterReason(adapter),
     wasmThreads: available.includes('wasm') ? getThreadsCount() : null,
+    wasmRelaxedSimd: available.includes('wasm') && relaxedSimd(),
     crossOriginIsolated: self.crossOriginIsolated === true,
   };
   return info;
