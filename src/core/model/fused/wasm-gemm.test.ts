@@ -110,6 +110,8 @@ describe('tfjs-wasm BatchMatMul and _FusedMatMul on the SIMD product', () => {
       { a: [2, 3, 6, 4], b: [4, 5], tA: false, tB: false },
       { a: [6, 4], b: [3, 5, 4], tA: false, tB: true },
       { a: [10, 33], b: [12, 33], tA: false, tB: true, bias: 12 },
+      // Batch dims that broadcast both ways: tfjs-wasm's own kernel runs it.
+      { a: [2, 1, 3, 4], b: [1, 2, 4, 5], tA: false, tB: false },
     ];
     const data = cases.map((c) => ({ a: values(c.a.reduce((x, y) => x * y)), b: values(c.b.reduce((x, y) => x * y)), bias: c.bias ? values(c.bias) : null }));
     const run = () =>

@@ -27,7 +27,7 @@ function scratch(k: SimdKernels, backend: WasmBackendLike): number {
   let at = scratchByKernels.get(k);
   if (at === undefined) {
     at = backend.wasm._malloc(k.gemmScratchBytes());
-    if (!at) throw new Error('wasm matrix product: no memory left for its 320 KB scratch');
+    if (!at) throw new Error(`wasm matrix product: no memory left for its ${Math.round(k.gemmScratchBytes() / 1024)} KiB scratch`);
     scratchByKernels.set(k, at);
   }
   return at;
@@ -49,12 +49,13 @@ export function gemmOnWasm(backend: unknown, a: tf.TensorInfo, b: tf.TensorInfo,
   const batchB = b.shape.slice(0, -2);
   const [na, nb] = [tf.util.sizeFromShape(batchA), tf.util.sizeFromShape(batchB)];
   const batchDims = tf.broadcast_util.assertAndGetBroadcastShape(batchA, batchB);
-  // Same batch, or one operand shared by every slice (stride 0); other broadcasts go to tfjs.
-  if (na !== nb && na !== 1 && nb !== 1) return null;
+  // Same batch, or one operand shared by every slice (stride 0); other broadcasts ([2, 1] against
+  // [1, 2]) go to tfjs.
+  const slices = Math.max(na, nb);
+  if ((na !== nb && na !== 1 && nb !== 1) || tf.util.sizeFromShape(batchDims) !== slices) return null;
   if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== N)) return null;
   const be = backend as WasmBackendLike;
   const out = be.makeOutput([...batchDims, M, N], 'float32');
-  const slices = Math.max(na, nb);
   if (out.shape.some((d) => d === 0)) return out;
   runProduct(k, [
     heapOffset(backend, a.dataId), transposeA ? 1 : K, transposeA ? M : 1, na === 1 ? 0 : M * K,
