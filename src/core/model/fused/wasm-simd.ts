@@ -38,14 +38,15 @@ function decode(base64: string): Uint8Array {
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }
 
-let relaxed: boolean | undefined;
+let relaxed = false;
 
 /**
  * Whether this engine takes relaxed SIMD (Chrome 114+, Node 22+; Node 20 behind a V8 flag, which
- * the CLI sets): the modules built with it run the matrix product on fused multiply-adds.
+ * the CLI sets): the modules built with it run the matrix product on fused multiply-adds. A "no" is
+ * asked again next time, as the flag may have been set since.
  */
 export function relaxedSimd(): boolean {
-  relaxed ??= WebAssembly.validate(decode(PLAIN_MEMORY_RELAXED_WASM) as BufferSource);
+  relaxed ||= WebAssembly.validate(decode(PLAIN_MEMORY_RELAXED_WASM) as BufferSource);
   return relaxed;
 }
 
