@@ -1,8 +1,9 @@
 /**
- * Helper threads for the SIMD matrix product on tfjs-wasm's threaded build. Each helper instantiates
- * the same compiled module on the same shared memory and sleeps on a control block; a product hands
- * each thread a range of slices or columns, runs its own range, and waits for the others. The
- * caller must be allowed to block (Node, or a worker in the browser; never a page's main thread).
+ * Helper threads for the SIMD module's kernels on tfjs-wasm's threaded build: the matrix product
+ * first (hence the names), and the row-wise kernels. Each helper instantiates the same compiled
+ * module on the same shared memory and sleeps on a control block; a job hands each thread a range
+ * (slices, columns or rows), runs its own range, and waits for the others. The caller must be
+ * allowed to block (Node, or a worker in the browser; never a page's main thread).
  */
 import { memoryOf, type SimdKernels } from './wasm-simd.js';
 
