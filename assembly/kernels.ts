@@ -336,6 +336,32 @@ export function attentionProbsGrad(dy: usize, scores: usize, mask: usize, noise:
   }
 }
 
+// ---- embedding gradient: a scatter-add of dy rows into a zeroed table ----
+
+/**
+ * Columns [0, W) of rows `stride` floats apart: zeroes them in all `rows` rows of out, then adds
+ * dy's row n to out's row ids[n] for n in order (ids outside the table, or paddingIdx, are skipped).
+ */
+export function embeddingGrad(dy: usize, ids: usize, out: usize, N: i32, W: i32, stride: i32, rows: i32, paddingIdx: i32): void {
+  const rowBytes = <usize>stride << 2;
+  const width = <usize>W << 2;
+  for (let r = 0; r < rows; r++) memory.fill(out + <usize>r * rowBytes, 0, width);
+  const W4 = W & ~3;
+  for (let n = 0; n < N; n++) {
+    const id = load<i32>(ids + (<usize>n << 2));
+    if (id == paddingIdx || id < 0 || id >= rows) continue;
+    const src = dy + <usize>n * rowBytes, dst = out + <usize>id * rowBytes;
+    for (let w = 0; w < W4; w += 4) {
+      const o = <usize>w << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+    }
+    for (let w = W4; w < W; w++) {
+      const o = <usize>w << 2;
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+    }
+  }
+}
+
 // ---- gelu(x + bias), erf form, over rows of I ----
 
 const SQRT1_2: f32 = 0.70710678118654752;

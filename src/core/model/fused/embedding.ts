@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { defineFusedKernel, fusedOp, runFused, useFused, type HostInput } from './kernel.js';
 import { int, runThreads, threadProgram } from './webgpu.js';
+import { runColumns } from './wasm-threads.js';
 
 /**
  * Row lookup whose gradient is one scatter-add of dy [N, W] into a zeroed [rows, W] table.
@@ -29,6 +30,12 @@ export const EMBEDDING_GRAD = defineFusedKernel({
   inputNames: ['dy', 'ids'],
   outputShapes: (shapes, attrs) => [[attrs.rows, shapes[0][1]]],
   host: hostScatter,
+  // Split by columns: every element still adds its tokens in order, as on one thread.
+  simd(k, [dy, ids], [out], shapes, attrs) {
+    const [N, W] = shapes[0];
+    runColumns(k, 'embeddingGrad', W, (c0, c1) => [dy + 4 * c0, ids, out + 4 * c0, N, c1 - c0, W, attrs.rows, attrs.paddingIdx]);
+    return true;
+  },
   webgpu(backend, inputs, attrs) {
     const [dy, ids] = inputs as tf.TensorInfo[];
     const [N, W] = dy.shape;

@@ -5,6 +5,7 @@ import { fusedAdamW } from '../../train/fused.js';
 import { uniformGenerator } from '../../util/prng.js';
 import { attentionProbs } from './attention.js';
 import { biasGelu } from './bias-gelu.js';
+import { embeddingLookup } from './embedding.js';
 import { layerNorm } from './layer-norm.js';
 import { residualDropout } from './residual-dropout.js';
 import { simdKernels } from './wasm-simd.js';
@@ -31,6 +32,12 @@ const ops: Record<string, () => tf.Tensor[]> = {
     const [x, bias] = [tf.tensor(values(B * L * I, 20), [B * L, I]) as tf.Tensor2D, tf.tensor1d(values(I, 21))];
     const w = tf.tensor(values(B * L * I, 22), [B * L, I]);
     return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(biasGelu(a as tf.Tensor2D, b, 'gelu'), w)))([x, bias]);
+  },
+  'embedding gradient (by columns)': () => {
+    const table = tf.tensor(values(1000 * H * 2, 23), [1000, H * 2]);
+    const ids = tf.tensor1d(Array.from({ length: B * L * 4 }, (_, i) => (i * 37) % 300), 'int32');
+    const w = tf.tensor(values(B * L * 4 * H * 2, 24), [B * L * 4, H * 2]);
+    return [tf.grad((t: tf.Tensor) => tf.sum(tf.mul(embeddingLookup(t, ids, 0), w)))(table)];
   },
   'layer norm': () => [layerNorm(tf.tensor(values(B * L * H * 4, 10), [B * L * 4, H]), tf.tensor1d(values(H, 11)), tf.tensor1d(values(H, 12)), 1e-12)],
   'residual dropout': () => [residualDropout(tf.tensor(values(1 << 18, 13), [1 << 18]), tf.tensor(values(1 << 18, 14), [1 << 18]), 0.1, 15)],
