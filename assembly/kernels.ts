@@ -336,6 +336,21 @@ export function attentionProbsGrad(dy: usize, scores: usize, mask: usize, noise:
   }
 }
 
+// ---- elementwise ----
+
+/** out = a + b over n floats. */
+export function addArrays(a: usize, b: usize, out: usize, n: i32): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+  }
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) + load<f32>(b + o));
+  }
+}
+
 // ---- embedding gradient: a scatter-add of dy rows into a zeroed table ----
 
 /**

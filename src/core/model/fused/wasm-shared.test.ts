@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { setupBackend } from '../../../../cli/backend.js';
 import './index.js';
+import { replacedOnWasm } from './wasm-shared.js';
 
 describe('wasm Identity and same-dtype Cast share the buffer', () => {
   it('a clone and a float32 cast add no buffer and outlive their source; a dtype change still converts', async () => {
@@ -31,5 +32,17 @@ describe('wasm Identity and same-dtype Cast share the buffer', () => {
     const want = [0.5, -1, 2].map((v) => Math.exp(v) * (v * v + 2 * v));
     (await g.data()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
     tf.dispose([a, g]);
+  });
+
+  it('Add of one shape runs on the SIMD module; a broadcast Add still runs tfjs-wasm own kernel; both exact', async () => {
+    await setupBackend('wasm', { threads: 2 });
+    expect(replacedOnWasm('Add')).toBe(true);
+    const a = tf.tensor([1.5, -2, 3.25, 0.1, 7, 8], [2, 3]);
+    const b = tf.tensor([0.5, 2, -3.25, 0.2, 1, -8], [2, 3]);
+    expect(Array.from(await tf.add(a, b).data())).toEqual([1.5 + 0.5, 0, 0, Math.fround(Math.fround(0.1) + Math.fround(0.2)), 8, 0]);
+    expect(Array.from(await tf.add(a, tf.tensor1d([1, 2, 3])).data())).toEqual([2.5, 0, 6.25, 1.1, 9, 11].map(Math.fround));
+    const ints = tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32'));
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(await ints.data())).toEqual([4, 6]);
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { gemmBatchMatMul, gemmFusedMatMul } from './wasm-gemm.js';
-import { simdKernels } from './wasm-simd.js';
+import { heapOffset, simdKernels } from './wasm-simd.js';
+import { ELEMENTS_PER_THREAD, runRows } from './wasm-threads.js';
 
 /**
  * The studio's replacements for some of tfjs-wasm's own kernels. Matrix products: see wasm-gemm.ts.
@@ -28,6 +29,20 @@ function override(name: string, wrap: (original: Kernel) => Kernel): void {
   tf.registerKernel({ ...current, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
 }
 
+/**
+ * Add of two float32 tensors of one shape (the engine summing gradients) on the SIMD module, split
+ * among its threads; tfjs-wasm's runs XNNPACK on its own thread pool. Null for other cases.
+ */
+function addSameShape({ inputs, backend }: KernelArgs): tf.TensorInfo | null {
+  const { a, b } = inputs;
+  const k = simdKernels(backend);
+  if (!k || a.dtype !== 'float32' || b.dtype !== 'float32' || !tf.util.arraysEqual(a.shape, b.shape)) return null;
+  const out = (backend as { makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo }).makeOutput(a.shape, 'float32');
+  const [pa, pb, po] = [a, b, out].map((t) => heapOffset(backend, t.dataId));
+  runRows(k, 'addArrays', tf.util.sizeFromShape(a.shape), ELEMENTS_PER_THREAD, (i0, i1) => [pa + 4 * i0, pb + 4 * i0, po + 4 * i0, i1 - i0]);
+  return out;
+}
+
 /** Whether the wasm kernel `name` is this module's replacement. */
 export function replacedOnWasm(name: string): boolean {
   const current = tf.getKernel(name, 'wasm');
@@ -35,12 +50,13 @@ export function replacedOnWasm(name: string): boolean {
 }
 
 /**
- * Installs the sharing Identity and Cast, and the matrix products of wasm-gemm.ts, on wasm
+ * Installs the sharing Identity and Cast, the same-shape Add, and the matrix products of wasm-gemm.ts, on wasm
  * (idempotent; a no-op until tfjs-backend-wasm is loaded).
  */
 export function installWasmKernels(): void {
   override('Identity', (original) => (args) => (args.inputs.x.dtype === 'string' ? original(args) : share(args.inputs.x, args.backend)));
   override('Cast', (original) => (args) => (args.inputs.x.dtype === args.attrs?.dtype ? share(args.inputs.x, args.backend) : original(args)));
+  override('Add', (original) => (args) => addSameShape(args) ?? original(args));
   override('BatchMatMul', gemmBatchMatMul);
   override('_FusedMatMul', gemmFusedMatMul);
 }

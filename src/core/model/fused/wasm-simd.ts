@@ -15,6 +15,7 @@ export interface SimdKernels {
   attentionProbsGrad(dy: number, scores: number, mask: number, noise: number, dx: number, rows: number, len: number, perBatch: number, scale: number, keep: number, dropScale: number): void;
   biasGelu(x: number, bias: number, y: number, N: number, I: number): void;
   biasGeluGrad(dy: number, x: number, bias: number, dx: number, dbias: number, N: number, I: number, stride: number): void;
+  addArrays(a: number, b: number, out: number, n: number): void;
   embeddingGrad(dy: number, ids: number, out: number, N: number, W: number, stride: number, rows: number, paddingIdx: number): void;
   residualDropout(x: number, res: number, noise: number, y: number, n: number, keep: number, dropScale: number): void;
   dropoutGrad(dy: number, noise: number, dx: number, n: number, keep: number, dropScale: number): void;

@@ -40,6 +40,7 @@ const ops: Record<string, () => tf.Tensor[]> = {
     return [tf.grad((t: tf.Tensor) => tf.sum(tf.mul(embeddingLookup(t, ids, 0), w)))(table)];
   },
   'layer norm': () => [layerNorm(tf.tensor(values(B * L * H * 4, 10), [B * L * 4, H]), tf.tensor1d(values(H, 11)), tf.tensor1d(values(H, 12)), 1e-12)],
+  'add (same shape)': () => [tf.add(tf.tensor(values(1 << 18, 25), [512, 512]), tf.tensor(values(1 << 18, 26), [512, 512]))],
   'residual dropout': () => [residualDropout(tf.tensor(values(1 << 18, 13), [1 << 18]), tf.tensor(values(1 << 18, 14), [1 << 18]), 0.1, 15)],
   AdamW: () => {
     const n = 1 << 18;

@@ -34,7 +34,7 @@ const SLOTS = 24;
 const SPINS = 100_000;
 
 /** The SIMD module's functions a helper can run, by index. */
-export const PARALLEL_FUNCTIONS = ['gemm', 'attentionProbs', 'attentionProbsGrad', 'biasGelu', 'biasGeluGrad', 'embeddingGrad', 'layerNorm', 'residualDropout', 'dropoutGrad', 'adamw'] as const;
+export const PARALLEL_FUNCTIONS = ['gemm', 'attentionProbs', 'attentionProbsGrad', 'biasGelu', 'biasGeluGrad', 'embeddingGrad', 'layerNorm', 'addArrays', 'residualDropout', 'dropoutGrad', 'adamw'] as const;
 export type ParallelFunction = (typeof PARALLEL_FUNCTIONS)[number];
 
 /** The helper's whole program: wait for a generation, run its share, count down, repeat. */
