@@ -361,19 +361,11 @@ export function embeddingGrad(dy: usize, ids: usize, out: usize, N: i32, W: i32,
   const rowBytes = <usize>stride << 2;
   const width = <usize>W << 2;
   for (let r = 0; r < rows; r++) memory.fill(out + <usize>r * rowBytes, 0, width);
-  const W4 = W & ~3;
   for (let n = 0; n < N; n++) {
     const id = load<i32>(ids + (<usize>n << 2));
     if (id == paddingIdx || id < 0 || id >= rows) continue;
-    const src = dy + <usize>n * rowBytes, dst = out + <usize>id * rowBytes;
-    for (let w = 0; w < W4; w += 4) {
-      const o = <usize>w << 2;
-      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-    }
-    for (let w = W4; w < W; w++) {
-      const o = <usize>w << 2;
-      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-    }
+    const dst = out + <usize>id * rowBytes;
+    addArrays(dst, dy + <usize>n * rowBytes, dst, W);
   }
 }
 
@@ -489,20 +481,9 @@ export function transpose2d(src: usize, dst: usize, R: i32, C: i32): void {
 
 /** out [C] = sum over the N rows of x [N, C], row after row. */
 export function sumRows(x: usize, out: usize, N: i32, C: i32): void {
-  const C4 = C & ~3;
   const rowBytes = <usize>C << 2;
   memory.fill(out, 0, rowBytes);
-  for (let n = 0; n < N; n++) {
-    const xr = x + <usize>n * rowBytes;
-    for (let c = 0; c < C4; c += 4) {
-      const o = <usize>c << 2;
-      v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(xr + o)));
-    }
-    for (let c = C4; c < C; c++) {
-      const o = <usize>c << 2;
-      store<f32>(out + o, load<f32>(out + o) + load<f32>(xr + o));
-    }
-  }
+  for (let n = 0; n < N; n++) addArrays(out, x + <usize>n * rowBytes, out, C);
 }
 
 // ---- dropout noise ----
