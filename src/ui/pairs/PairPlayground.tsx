@@ -8,6 +8,7 @@ import { LabelPill } from '../data/LabelPill.js';
 import '../playground/playground.css';
 import './pairs-ui.css';
 import { PairSetOptions } from '../data/PairSetOptions.js';
+import { ColumnSelect } from '../common/ColumnSelect.js';
 
 /** Two sentences → label probabilities, with gradient x input saliency of the predicted label over the tokens; one run or two side by side. */
 export function PairPlayground() {
@@ -92,16 +93,7 @@ export function runCaption(r: PairRun): string {
 function RunSelect({ column, runs, label }: { column: number; runs: PairRun[]; label: string }) {
   const id = usePairPlayground((s) => s.columns[column].modelId);
   const setRun = usePairPlayground((s) => s.setRun);
-  const value = id && runs.some((r) => r.id === id) ? id : (runs[runs.length - 1]?.id ?? '');
-  return (
-    <select className="input pg-model" aria-label={label} value={value} onChange={(e) => setRun(column, e.target.value)}>
-      {runs.map((r) => (
-        <option key={r.id} value={r.id}>
-          {runCaption(r)}
-        </option>
-      ))}
-    </select>
-  );
+  return <ColumnSelect items={runs.map((r) => ({ id: r.id, caption: runCaption(r) }))} chosen={id} onChange={(v) => setRun(column, v)} label={label} />;
 }
 
 /** Takes the sentences of a stored pair by its row id. */

@@ -7,6 +7,7 @@ import { useStudio } from '../../state/studio.js';
 import type { ModelInfo } from '../../workers/model-api.js';
 import { dataWorker } from '../../workers/clients.js';
 import { Highlighted } from '../common/Highlighted.js';
+import { ColumnSelect } from '../common/ColumnSelect.js';
 import { CopyLink } from '../common/CopyLink.js';
 import './playground.css';
 import { PairPlayground } from '../pairs/PairPlayground.js';
@@ -142,16 +143,7 @@ export function PlaygroundPanel() {
 function ModelSelect({ column, models, label }: { column: number; models: ModelInfo[]; label: string }) {
   const id = usePlayground((s) => s.columns[column].modelId);
   const setModel = usePlayground((s) => s.setModel);
-  const value = id && models.some((m) => m.id === id) ? id : (models[models.length - 1]?.id ?? '');
-  return (
-    <select className="input pg-model" aria-label={label} value={value} onChange={(e) => setModel(column, e.target.value)}>
-      {models.map((m) => (
-        <option key={m.id} value={m.id}>
-          {m.label}
-        </option>
-      ))}
-    </select>
-  );
+  return <ColumnSelect items={models.map((m) => ({ id: m.id, caption: m.label }))} chosen={id} onChange={(v) => setModel(column, v)} label={label} />;
 }
 
 function ExamplePicker() {
