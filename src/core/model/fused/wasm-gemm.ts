@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { heapOffset, relaxedSimd, simdInstance, simdKernels, type SimdKernels, wasmMemory } from './wasm-simd.js';
-import { type SpawnHelper, productThreads, runProduct, startProductThreads, threadsFor } from './wasm-threads.js';
+import { type SpawnHelper, runProduct, startProductThreads, threadsFor } from './wasm-threads.js';
 
 /**
  * tfjs-wasm's BatchMatMul and _FusedMatMul run on the SIMD module's blocked product
@@ -74,7 +74,7 @@ export async function startWasmProductThreads(backend: unknown, count: number, s
   const simd = simdInstance(backend);
   const memory = wasmMemory(backend);
   if (!simd || !memory || !(memory.buffer instanceof SharedArrayBuffer) || count < 1) return 0;
-  if (productThreads(memory) === count) return count;
+  if (threadsFor(simd.kernels) === count + 1) return count;
   const heap = (backend as WasmBackendLike).wasm;
   await startProductThreads(memory, simd.module, simd.kernels.gemmScratchBytes(), (bytes) => heap._malloc(bytes), count, spawn);
   return count;

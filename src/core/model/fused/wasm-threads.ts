@@ -135,11 +135,6 @@ export function stopProductThreads(): void {
   pools.clear();
 }
 
-/** Helper threads running for this memory (0 when none). */
-export function productThreads(memory: WebAssembly.Memory): number {
-  return pools.get(memory)?.helpers.length ?? 0;
-}
-
 /** Threads a job on these kernels' memory can use: the caller and its helpers. */
 export function threadsFor(k: SimdKernels): number {
   return (pools.get(memoryOf(k))?.helpers.length ?? 0) + 1;
