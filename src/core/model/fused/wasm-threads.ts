@@ -53,7 +53,9 @@ receive(({ module, memory, control, index }) => {
   let seen = 0;
   for (;;) {
     for (let i = 0; i < ${SPINS} && Atomics.load(ctl, ${GEN}) === seen; i++);
-    Atomics.wait(ctl, ${GEN}, seen);
+    // A wait can return with nothing new (a spurious wake): running the last share again would
+    // count down twice and leave the caller waiting forever.
+    while (Atomics.load(ctl, ${GEN}) === seen) Atomics.wait(ctl, ${GEN}, seen);
     if (Atomics.load(ctl, ${STOP})) return;
     seen = Atomics.load(ctl, ${GEN});
     const fn = slots[0];
@@ -163,10 +165,11 @@ export function runParallel(k: SimdKernels, fn: ParallelFunction, parts: number[
   } finally {
     // Even when this thread's share threw: the helpers must be done before the memory is reused.
     for (let i = 0; i < SPINS && Atomics.load(pool.control, PENDING) !== 0; i++);
-    for (let left = Atomics.load(pool.control, PENDING); left !== 0; left = Atomics.load(pool.control, PENDING)) {
+    for (let left = Atomics.load(pool.control, PENDING); left > 0; left = Atomics.load(pool.control, PENDING)) {
       Atomics.wait(pool.control, PENDING, left);
     }
   }
+  if (Atomics.load(pool.control, PENDING) < 0) throw new Error(`wasm ${fn}: the helper threads counted down more shares than were handed out`);
   const failed = Atomics.exchange(pool.control, FAILED, 0);
   if (failed) throw new Error(`wasm ${fn}: helper thread ${failed} failed on its share (its error is in the console); the result is incomplete`);
 }
